@@ -1,0 +1,116 @@
+import {existsSync, readFileSync} from 'node:fs'
+
+import {KafkitError, usageError} from '../errors.js'
+import {secretValues} from '../secrets.js'
+import {parseJavaProperties, translateJavaClientProperties} from './java-properties.js'
+import {configFilePath, profileProperties, readProfileFile} from './profiles.js'
+
+// How every command finds its cluster. Precedence, highest first (docs/configuration.md):
+//   bootstrap servers: -b/--bootstrap-server, -X bootstrap.servers, $KAFKA_BOOTSTRAP_SERVERS,
+//                      --command-config, the profile, then localhost:9092
+//   other properties:  -X, then --command-config, then the profile
+//   profile:           --profile, then $KAFKIT_PROFILE, then the file's default-profile
+
+export const DEFAULT_BOOTSTRAP = 'localhost:9092'
+
+export interface ConnectionInput {
+  bootstrapServer?: string
+  profile?: string
+  /** Raw `-X key=value` strings, in order. */
+  properties?: string[]
+  commandConfig?: string
+  timeoutMs: number
+  env?: NodeJS.ProcessEnv
+}
+
+export type BootstrapSource = 'flag' | 'env' | 'command-config' | 'profile' | 'default'
+
+export interface Connection {
+  bootstrapServers: string
+  bootstrapSource: BootstrapSource
+  profile?: string
+  /** The complete librdkafka configuration, bootstrap.servers included. */
+  properties: Record<string, string>
+  /** Values to mask in anything printed. */
+  secrets: string[]
+  /** Notices for stderr (ignored Java settings and the like). */
+  warnings: string[]
+  timeoutMs: number
+}
+
+export function parsePropertyAssignment(text: string, flag = '-X'): [string, string] {
+  const eq = text.indexOf('=')
+  if (eq <= 0) throw usageError(`${flag} expects key=value, got '${text.includes('pass') ? '<redacted>' : text}'`, `example: ${flag} security.protocol=SASL_SSL`)
+  return [text.slice(0, eq).trim(), text.slice(eq + 1)]
+}
+
+const BOOTSTRAP_ENTRY = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9._-]+):\d{1,5}$/
+
+/** Accepts `host:port[,host:port]` with optional `PLAINTEXT://`-style prefixes, as Kafka tools do. */
+export function validateBootstrap(servers: string): string {
+  const entries = servers.split(',').map((s) => s.trim()).filter(Boolean)
+  if (entries.length === 0) throw usageError('the bootstrap server list is empty', 'example: -b localhost:9092')
+  for (const entry of entries) {
+    const bare = entry.replace(/^[A-Za-z_]+:\/\//, '')
+    const port = Number(bare.slice(bare.lastIndexOf(':') + 1))
+    if (!BOOTSTRAP_ENTRY.test(bare) || port < 1 || port > 65_535) {
+      throw usageError(`invalid bootstrap server '${entry}'`, 'expected host:port[,host:port], e.g. -b localhost:9092')
+    }
+  }
+  return entries.join(',')
+}
+
+export function resolveConnection(input: ConnectionInput): Connection {
+  const env = input.env ?? process.env
+  const warnings: string[] = []
+
+  const fileProperties: Record<string, string> = {}
+  let profileName = input.profile ?? (env.KAFKIT_PROFILE || undefined)
+  const file = readProfileFile(configFilePath(env))
+  if (profileName === undefined && file?.defaultProfile) profileName = file.defaultProfile
+  if (profileName !== undefined) {
+    if (!file) {
+      throw new KafkitError('not_found', `profile '${profileName}' requested, but ${configFilePath(env)} does not exist`, {
+        hint: 'create it (see docs/configuration.md) or drop --profile / KAFKIT_PROFILE',
+      })
+    }
+    Object.assign(fileProperties, profileProperties(file, profileName, env))
+  }
+
+  const commandConfig: Record<string, string> = {}
+  if (input.commandConfig !== undefined) {
+    if (!existsSync(input.commandConfig)) {
+      throw new KafkitError('not_found', `--command-config file ${input.commandConfig} does not exist`)
+    }
+    const translated = translateJavaClientProperties(parseJavaProperties(readFileSync(input.commandConfig, 'utf8')), input.commandConfig)
+    Object.assign(commandConfig, translated.properties)
+    warnings.push(...translated.warnings)
+  }
+
+  const flagProperties: Record<string, string> = {}
+  for (const assignment of input.properties ?? []) {
+    const [key, value] = parsePropertyAssignment(assignment)
+    flagProperties[key] = value
+  }
+
+  const candidates: Array<[BootstrapSource, string | undefined]> = [
+    ['flag', input.bootstrapServer ?? flagProperties['bootstrap.servers']],
+    ['env', env.KAFKA_BOOTSTRAP_SERVERS || undefined],
+    ['command-config', commandConfig['bootstrap.servers']],
+    ['profile', fileProperties['bootstrap.servers']],
+    ['default', DEFAULT_BOOTSTRAP],
+  ]
+  const [bootstrapSource, rawBootstrap] = candidates.find(([, value]) => value !== undefined) as [BootstrapSource, string]
+  const bootstrapServers = validateBootstrap(rawBootstrap)
+
+  const properties = {...fileProperties, ...commandConfig, ...flagProperties, 'bootstrap.servers': bootstrapServers}
+  return {
+    bootstrapServers,
+    bootstrapSource,
+    profile: profileName,
+    properties,
+    secrets: secretValues(properties),
+    warnings,
+    timeoutMs: input.timeoutMs,
+  }
+}

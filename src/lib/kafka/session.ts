@@ -1,0 +1,213 @@
+import type {IAdminClient, LibrdKafkaError} from '@confluentinc/kafka-javascript'
+
+import type {Connection} from '../config/connection.js'
+import {formatDuration} from '../duration.js'
+import {KafkitError} from '../errors.js'
+import {loadClientLibrary} from './client-library.js'
+import {errorName, kafkaError, type KafkaErrorLike} from './kafka-errors.js'
+
+/**
+ * One command's link to the cluster: creates clients lazily from the resolved connection,
+ * bounds every call by the connection's timeout, turns "nothing answers" into one clear
+ * error as soon as librdkafka knows it, and closes everything once.
+ */
+const PROBE_SLICE_MS = 500
+
+export class KafkaSession {
+  readonly connection: Connection
+  private adminClient?: IAdminClient
+  private readonly watcher: ConnectionWatcher
+  private closed = false
+
+  constructor(connection: Connection, onLog?: (line: string) => void) {
+    this.connection = connection
+    this.watcher = new ConnectionWatcher(connection, onLog)
+  }
+
+  get timeoutMs(): number {
+    return this.connection.timeoutMs
+  }
+
+  /** librdkafka configuration for a new client of this session, with the watcher's hooks. */
+  clientConfig(extra: Record<string, string | number | boolean> = {}): Record<string, string | number | boolean> {
+    return {
+      // Errors only, unless the user asked librdkafka for debug contexts with -X debug=...
+      log_level: this.connection.properties.debug ? 7 : 3,
+      'client.id': 'kafkit',
+      ...this.connection.properties,
+      ...extra,
+    }
+  }
+
+  get eventHandlers() {
+    return this.watcher.handlers
+  }
+
+  /**
+   * Topic names from a metadata request, asked in short slices until --timeout. A blocking call
+   * left in flight would hold the process at exit (libuv joins its thread pool), so after a fast
+   * failure at most one short slice remains. Every command's first contact goes through here.
+   */
+  async metadataTopicNames(): Promise<string[]> {
+    if (this.cachedTopicNames) return this.cachedTopicNames
+    const admin = this.admin()
+    const deadline = Date.now() + this.timeoutMs
+    for (;;) {
+      const slice = Math.max(1, Math.min(PROBE_SLICE_MS, deadline - Date.now()))
+      try {
+        this.cachedTopicNames = await this.call<string[]>(undefined, (done) => admin.listTopics({timeout: slice}, done))
+        return this.cachedTopicNames
+      } catch (error) {
+        const retry = error instanceof KafkitError && (error.kind === 'connection' || error.kind === 'timeout') && !this.watcher.hasFailed
+        if (!retry) throw error
+        if (Date.now() >= deadline) throw this.watcher.unreachable(true)
+      }
+    }
+  }
+
+  private cachedTopicNames?: string[]
+
+  /** Fails fast, with the reason, when the cluster cannot be reached. */
+  async ensureReachable(): Promise<void> {
+    await this.metadataTopicNames()
+  }
+
+  admin(): IAdminClient {
+    if (this.closed) throw new KafkitError('failure', 'the Kafka session is closed')
+    if (!this.adminClient) {
+      const {AdminClient} = loadClientLibrary()
+      try {
+        this.adminClient = AdminClient.create(this.clientConfig() as never, this.watcher.handlers)
+      } catch (error) {
+        throw configError(error as KafkaErrorLike)
+      }
+    }
+    return this.adminClient
+  }
+
+  /**
+   * Runs one callback-style client call as a promise that always settles: with the result, a
+   * translated error, the watcher's connection failure, or a timeout slightly after --timeout.
+   */
+  call<T>(subject: string | undefined, start: (done: (err: LibrdKafkaError | null | undefined, value?: T) => void) => void): Promise<T> {
+    return this.guard(
+      subject,
+      new Promise<T>((resolve, reject) => {
+        start((err, value) => (err ? reject(err) : resolve(value as T)))
+      }),
+    )
+  }
+
+  /** Bounds any promise the same way (used for the native admin extension too). */
+  async guard<T>(subject: string | undefined, operation: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined
+    const deadline = new Promise<never>((_, reject) => {
+      // librdkafka enforces the timeout itself; this is the backstop that keeps kafkit from ever hanging.
+      timer = setTimeout(() => reject(Object.assign(new Error('Timed out'), {code: '_TIMED_OUT'})), this.timeoutMs + 2000)
+    })
+    try {
+      return await Promise.race([operation, this.watcher.failure, deadline])
+    } catch (error) {
+      throw this.translate(error as KafkaErrorLike, subject)
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+
+  translate(error: KafkaErrorLike, subject?: string): KafkitError {
+    if (error instanceof KafkitError) return error
+    const name = errorName(error.code)
+    if (name === '_TIMED_OUT' || name === '_TRANSPORT' || name === '_ALL_BROKERS_DOWN' || name === '_RESOLVE') {
+      return this.watcher.unreachable(name === '_TIMED_OUT')
+    }
+    return kafkaError(error, subject)
+  }
+
+  close(): void {
+    if (this.closed) return
+    this.closed = true
+    // Disconnecting twice crashes the library; `closed` guards that. After a connection failure
+    // a blocked metadata request would make disconnect() wait out librdkafka's own timeout, so the
+    // handle is left to the process exit (bin/run.js exits once output has drained).
+    if (!this.watcher.hasFailed) this.adminClient?.disconnect()
+  }
+}
+
+/**
+ * Watches librdkafka's error and log events. When every bootstrap broker has failed it settles
+ * `failure` at once, naming the address and librdkafka's reason, instead of waiting out --timeout.
+ */
+class ConnectionWatcher {
+  readonly failure: Promise<never>
+  private fail!: (error: KafkitError) => void
+  private lastReason?: string
+  private failed = false
+
+  get hasFailed(): boolean {
+    return this.failed
+  }
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly onLog?: (line: string) => void,
+  ) {
+    this.failure = new Promise<never>((_, reject) => {
+      this.fail = reject
+    })
+    // Nobody may await `failure` (a command that finishes first); never report it as unhandled.
+    this.failure.catch(() => {})
+  }
+
+  readonly handlers = {
+    'event.error': (error: LibrdKafkaError) => this.onError(error),
+    'event.log': (log: {severity: number; fac: string; message: string}) => this.onClientLog(log),
+  }
+
+  private onClientLog(log: {severity: number; fac: string; message: string}): void {
+    this.onLog?.(`librdkafka ${log.fac}: ${log.message}`)
+    if (log.severity > 3) return
+    // "[thrd:host:port/bootstrap]: host:port/bootstrap: Connect to ipv4#... failed: Connection refused (after 0ms in state CONNECT)"
+    const reason = log.message.replace(/^\[thrd:[^\]]*\]:\s*/, '').replace(/^\S+\/(bootstrap|\d+): /, '').replace(/\s*\(after \d+ms in state \w+\)$/, '')
+    this.lastReason = reason
+    if (/SASL authentication error|Authentication failed|SASL .*failed/i.test(reason)) {
+      this.settle(new KafkitError('auth', `authentication to ${this.connection.bootstrapServers} failed: ${reason}`, {
+        hint: 'check the SASL mechanism, user name and password in the profile, --command-config or -X',
+        kafkaCode: 'SASL_AUTHENTICATION_FAILED',
+      }))
+    } else if (/SSL handshake failed|certificate verify failed/i.test(reason)) {
+      this.settle(new KafkitError('auth', `TLS handshake with ${this.connection.bootstrapServers} failed: ${reason}`, {
+        hint: 'check ssl.ca.location / the profile\'s ssl settings, or whether the listener uses TLS at all',
+        kafkaCode: '_SSL',
+      }))
+    }
+  }
+
+  private onError(error: LibrdKafkaError): void {
+    const text = String(error.message ?? '')
+    if (/all broker connections are down/i.test(text)) this.settle(this.unreachable(false))
+    else if (/authentication/i.test(text)) this.settle(new KafkitError('auth', `authentication failed: ${this.lastReason ?? text}`, {kafkaCode: '_AUTHENTICATION'}))
+  }
+
+  private settle(error: KafkitError): void {
+    if (this.failed) return
+    this.failed = true
+    this.fail(error)
+  }
+
+  unreachable(timedOut: boolean): KafkitError {
+    const {bootstrapServers, timeoutMs} = this.connection
+    const why = this.lastReason ?? (timedOut ? `no answer within ${formatDuration(timeoutMs)}` : 'connection failed')
+    return new KafkitError(timedOut && !this.lastReason ? 'timeout' : 'connection', `cannot reach Kafka at ${bootstrapServers}: ${why}`, {
+      hint: 'is a broker running there? Pass -b host:port, set KAFKA_BOOTSTRAP_SERVERS, or start one with: kafkit local start',
+      kafkaCode: timedOut ? '_TIMED_OUT' : '_TRANSPORT',
+    })
+  }
+}
+
+/** librdkafka rejects a property when the client is created: bad -X names or values. */
+function configError(error: KafkaErrorLike): KafkitError {
+  const message = String(error.message ?? error)
+  return new KafkitError('usage', `invalid client configuration: ${message}`, {
+    hint: 'check the -X / profile / --command-config properties against librdkafka\'s CONFIGURATION.md',
+  })
+}
