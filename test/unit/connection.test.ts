@@ -1,0 +1,113 @@
+import {mkdtempSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import {describe, expect, it} from 'vitest'
+
+import {resolveConnection, validateBootstrap} from '../../src/lib/config/connection.js'
+import {KafkitError} from '../../src/lib/errors.js'
+
+function configDir(yaml: string): NodeJS.ProcessEnv {
+  const dir = mkdtempSync(join(tmpdir(), 'kafkit-conf-'))
+  writeFileSync(join(dir, 'config.yaml'), yaml)
+  return {KAFKIT_CONFIG: join(dir, 'config.yaml')}
+}
+
+const PROFILES = `
+default-profile: dev
+profiles:
+  dev:
+    bootstrap-servers: dev1:9092,dev2:9092
+    properties:
+      client.id: from-profile
+  prod:
+    bootstrap-servers: [prod1:9093, prod2:9093]
+    security-protocol: SASL_SSL
+    sasl:
+      mechanism: SCRAM-SHA-512
+      username: alice
+      password: \${PROD_PASSWORD}
+    ssl:
+      ca-location: /etc/ca.pem
+`
+
+describe('resolveConnection precedence (flag > env > command-config > profile > default)', () => {
+  it('defaults to localhost:9092 with nothing configured', () => {
+    const c = resolveConnection({timeoutMs: 1000, env: {KAFKIT_CONFIG: '/nonexistent/config.yaml'}})
+    expect(c.bootstrapServers).toBe('localhost:9092')
+    expect(c.bootstrapSource).toBe('default')
+  })
+
+  it('uses the default profile, then env over profile, then flag over env', () => {
+    const env = configDir(PROFILES)
+    expect(resolveConnection({timeoutMs: 1, env}).bootstrapServers).toBe('dev1:9092,dev2:9092')
+    const withEnv = {...env, KAFKA_BOOTSTRAP_SERVERS: 'envhost:9092'}
+    const fromEnv = resolveConnection({timeoutMs: 1, env: withEnv})
+    expect(fromEnv.bootstrapServers).toBe('envhost:9092')
+    expect(fromEnv.bootstrapSource).toBe('env')
+    // the profile's other properties still apply when its bootstrap is overridden
+    expect(fromEnv.properties['client.id']).toBe('from-profile')
+    const fromFlag = resolveConnection({timeoutMs: 1, env: withEnv, bootstrapServer: 'flaghost:1234'})
+    expect(fromFlag.bootstrapServers).toBe('flaghost:1234')
+    expect(fromFlag.bootstrapSource).toBe('flag')
+  })
+
+  it('maps a SASL/SSL profile to librdkafka properties and expands ${VAR}', () => {
+    const env = {...configDir(PROFILES), PROD_PASSWORD: 's3cret-pw'}
+    const c = resolveConnection({timeoutMs: 1, env, profile: 'prod'})
+    expect(c.bootstrapServers).toBe('prod1:9093,prod2:9093')
+    expect(c.properties).toMatchObject({
+      'security.protocol': 'SASL_SSL',
+      'sasl.mechanisms': 'SCRAM-SHA-512',
+      'sasl.username': 'alice',
+      'sasl.password': 's3cret-pw',
+      'ssl.ca.location': '/etc/ca.pem',
+    })
+    expect(c.secrets).toContain('s3cret-pw')
+  })
+
+  it('KAFKIT_PROFILE selects a profile; --profile wins over it', () => {
+    const env = {...configDir(PROFILES), KAFKIT_PROFILE: 'prod', PROD_PASSWORD: 'x'}
+    expect(resolveConnection({timeoutMs: 1, env}).profile).toBe('prod')
+    expect(resolveConnection({timeoutMs: 1, env, profile: 'dev'}).profile).toBe('dev')
+  })
+
+  it('-X overrides command-config, which overrides the profile', () => {
+    const env = configDir(PROFILES)
+    const file = join(mkdtempSync(join(tmpdir(), 'kafkit-props-')), 'client.properties')
+    writeFileSync(file, 'client.id=from-file\nbootstrap.servers=filehost:9092\n')
+    const c = resolveConnection({timeoutMs: 1, env, commandConfig: file, properties: ['client.id=from-x']})
+    expect(c.properties['client.id']).toBe('from-x')
+    expect(c.bootstrapServers).toBe('filehost:9092')
+    expect(c.bootstrapSource).toBe('command-config')
+  })
+
+  it('names the missing profile and lists the defined ones', () => {
+    const env = configDir(PROFILES)
+    expect(() => resolveConnection({timeoutMs: 1, env, profile: 'staging'})).toThrowError(/profile 'staging' is not defined/)
+    try {
+      resolveConnection({timeoutMs: 1, env, profile: 'staging'})
+    } catch (error) {
+      expect((error as KafkitError).hint).toContain('dev, prod')
+      expect((error as KafkitError).exitCode).toBe(5)
+    }
+  })
+
+  it('refers to an unset ${VAR} by name, without any value', () => {
+    const env = configDir(PROFILES)
+    expect(() => resolveConnection({timeoutMs: 1, env, profile: 'prod'})).toThrowError(/PROD_PASSWORD/)
+  })
+
+  it('rejects a malformed -X', () => {
+    expect(() => resolveConnection({timeoutMs: 1, env: {}, properties: ['novalue']})).toThrowError(/-X expects key=value/)
+  })
+})
+
+describe('validateBootstrap', () => {
+  it.each(['localhost:9092', 'a:1,b:2', 'PLAINTEXT://host:9092', '[::1]:9092', 'my-broker.example.com:9093'])('accepts %s', (s) => {
+    expect(() => validateBootstrap(s)).not.toThrow()
+  })
+  it.each(['localhost', 'host:', ':9092', 'host:99999', 'host:abc', 'a b:1'])('rejects %s with a usage error', (s) => {
+    expect(() => validateBootstrap(s)).toThrowError(KafkitError)
+  })
+})

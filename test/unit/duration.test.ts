@@ -1,0 +1,17 @@
+import {describe, expect, it} from 'vitest'
+
+import {formatDuration, parseDuration} from '../../src/lib/duration.js'
+
+describe('parseDuration', () => {
+  it.each([
+    ['10', 10_000], ['1.5', 1500], ['500ms', 500], ['10s', 10_000], ['2m', 120_000], ['1h', 3_600_000], ['1m30s', 90_000], ['1d', 86_400_000],
+  ])('%s = %i ms', (text, ms) => expect(parseDuration(text)).toBe(ms))
+
+  it.each(['', 'abc', '10x', '-5s', '5s junk'])('rejects %j', (text) => expect(() => parseDuration(text, '--timeout')).toThrowError(/invalid --timeout/))
+
+  it('formats durations compactly', () => {
+    expect(formatDuration(250)).toBe('250ms')
+    expect(formatDuration(2000)).toBe('2s')
+    expect(formatDuration(90_000)).toBe('1m30s')
+  })
+})

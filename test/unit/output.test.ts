@@ -1,0 +1,63 @@
+import {Chalk} from 'chalk'
+import {describe, expect, it} from 'vitest'
+
+import {renderPlainRows, renderTable, renderTerminalTable, type Column} from '../../src/lib/output/table.js'
+import {_colourLevelForTests as colourLevel} from '../../src/lib/output/terminal.js'
+
+interface Row {name: string; partitions: number; note: string | null}
+const columns: Column<Row>[] = [
+  {header: 'TOPIC', value: (r) => r.name},
+  {header: 'PARTITIONS', value: (r) => r.partitions, align: 'right'},
+  {header: 'NOTE', value: (r) => r.note},
+]
+const rows: Row[] = [
+  {name: 'orders', partitions: 12, note: 'tab\there'},
+  {name: 'a-much-longer-topic-name', partitions: 1, note: null},
+]
+
+describe('piped rendering', () => {
+  it('writes tab-separated rows, no header, no colour, escaping tabs and newlines', () => {
+    expect(renderPlainRows(rows, columns)).toBe('orders\t12\ttab\\there\na-much-longer-topic-name\t1\t\n')
+  })
+
+  it('does not truncate long values', () => {
+    const long = 'x'.repeat(500)
+    expect(renderPlainRows([{name: long, partitions: 1, note: null}], columns)).toContain(long)
+  })
+
+  it('renderTable picks plain rows when not a terminal', () => {
+    let out = ''
+    renderTable({isTTY: false, color: new Chalk({level: 3}), write: (t) => (out += t)}, rows, columns)
+    expect(out).not.toContain('\u001B[')
+    expect(out.split('\n')[0]).toBe('orders\t12\ttab\\there')
+  })
+})
+
+describe('terminal rendering', () => {
+  it('aligns columns under a header', () => {
+    const text = renderTerminalTable(rows, columns, new Chalk({level: 0}))
+    const lines = text.trimEnd().split('\n')
+    expect(lines[0]).toMatch(/^TOPIC\s+PARTITIONS\s+NOTE$/)
+    // the second column starts at the same position on every line
+    const col = lines[0]!.indexOf('PARTITIONS')
+    // right-aligned: the last digit sits under the header's last letter
+    expect(lines[2]![col + 'PARTITIONS'.length - 1]).toBe('1')
+    expect(lines[1]!.slice(col, col + 'PARTITIONS'.length)).toBe('        12')
+    expect(lines.every((l) => l === l.trimEnd())).toBe(true)
+  })
+
+  it('colours the header when colour is on', () => {
+    expect(renderTerminalTable(rows, columns, new Chalk({level: 1}))).toContain('\u001B[1mTOPIC')
+  })
+})
+
+describe('colour level', () => {
+  it('NO_COLOR wins, then FORCE_COLOR, then the terminal', () => {
+    expect(colourLevel(true, {NO_COLOR: '1', FORCE_COLOR: '3'})).toBe(0)
+    expect(colourLevel(false, {FORCE_COLOR: '2'})).toBe(2)
+    expect(colourLevel(true, {FORCE_COLOR: '0'})).toBe(0)
+    expect(colourLevel(true, {})).toBe(1)
+    expect(colourLevel(false, {})).toBe(0)
+    expect(colourLevel(true, {TERM: 'dumb'})).toBe(0)
+  })
+})
