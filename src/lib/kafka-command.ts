@@ -65,7 +65,7 @@ export abstract class KafkaCommand extends BaseCommand {
   }
 
   async finally(err: Error | undefined): Promise<void> {
-    this.session?.close()
+    await this.session?.close()
     await super.finally(err)
   }
 }

@@ -1,8 +1,7 @@
 import {existsSync, readFileSync} from 'node:fs'
+import {createRequire} from 'node:module'
 import {homedir} from 'node:os'
 import {join} from 'node:path'
-
-import {parse as parseYaml} from 'yaml'
 
 import {KafkitError, usageError} from '../errors.js'
 
@@ -25,7 +24,9 @@ export function readProfileFile(path: string): ProfileFile | undefined {
   if (!existsSync(path)) return undefined
   let doc: unknown
   try {
-    doc = parseYaml(readFileSync(path, 'utf8'))
+    // Loaded only when a config file exists: most calls never pay for the YAML parser.
+    const {parse} = createRequire(import.meta.url)('yaml') as typeof import('yaml')
+    doc = parse(readFileSync(path, 'utf8'))
   } catch (error) {
     throw usageError(`cannot parse ${path}: ${(error as Error).message.split('\n')[0]}`)
   }

@@ -5,6 +5,7 @@ import {formatDuration} from '../duration.js'
 import {KafkitError} from '../errors.js'
 import {loadClientLibrary} from './client-library.js'
 import {errorName, kafkaError, type KafkaErrorLike} from './kafka-errors.js'
+import type {NativeAdmin} from './native-admin.js'
 
 /**
  * One command's link to the cluster: creates clients lazily from the resolved connection,
@@ -72,6 +73,18 @@ export class KafkaSession {
     await this.metadataTopicNames()
   }
 
+  /** kafkit's native admin extension, for the calls the JS client lacks. Loaded on first use. */
+  async native(): Promise<NativeAdmin> {
+    if (this.closed) throw new KafkitError('failure', 'the Kafka session is closed')
+    if (!this.nativeAdmin) {
+      const {NativeAdmin} = await import('./native-admin.js')
+      this.nativeAdmin = new NativeAdmin(this.clientConfig())
+    }
+    return this.nativeAdmin
+  }
+
+  private nativeAdmin?: NativeAdmin
+
   admin(): IAdminClient {
     if (this.closed) throw new KafkitError('failure', 'the Kafka session is closed')
     if (!this.adminClient) {
@@ -123,9 +136,10 @@ export class KafkaSession {
     return kafkaError(error, subject)
   }
 
-  close(): void {
+  async close(): Promise<void> {
     if (this.closed) return
     this.closed = true
+    if (!this.watcher.hasFailed) await this.nativeAdmin?.close()
     // Disconnecting twice crashes the library; `closed` guards that. After a connection failure
     // a blocked metadata request would make disconnect() wait out librdkafka's own timeout, so the
     // handle is left to the process exit (bin/run.js exits once output has drained).

@@ -1,5 +1,7 @@
-import Table from 'cli-table3'
+import {createRequire} from 'node:module'
+
 import type {ChalkInstance} from 'chalk'
+import type TableType from 'cli-table3'
 
 // Tables are the one human rendering of row data. On a terminal: aligned columns with a
 // coloured header. Piped: tab-separated rows without header, colour or truncation, so that
@@ -44,6 +46,8 @@ export function renderTerminalTable<Row>(
   columns: readonly Column<Row>[],
   color: ChalkInstance,
 ): string {
+  // Loaded only for terminal tables: piped output and JSON never pay for it.
+  const Table = createRequire(import.meta.url)('cli-table3') as typeof TableType
   const table = new Table({
     head: columns.map((c) => color.bold(c.header)),
     colAligns: columns.map((c) => c.align ?? 'left'),
