@@ -1,0 +1,154 @@
+import {KafkitError} from '../errors.js'
+import {decodeUtf8, SERIALIZERS, type Serializer} from './serializers.js'
+
+// kafkit's JSON Lines record format, written by `consume --output jsonl` and read by
+// `produce --input jsonl` (docs/formats.md defines it). One record per line:
+//
+//   {"topic":"t","partition":0,"offset":42,"timestamp":1700000000000,
+//    "timestampIso":"2023-11-14T22:13:20.000Z","timestampType":"create",
+//    "key":"k","value":"text","headers":[{"key":"h","value":"v"}]}
+//
+// key, value and each header value is null, a UTF-8 string, or {"base64": "..."} for bytes
+// that are not UTF-8. With --key-format / --value-format other than str, the decoded value is
+// embedded instead (a JSON document for json, a number for int/long/double).
+
+export type Payload = string | number | boolean | null | {base64: string} | unknown[] | Record<string, unknown>
+
+export interface JsonlHeader {
+  key: string
+  value: Payload
+}
+
+export type TimestampType = 'create' | 'log-append' | 'none'
+
+export interface JsonlRecord {
+  topic?: string
+  partition?: number
+  offset?: number
+  timestamp?: number
+  timestampIso?: string
+  timestampType?: TimestampType
+  key: Payload
+  value: Payload
+  headers: JsonlHeader[]
+}
+
+/** A record as bytes: what is produced, and what was consumed. */
+export interface RawRecord {
+  key: Buffer | null
+  value: Buffer | null
+  headers: Array<[string, Buffer | null]>
+  partition?: number
+  timestamp?: number
+}
+
+export const isBase64Payload = (v: unknown): v is {base64: string} =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 1 && typeof (v as {base64?: unknown}).base64 === 'string'
+
+/**
+ * Bytes -> the JSON payload. With `str` (the default) the result is lossless: a string when the
+ * bytes are UTF-8, else the base64 form. Other formats embed the decoded value; bytes that do
+ * not fit the format fall back to the base64 form and `onMismatch` is told why.
+ */
+export function toPayload(bytes: Buffer | null, format: Serializer = SERIALIZERS.str!, onMismatch?: (reason: string) => void): Payload {
+  if (bytes === null) return null
+  if (format.name === 'str' || format.name === 'bytes') {
+    try {
+      return decodeUtf8(bytes)
+    } catch {
+      return {base64: bytes.toString('base64')}
+    }
+  }
+  try {
+    const decoded = format.decode(bytes)
+    if (typeof decoded === 'bigint') return Number.isSafeInteger(Number(decoded)) ? Number(decoded) : decoded.toString()
+    if (typeof decoded === 'number' && !Number.isFinite(decoded)) return String(decoded)
+    return decoded as Payload
+  } catch (error) {
+    onMismatch?.((error as Error).message)
+    return {base64: bytes.toString('base64')}
+  }
+}
+
+/** The JSON payload -> bytes to produce, read with the same format rules as toPayload. */
+export function fromPayload(payload: unknown, format: Serializer, field: string): Buffer | null {
+  if (payload === null || payload === undefined) return null
+  if (isBase64Payload(payload)) return Buffer.from(payload.base64, 'base64')
+  if (format.name === 'json') return Buffer.from(JSON.stringify(payload), 'utf8')
+  if (typeof payload === 'string') return format.encode(payload)
+  if (typeof payload === 'number' || typeof payload === 'boolean') return format.encode(String(payload))
+  throw new KafkitError('usage', `${field} is a JSON ${Array.isArray(payload) ? 'array' : 'object'}`, {
+    hint: 'use --value-format json (or --key-format json) to send it as JSON text, or {"base64": "..."} for bytes',
+  })
+}
+
+export interface RecordFormats {
+  key: Serializer
+  value: Serializer
+}
+
+/** Reads one jsonl input line into a record to produce. `lineNumber` goes into errors. */
+export function parseJsonlRecord(line: string, lineNumber: number, formats: RecordFormats): RawRecord {
+  let doc: unknown
+  try {
+    doc = JSON.parse(line)
+  } catch (error) {
+    throw new KafkitError('usage', `line ${lineNumber}: not JSON: ${(error as Error).message}`)
+  }
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
+    throw new KafkitError('usage', `line ${lineNumber}: a record must be a JSON object with key, value and headers`)
+  }
+  const record = doc as Record<string, unknown>
+  try {
+    const headers: Array<[string, Buffer | null]> = []
+    if (record.headers !== undefined && record.headers !== null) {
+      if (!Array.isArray(record.headers)) throw new KafkitError('usage', 'headers must be a list of {"key", "value"} objects')
+      for (const header of record.headers) {
+        const h = header as {key?: unknown; value?: unknown}
+        if (typeof h !== 'object' || h === null || typeof h.key !== 'string') throw new KafkitError('usage', 'each header needs a string "key"')
+        headers.push([h.key, fromPayload(h.value, SERIALIZERS.str!, `header ${h.key}`)])
+      }
+    }
+    const out: RawRecord = {
+      key: fromPayload(record.key, formats.key, 'key'),
+      value: fromPayload(record.value, formats.value, 'value'),
+      headers,
+    }
+    if (record.partition !== undefined && record.partition !== null) {
+      if (!Number.isInteger(record.partition) || (record.partition as number) < 0) throw new KafkitError('usage', 'partition must be a non-negative integer')
+      out.partition = record.partition as number
+    }
+    if (record.timestamp !== undefined && record.timestamp !== null) {
+      if (!Number.isInteger(record.timestamp) || (record.timestamp as number) < 0) throw new KafkitError('usage', 'timestamp must be epoch milliseconds')
+      out.timestamp = record.timestamp as number
+    }
+    return out
+  } catch (error) {
+    if (error instanceof KafkitError) throw new KafkitError(error.kind, `line ${lineNumber}: ${error.message}`, {hint: error.hint})
+    throw error
+  }
+}
+
+export interface ConsumedMeta {
+  topic: string
+  partition: number
+  offset: number
+  timestamp?: number
+  timestampType?: TimestampType
+}
+
+/** One consumed record as a jsonl line (without the newline). */
+export function formatJsonlRecord(meta: ConsumedMeta, record: RawRecord, formats: RecordFormats, onMismatch?: (reason: string) => void): string {
+  const doc: JsonlRecord = {
+    topic: meta.topic,
+    partition: meta.partition,
+    offset: meta.offset,
+    ...(meta.timestamp === undefined || meta.timestamp < 0
+      ? {}
+      : {timestamp: meta.timestamp, timestampIso: new Date(meta.timestamp).toISOString(), timestampType: meta.timestampType ?? 'create'}),
+    key: toPayload(record.key, formats.key, onMismatch),
+    value: toPayload(record.value, formats.value, onMismatch),
+    headers: record.headers.map(([key, value]) => ({key, value: toPayload(value)})),
+  }
+  return JSON.stringify(doc)
+}
