@@ -1,0 +1,1750 @@
+/*
+ * kafkit_admin: the admin calls @confluentinc/kafka-javascript does not expose
+ * (DescribeCluster, DescribeConfigs, IncrementalAlterConfigs, CreateTopics with
+ * validate_only, AlterConsumerGroupOffsets, DeleteConsumerGroupOffsets), as a small
+ * N-API addon over the same librdkafka.so that package built.
+ *
+ * Threading model
+ *   - One rd_kafka_t (type producer: admin requests work on any handle) per handle,
+ *     created with a background_event_cb, so librdkafka starts its background thread.
+ *   - Each request is enqueued with the handle's background queue as reply queue; the
+ *     call itself does not block. The result event arrives on librdkafka's background
+ *     thread, which hands it to the JS thread through a napi threadsafe function.
+ *     The JS thread never waits on librdkafka.
+ *   - librdkafka enforces the request timeout (AdminOptions request_timeout) with its
+ *     own timer and always answers with a result event (_TIMED_OUT at worst). The TS
+ *     wrapper adds a second deadline on top, in case that ever fails.
+ *   - The client's main queue (error events) is forwarded to the background queue too;
+ *     the last broker/connection error is kept and attached to request-level failures
+ *     (a wrong address or failed authentication shows up there, not in the admin result).
+ *
+ * Lifetime
+ *   - `pending` counts running requests (JS thread only). While > 0 the threadsafe
+ *     function is ref'ed (keeps the event loop alive) and each request holds a
+ *     reference on the handle's JS external (so it is not garbage-collected).
+ *   - close() marks the handle closed; rd_kafka_destroy() runs on a libuv worker
+ *     thread once no request is pending; close()'s promise resolves after that.
+ *   - A handle that is garbage-collected without close() is destroyed in its finalizer.
+ *   - The handle struct is freed when the JS external, the threadsafe function and
+ *     the destroy work are all gone.
+ */
+#include <node_api.h>
+#include <librdkafka/rdkafka.h>
+
+#include <ctype.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ERRSTR_SIZE 512
+
+/* Live objects, for tests that check nothing leaks (see js_counters). */
+static volatile int cnt_rk, cnt_handles, cnt_ops;
+#define COUNT(var, n) __atomic_add_fetch(&(var), (n), __ATOMIC_SEQ_CST)
+
+typedef enum {
+        OP_DESCRIBE_CLUSTER,
+        OP_DESCRIBE_CONFIGS,
+        OP_INCREMENTAL_ALTER_CONFIGS,
+        OP_CREATE_TOPICS,
+        OP_ALTER_GROUP_OFFSETS,
+        OP_DELETE_GROUP_OFFSETS,
+} op_kind_t;
+
+enum { DESTROY_NONE = 0, DESTROY_RUNNING = 1, DESTROY_DONE = 2 };
+
+typedef struct handle_s {
+        rd_kafka_t *rk;
+        rd_kafka_queue_t *bgq;
+        napi_threadsafe_function tsfn;
+
+        /* Shared with librdkafka's background thread, under lock. */
+        pthread_mutex_t lock;
+        bool tsfn_open; /* the background thread may call tsfn */
+        rd_kafka_resp_err_t last_err;
+        char last_errstr[ERRSTR_SIZE];
+
+        /* JS thread only. */
+        int pending;
+        bool closed;
+        int destroy_state;
+        bool js_alive;
+        bool tsfn_alive;
+        napi_async_work destroy_work;
+        napi_deferred *close_deferreds;
+        size_t close_deferred_cnt;
+} handle_t;
+
+typedef struct op_s {
+        handle_t *h;
+        op_kind_t kind;
+        napi_deferred deferred;
+        napi_ref keep; /* keeps the handle's JS external alive */
+} op_t;
+
+
+/* ------------------------------------------------------------------ */
+/* Small N-API helpers                                                  */
+/* ------------------------------------------------------------------ */
+
+/* Throws a generic error for a failed N-API call unless one is already pending. */
+static void throw_napi_failure(napi_env env, const char *what) {
+        bool pending = false;
+        napi_is_exception_pending(env, &pending);
+        if (pending)
+                return;
+        const napi_extended_error_info *info = NULL;
+        napi_get_last_error_info(env, &info);
+        char msg[256];
+        snprintf(msg, sizeof(msg), "kafkit_admin: %s failed: %s", what,
+                 info && info->error_message ? info->error_message
+                                             : "unknown N-API error");
+        napi_throw_error(env, NULL, msg);
+}
+
+#define NAPI_OK(call)                                                          \
+        do {                                                                   \
+                if ((call) != napi_ok) {                                       \
+                        throw_napi_failure(env, #call);                        \
+                        return false;                                          \
+                }                                                              \
+        } while (0)
+
+static bool make_str(napi_env env, const char *s, napi_value *out) {
+        if (!s) {
+                NAPI_OK(napi_get_null(env, out));
+                return true;
+        }
+        NAPI_OK(napi_create_string_utf8(env, s, NAPI_AUTO_LENGTH, out));
+        return true;
+}
+
+static bool set_str(napi_env env, napi_value obj, const char *key,
+                    const char *s) {
+        napi_value v;
+        if (!make_str(env, s, &v))
+                return false;
+        NAPI_OK(napi_set_named_property(env, obj, key, v));
+        return true;
+}
+
+static bool set_num(napi_env env, napi_value obj, const char *key, double d) {
+        napi_value v;
+        NAPI_OK(napi_create_double(env, d, &v));
+        NAPI_OK(napi_set_named_property(env, obj, key, v));
+        return true;
+}
+
+static bool set_bool(napi_env env, napi_value obj, const char *key, bool b) {
+        napi_value v;
+        NAPI_OK(napi_get_boolean(env, b, &v));
+        NAPI_OK(napi_set_named_property(env, obj, key, v));
+        return true;
+}
+
+/* {code, message} as a plain object (per-item errors in results). */
+static bool set_err(napi_env env, napi_value obj, rd_kafka_resp_err_t err,
+                    const char *msg) {
+        napi_value e;
+        NAPI_OK(napi_create_object(env, &e));
+        if (!set_str(env, e, "code", rd_kafka_err2name(err)) ||
+            !set_str(env, e, "message",
+                     msg && *msg ? msg : rd_kafka_err2str(err)))
+                return false;
+        NAPI_OK(napi_set_named_property(env, obj, "error", e));
+        return true;
+}
+
+/* An Error object with a `code` property (request-level failures). */
+static napi_value make_error(napi_env env, const char *code, const char *msg) {
+        napi_value jcode = NULL, jmsg = NULL, err = NULL;
+        if (napi_create_string_utf8(env, code, NAPI_AUTO_LENGTH, &jcode) !=
+                napi_ok ||
+            napi_create_string_utf8(env, msg, NAPI_AUTO_LENGTH, &jmsg) !=
+                napi_ok ||
+            napi_create_error(env, jcode, jmsg, &err) != napi_ok)
+                return NULL;
+        return err;
+}
+
+static bool get_named(napi_env env, napi_value obj, const char *key,
+                      napi_value *out) {
+        NAPI_OK(napi_get_named_property(env, obj, key, out));
+        return true;
+}
+
+static bool is_nullish(napi_env env, napi_value v) {
+        napi_valuetype t;
+        if (napi_typeof(env, v, &t) != napi_ok)
+                return true;
+        return t == napi_undefined || t == napi_null;
+}
+
+/* A malloc'ed copy of a JS string; NULL with a TypeError thrown otherwise. */
+static char *dup_str(napi_env env, napi_value v, const char *what) {
+        napi_valuetype t;
+        size_t len = 0;
+        if (napi_typeof(env, v, &t) != napi_ok || t != napi_string) {
+                char msg[200];
+                snprintf(msg, sizeof(msg), "%s must be a string", what);
+                napi_throw_type_error(env, NULL, msg);
+                return NULL;
+        }
+        if (napi_get_value_string_utf8(env, v, NULL, 0, &len) != napi_ok) {
+                throw_napi_failure(env, "napi_get_value_string_utf8");
+                return NULL;
+        }
+        char *s = malloc(len + 1);
+        if (!s) {
+                napi_throw_error(env, NULL, "kafkit_admin: out of memory");
+                return NULL;
+        }
+        if (napi_get_value_string_utf8(env, v, s, len + 1, &len) != napi_ok) {
+                free(s);
+                throw_napi_failure(env, "napi_get_value_string_utf8");
+                return NULL;
+        }
+        if (strlen(s) != len) {
+                char msg[200];
+                snprintf(msg, sizeof(msg), "%s must not contain NUL", what);
+                free(s);
+                napi_throw_type_error(env, NULL, msg);
+                return NULL;
+        }
+        return s;
+}
+
+static char *dup_named_str(napi_env env, napi_value obj, const char *key,
+                           const char *what) {
+        napi_value v;
+        if (!get_named(env, obj, key, &v))
+                return NULL;
+        return dup_str(env, v, what);
+}
+
+static bool get_i64(napi_env env, napi_value v, const char *what,
+                    int64_t *out) {
+        napi_valuetype t;
+        if (napi_typeof(env, v, &t) != napi_ok || t != napi_number) {
+                char msg[200];
+                snprintf(msg, sizeof(msg), "%s must be a number", what);
+                napi_throw_type_error(env, NULL, msg);
+                return false;
+        }
+        NAPI_OK(napi_get_value_int64(env, v, out));
+        return true;
+}
+
+static bool get_named_i64(napi_env env, napi_value obj, const char *key,
+                          const char *what, int64_t *out) {
+        napi_value v;
+        return get_named(env, obj, key, &v) && get_i64(env, v, what, out);
+}
+
+static bool get_int_range(napi_env env, napi_value v, const char *what,
+                          int64_t min, int64_t max, int *out) {
+        int64_t i;
+        if (!get_i64(env, v, what, &i))
+                return false;
+        if (i < min || i > max) {
+                char msg[200];
+                snprintf(msg, sizeof(msg), "%s must be in %lld..%lld", what,
+                         (long long)min, (long long)max);
+                napi_throw_range_error(env, NULL, msg);
+                return false;
+        }
+        *out = (int)i;
+        return true;
+}
+
+static bool get_bool_arg(napi_env env, napi_value v, bool *out) {
+        napi_valuetype t;
+        if (napi_typeof(env, v, &t) != napi_ok || t != napi_boolean) {
+                napi_throw_type_error(env, NULL, "expected a boolean");
+                return false;
+        }
+        NAPI_OK(napi_get_value_bool(env, v, out));
+        return true;
+}
+
+static bool get_array(napi_env env, napi_value v, const char *what,
+                      uint32_t *len) {
+        bool is_array = false;
+        NAPI_OK(napi_is_array(env, v, &is_array));
+        if (!is_array) {
+                char msg[200];
+                snprintf(msg, sizeof(msg), "%s must be an array", what);
+                napi_throw_type_error(env, NULL, msg);
+                return false;
+        }
+        NAPI_OK(napi_get_array_length(env, v, len));
+        return true;
+}
+
+static bool get_element(napi_env env, napi_value arr, uint32_t i,
+                        napi_value *out) {
+        NAPI_OK(napi_get_element(env, arr, i, out));
+        return true;
+}
+
+/* Resource type names as the TS API spells them. */
+static bool parse_restype(napi_env env, napi_value v,
+                          rd_kafka_ResourceType_t *out) {
+        char *s = dup_str(env, v, "resource type");
+        if (!s)
+                return false;
+        bool ok = true;
+        if (!strcmp(s, "topic"))
+                *out = RD_KAFKA_RESOURCE_TOPIC;
+        else if (!strcmp(s, "broker"))
+                *out = RD_KAFKA_RESOURCE_BROKER;
+        else if (!strcmp(s, "group"))
+                *out = RD_KAFKA_RESOURCE_GROUP;
+        else {
+                napi_throw_type_error(
+                    env, NULL,
+                    "resource type must be 'topic', 'broker' or 'group'");
+                ok = false;
+        }
+        free(s);
+        return ok;
+}
+
+static const char *restype_name(rd_kafka_ResourceType_t t) {
+        switch (t) {
+        case RD_KAFKA_RESOURCE_TOPIC:
+                return "topic";
+        case RD_KAFKA_RESOURCE_BROKER:
+                return "broker";
+        case RD_KAFKA_RESOURCE_GROUP:
+                return "group";
+        default:
+                return "unknown";
+        }
+}
+
+
+/* ------------------------------------------------------------------ */
+/* Handle lifetime                                                      */
+/* ------------------------------------------------------------------ */
+
+static void handle_maybe_free(handle_t *h) {
+        if (h->js_alive || h->tsfn_alive || h->destroy_state == DESTROY_RUNNING)
+                return;
+        pthread_mutex_destroy(&h->lock);
+        free(h->close_deferreds);
+        free(h);
+        COUNT(cnt_handles, -1);
+}
+
+/* Stops the background thread from handing events to JS. */
+static void handle_close_tsfn_gate(handle_t *h) {
+        pthread_mutex_lock(&h->lock);
+        h->tsfn_open = false;
+        pthread_mutex_unlock(&h->lock);
+}
+
+/* Destroys the librdkafka objects. Blocking: runs on a worker thread, or in a
+ * finalizer as the last resort. */
+static void handle_destroy_rk(handle_t *h) {
+        if (!h->rk)
+                return;
+        rd_kafka_queue_t *mainq = rd_kafka_queue_get_main(h->rk);
+        if (mainq) {
+                rd_kafka_queue_forward(mainq, NULL);
+                rd_kafka_queue_destroy(mainq);
+        }
+        if (h->bgq) {
+                rd_kafka_queue_destroy(h->bgq);
+                h->bgq = NULL;
+        }
+        rd_kafka_destroy(h->rk);
+        h->rk = NULL;
+        COUNT(cnt_rk, -1);
+}
+
+static void destroy_execute(napi_env env, void *data) {
+        handle_destroy_rk((handle_t *)data);
+}
+
+static void destroy_complete(napi_env env, napi_status status, void *data) {
+        handle_t *h = (handle_t *)data;
+        size_t i;
+
+        h->destroy_state = DESTROY_DONE;
+        napi_delete_async_work(env, h->destroy_work);
+        h->destroy_work = NULL;
+        if (h->tsfn_alive)
+                napi_release_threadsafe_function(h->tsfn, napi_tsfn_release);
+
+        for (i = 0; i < h->close_deferred_cnt; i++) {
+                napi_value undef;
+                napi_get_undefined(env, &undef);
+                napi_resolve_deferred(env, h->close_deferreds[i], undef);
+        }
+        h->close_deferred_cnt = 0;
+        handle_maybe_free(h);
+}
+
+/* Called on the JS thread when the handle is closed and idle. */
+static void handle_start_destroy(napi_env env, handle_t *h) {
+        napi_value name;
+
+        if (h->destroy_state != DESTROY_NONE)
+                return;
+        handle_close_tsfn_gate(h);
+        h->destroy_state = DESTROY_RUNNING;
+        if (napi_create_string_utf8(env, "kafkit_admin:destroy",
+                                    NAPI_AUTO_LENGTH, &name) == napi_ok &&
+            napi_create_async_work(env, NULL, name, destroy_execute,
+                                   destroy_complete, h,
+                                   &h->destroy_work) == napi_ok &&
+            napi_queue_async_work(env, h->destroy_work) == napi_ok)
+                return;
+
+        /* Could not queue the work: destroy here, then complete as usual. */
+        if (h->destroy_work) {
+                napi_delete_async_work(env, h->destroy_work);
+                h->destroy_work = NULL;
+        }
+        handle_destroy_rk(h);
+        h->destroy_state = DESTROY_DONE;
+        if (h->tsfn_alive)
+                napi_release_threadsafe_function(h->tsfn, napi_tsfn_release);
+        for (size_t i = 0; i < h->close_deferred_cnt; i++) {
+                napi_value undef;
+                napi_get_undefined(env, &undef);
+                napi_resolve_deferred(env, h->close_deferreds[i], undef);
+        }
+        h->close_deferred_cnt = 0;
+}
+
+/* Finalizer of the JS external: the handle was garbage-collected (without
+ * close(), since pending requests keep it alive), or the environment is being
+ * torn down. */
+static void handle_finalize(napi_env env, void *data, void *hint) {
+        handle_t *h = (handle_t *)data;
+
+        h->js_alive = false;
+        h->closed   = true;
+        if (h->destroy_state == DESTROY_NONE) {
+                handle_close_tsfn_gate(h);
+                handle_destroy_rk(h);
+                h->destroy_state = DESTROY_DONE;
+                if (h->tsfn_alive)
+                        napi_release_threadsafe_function(h->tsfn,
+                                                         napi_tsfn_abort);
+        }
+        handle_maybe_free(h);
+}
+
+static void tsfn_finalize(napi_env env, void *data, void *hint) {
+        handle_t *h = (handle_t *)data;
+        handle_close_tsfn_gate(h);
+        h->tsfn_alive = false;
+        handle_maybe_free(h);
+}
+
+
+/* ------------------------------------------------------------------ */
+/* librdkafka background thread                                         */
+/* ------------------------------------------------------------------ */
+
+static bool is_admin_result(rd_kafka_event_type_t t) {
+        switch (t) {
+        case RD_KAFKA_EVENT_CREATETOPICS_RESULT:
+        case RD_KAFKA_EVENT_DESCRIBECONFIGS_RESULT:
+        case RD_KAFKA_EVENT_INCREMENTALALTERCONFIGS_RESULT:
+        case RD_KAFKA_EVENT_ALTERCONSUMERGROUPOFFSETS_RESULT:
+        case RD_KAFKA_EVENT_DELETECONSUMERGROUPOFFSETS_RESULT:
+        case RD_KAFKA_EVENT_DESCRIBECLUSTER_RESULT:
+                return true;
+        default:
+                return false;
+        }
+}
+
+static void background_event_cb(rd_kafka_t *rk, rd_kafka_event_t *ev,
+                                void *opaque) {
+        handle_t *h             = (handle_t *)opaque;
+        rd_kafka_event_type_t t = rd_kafka_event_type(ev);
+
+        if (t == RD_KAFKA_EVENT_ERROR) {
+                rd_kafka_resp_err_t err = rd_kafka_event_error(ev);
+                const char *msg         = rd_kafka_event_error_string(ev);
+                pthread_mutex_lock(&h->lock);
+                /* "n/n brokers are down" says less than the error before it. */
+                if (!(err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN &&
+                      h->last_err)) {
+                        h->last_err = err;
+                        snprintf(h->last_errstr, sizeof(h->last_errstr), "%s",
+                                 msg ? msg : rd_kafka_err2str(err));
+                }
+                pthread_mutex_unlock(&h->lock);
+                rd_kafka_event_destroy(ev);
+                return;
+        }
+
+        if (!is_admin_result(t)) {
+                rd_kafka_event_destroy(ev);
+                return;
+        }
+
+        pthread_mutex_lock(&h->lock);
+        if (h->tsfn_open &&
+            napi_call_threadsafe_function(h->tsfn, ev,
+                                          napi_tsfn_nonblocking) == napi_ok)
+                ev = NULL;
+        pthread_mutex_unlock(&h->lock);
+        if (ev) /* only while tearing down */
+                rd_kafka_event_destroy(ev);
+}
+
+
+/* ------------------------------------------------------------------ */
+/* Results (JS thread)                                                  */
+/* ------------------------------------------------------------------ */
+
+static bool build_node(napi_env env, const rd_kafka_Node_t *node,
+                       napi_value *out) {
+        NAPI_OK(napi_create_object(env, out));
+        return set_num(env, *out, "id", rd_kafka_Node_id(node)) &&
+               set_str(env, *out, "host", rd_kafka_Node_host(node)) &&
+               set_num(env, *out, "port", rd_kafka_Node_port(node)) &&
+               set_str(env, *out, "rack", rd_kafka_Node_rack(node));
+}
+
+static bool build_describe_cluster(napi_env env, rd_kafka_event_t *ev,
+                                   napi_value *out) {
+        const rd_kafka_DescribeCluster_result_t *res =
+            rd_kafka_event_DescribeCluster_result(ev);
+        size_t cnt = 0, i;
+        napi_value brokers;
+
+        if (!res) {
+                napi_throw_error(env, NULL, "unexpected result event");
+                return false;
+        }
+        const rd_kafka_Node_t **nodes =
+            rd_kafka_DescribeCluster_result_nodes(res, &cnt);
+        const rd_kafka_Node_t *controller =
+            rd_kafka_DescribeCluster_result_controller(res);
+
+        NAPI_OK(napi_create_object(env, out));
+        if (!set_str(env, *out, "clusterId",
+                     rd_kafka_DescribeCluster_result_cluster_id(res)) ||
+            !set_num(env, *out, "controllerId",
+                     controller ? rd_kafka_Node_id(controller) : -1))
+                return false;
+        NAPI_OK(napi_create_array_with_length(env, cnt, &brokers));
+        for (i = 0; i < cnt; i++) {
+                napi_value b;
+                if (!build_node(env, nodes[i], &b))
+                        return false;
+                NAPI_OK(napi_set_element(env, brokers, (uint32_t)i, b));
+        }
+        NAPI_OK(napi_set_named_property(env, *out, "brokers", brokers));
+        return true;
+}
+
+static bool build_config_entry(napi_env env, const rd_kafka_ConfigEntry_t *e,
+                               bool with_synonyms, napi_value *out) {
+        NAPI_OK(napi_create_object(env, out));
+        if (!set_str(env, *out, "name", rd_kafka_ConfigEntry_name(e)) ||
+            !set_str(env, *out, "value", rd_kafka_ConfigEntry_value(e)) ||
+            !set_str(env, *out, "source",
+                     rd_kafka_ConfigSource_name(
+                         rd_kafka_ConfigEntry_source(e))))
+                return false;
+        if (!with_synonyms) /* a synonym itself: name, value, source */
+                return true;
+        if (!set_bool(env, *out, "isDefault",
+                      rd_kafka_ConfigEntry_is_default(e) == 1) ||
+            !set_bool(env, *out, "isReadOnly",
+                      rd_kafka_ConfigEntry_is_read_only(e) == 1) ||
+            !set_bool(env, *out, "isSensitive",
+                      rd_kafka_ConfigEntry_is_sensitive(e) == 1))
+                return false;
+
+        size_t cnt = 0, i;
+        const rd_kafka_ConfigEntry_t **syn =
+            rd_kafka_ConfigEntry_synonyms(e, &cnt);
+        napi_value arr;
+        NAPI_OK(napi_create_array_with_length(env, cnt, &arr));
+        for (i = 0; i < cnt; i++) {
+                napi_value s;
+                if (!build_config_entry(env, syn[i], false, &s))
+                        return false;
+                NAPI_OK(napi_set_element(env, arr, (uint32_t)i, s));
+        }
+        NAPI_OK(napi_set_named_property(env, *out, "synonyms", arr));
+        return true;
+}
+
+/* DescribeConfigs (with_configs) and IncrementalAlterConfigs results. */
+static bool build_config_resources(napi_env env,
+                                   const rd_kafka_ConfigResource_t **rs,
+                                   size_t cnt, bool with_configs,
+                                   napi_value *out) {
+        size_t i, j;
+        NAPI_OK(napi_create_array_with_length(env, cnt, out));
+        for (i = 0; i < cnt; i++) {
+                const rd_kafka_ConfigResource_t *r = rs[i];
+                napi_value o;
+                NAPI_OK(napi_create_object(env, &o));
+                if (!set_str(env, o, "type",
+                             restype_name(rd_kafka_ConfigResource_type(r))) ||
+                    !set_str(env, o, "name", rd_kafka_ConfigResource_name(r)))
+                        return false;
+                if (rd_kafka_ConfigResource_error(r) &&
+                    !set_err(env, o, rd_kafka_ConfigResource_error(r),
+                             rd_kafka_ConfigResource_error_string(r)))
+                        return false;
+                if (with_configs) {
+                        size_t ccnt = 0;
+                        const rd_kafka_ConfigEntry_t **entries =
+                            rd_kafka_ConfigResource_configs(r, &ccnt);
+                        napi_value configs;
+                        NAPI_OK(napi_create_array_with_length(env, ccnt,
+                                                              &configs));
+                        for (j = 0; j < ccnt; j++) {
+                                napi_value e;
+                                if (!build_config_entry(env, entries[j], true,
+                                                        &e))
+                                        return false;
+                                NAPI_OK(napi_set_element(env, configs,
+                                                         (uint32_t)j, e));
+                        }
+                        NAPI_OK(
+                            napi_set_named_property(env, o, "configs", configs));
+                }
+                NAPI_OK(napi_set_element(env, *out, (uint32_t)i, o));
+        }
+        return true;
+}
+
+static bool build_create_topics(napi_env env, rd_kafka_event_t *ev,
+                                napi_value *out) {
+        const rd_kafka_CreateTopics_result_t *res =
+            rd_kafka_event_CreateTopics_result(ev);
+        size_t cnt = 0, i;
+        if (!res) {
+                napi_throw_error(env, NULL, "unexpected result event");
+                return false;
+        }
+        const rd_kafka_topic_result_t **topics =
+            rd_kafka_CreateTopics_result_topics(res, &cnt);
+        NAPI_OK(napi_create_array_with_length(env, cnt, out));
+        for (i = 0; i < cnt; i++) {
+                napi_value o;
+                NAPI_OK(napi_create_object(env, &o));
+                if (!set_str(env, o, "name",
+                             rd_kafka_topic_result_name(topics[i])))
+                        return false;
+                if (rd_kafka_topic_result_error(topics[i]) &&
+                    !set_err(env, o, rd_kafka_topic_result_error(topics[i]),
+                             rd_kafka_topic_result_error_string(topics[i])))
+                        return false;
+                NAPI_OK(napi_set_element(env, *out, (uint32_t)i, o));
+        }
+        return true;
+}
+
+/* Alter/DeleteConsumerGroupOffsets: {group, error?, partitions: [...]}. */
+static bool build_group_offsets(napi_env env,
+                                const rd_kafka_group_result_t **groups,
+                                size_t cnt, bool with_offset,
+                                napi_value *out) {
+        int i;
+        if (cnt < 1) {
+                napi_throw_error(env, NULL, "empty group result");
+                return false;
+        }
+        const rd_kafka_group_result_t *g = groups[0];
+        const rd_kafka_error_t *gerr     = rd_kafka_group_result_error(g);
+        const rd_kafka_topic_partition_list_t *parts =
+            rd_kafka_group_result_partitions(g);
+        napi_value arr;
+
+        NAPI_OK(napi_create_object(env, out));
+        if (!set_str(env, *out, "group", rd_kafka_group_result_name(g)))
+                return false;
+        if (gerr && rd_kafka_error_code(gerr) &&
+            !set_err(env, *out, rd_kafka_error_code(gerr),
+                     rd_kafka_error_string(gerr)))
+                return false;
+        NAPI_OK(napi_create_array_with_length(env, parts ? parts->cnt : 0,
+                                              &arr));
+        for (i = 0; parts && i < parts->cnt; i++) {
+                const rd_kafka_topic_partition_t *p = &parts->elems[i];
+                napi_value o;
+                NAPI_OK(napi_create_object(env, &o));
+                if (!set_str(env, o, "topic", p->topic) ||
+                    !set_num(env, o, "partition", p->partition))
+                        return false;
+                if (with_offset &&
+                    !set_num(env, o, "offset", (double)p->offset))
+                        return false;
+                if (p->err && !set_err(env, o, p->err, NULL))
+                        return false;
+                NAPI_OK(napi_set_element(env, arr, (uint32_t)i, o));
+        }
+        NAPI_OK(napi_set_named_property(env, *out, "partitions", arr));
+        return true;
+}
+
+static bool build_result(napi_env env, op_t *op, rd_kafka_event_t *ev,
+                         napi_value *out) {
+        size_t cnt = 0;
+        switch (op->kind) {
+        case OP_DESCRIBE_CLUSTER:
+                return build_describe_cluster(env, ev, out);
+        case OP_DESCRIBE_CONFIGS: {
+                const rd_kafka_DescribeConfigs_result_t *res =
+                    rd_kafka_event_DescribeConfigs_result(ev);
+                if (!res)
+                        break;
+                const rd_kafka_ConfigResource_t **rs =
+                    rd_kafka_DescribeConfigs_result_resources(res, &cnt);
+                return build_config_resources(env, rs, cnt, true, out);
+        }
+        case OP_INCREMENTAL_ALTER_CONFIGS: {
+                const rd_kafka_IncrementalAlterConfigs_result_t *res =
+                    rd_kafka_event_IncrementalAlterConfigs_result(ev);
+                if (!res)
+                        break;
+                const rd_kafka_ConfigResource_t **rs =
+                    rd_kafka_IncrementalAlterConfigs_result_resources(res,
+                                                                      &cnt);
+                return build_config_resources(env, rs, cnt, false, out);
+        }
+        case OP_CREATE_TOPICS:
+                return build_create_topics(env, ev, out);
+        case OP_ALTER_GROUP_OFFSETS: {
+                const rd_kafka_AlterConsumerGroupOffsets_result_t *res =
+                    rd_kafka_event_AlterConsumerGroupOffsets_result(ev);
+                if (!res)
+                        break;
+                const rd_kafka_group_result_t **gs =
+                    rd_kafka_AlterConsumerGroupOffsets_result_groups(res, &cnt);
+                return build_group_offsets(env, gs, cnt, true, out);
+        }
+        case OP_DELETE_GROUP_OFFSETS: {
+                const rd_kafka_DeleteConsumerGroupOffsets_result_t *res =
+                    rd_kafka_event_DeleteConsumerGroupOffsets_result(ev);
+                if (!res)
+                        break;
+                const rd_kafka_group_result_t **gs =
+                    rd_kafka_DeleteConsumerGroupOffsets_result_groups(res,
+                                                                      &cnt);
+                return build_group_offsets(env, gs, cnt, false, out);
+        }
+        }
+        napi_throw_error(env, NULL, "unexpected result event");
+        return false;
+}
+
+static bool is_auth_err(rd_kafka_resp_err_t err) {
+        return err == RD_KAFKA_RESP_ERR__AUTHENTICATION ||
+               err == RD_KAFKA_RESP_ERR_SASL_AUTHENTICATION_FAILED ||
+               err == RD_KAFKA_RESP_ERR__SSL;
+}
+
+/* The rejection for a request-level failure. A timeout caused by a connection or
+ * authentication problem carries that problem (as brokerError; an authentication
+ * failure also becomes the code, since it is the real cause). */
+static napi_value make_request_error(napi_env env, handle_t *h,
+                                     rd_kafka_resp_err_t err,
+                                     const char *errstr) {
+        rd_kafka_resp_err_t last;
+        char last_str[ERRSTR_SIZE];
+        char msg[ERRSTR_SIZE * 2 + 64];
+        const char *code = rd_kafka_err2name(err);
+        napi_value e;
+
+        pthread_mutex_lock(&h->lock);
+        last = h->last_err;
+        memcpy(last_str, h->last_errstr, sizeof(last_str));
+        pthread_mutex_unlock(&h->lock);
+
+        /* A broker error librdkafka reports as a failed response parse (e.g. a
+         * group-level OffsetDelete error): its own text says it better. */
+        if (!errstr || !*errstr ||
+            (err > 0 && strstr(errstr, "failed to parse response")))
+                errstr = rd_kafka_err2str(err);
+
+        if (last && err == RD_KAFKA_RESP_ERR__TIMED_OUT) {
+                snprintf(msg, sizeof(msg), "%s (last broker error: %s)",
+                         errstr, last_str);
+                if (is_auth_err(last))
+                        code = rd_kafka_err2name(last);
+        } else
+                snprintf(msg, sizeof(msg), "%s", errstr);
+
+        e = make_error(env, code, msg);
+        if (e && last && err == RD_KAFKA_RESP_ERR__TIMED_OUT) {
+                napi_value be;
+                if (napi_create_object(env, &be) == napi_ok &&
+                    set_str(env, be, "code", rd_kafka_err2name(last)) &&
+                    set_str(env, be, "message", last_str))
+                        napi_set_named_property(env, e, "brokerError", be);
+        }
+        return e;
+}
+
+static void op_finish(napi_env env, op_t *op) {
+        handle_t *h = op->h;
+        if (op->keep)
+                napi_delete_reference(env, op->keep);
+        free(op);
+        COUNT(cnt_ops, -1);
+        if (--h->pending == 0) {
+                if (h->tsfn_alive)
+                        napi_unref_threadsafe_function(env, h->tsfn);
+                if (h->closed)
+                        handle_start_destroy(env, h);
+        }
+}
+
+static void reject_with_exception(napi_env env, napi_deferred d) {
+        bool pending = false;
+        napi_value exc = NULL;
+        napi_is_exception_pending(env, &pending);
+        if (pending)
+                napi_get_and_clear_last_exception(env, &exc);
+        else
+                exc = make_error(env, "_FAIL",
+                                 "kafkit_admin: could not build the result");
+        napi_reject_deferred(env, d, exc);
+}
+
+/* Threadsafe-function callback: a result event on the JS thread. */
+static void call_js(napi_env env, napi_value js_cb, void *context,
+                    void *data) {
+        handle_t *h          = (handle_t *)context;
+        rd_kafka_event_t *ev = (rd_kafka_event_t *)data;
+        op_t *op;
+
+        if (!env) {
+                /* Environment teardown: drop the event while rk still lives. */
+                if (h->rk)
+                        rd_kafka_event_destroy(ev);
+                return;
+        }
+
+        op = (op_t *)rd_kafka_event_opaque(ev);
+        if (!op) {
+                rd_kafka_event_destroy(ev);
+                return;
+        }
+
+        rd_kafka_resp_err_t err = rd_kafka_event_error(ev);
+        if (err) {
+                napi_value e = make_request_error(
+                    env, h, err, rd_kafka_event_error_string(ev));
+                if (e)
+                        napi_reject_deferred(env, op->deferred, e);
+                else
+                        reject_with_exception(env, op->deferred);
+        } else {
+                napi_value result;
+                pthread_mutex_lock(&h->lock);
+                h->last_err       = RD_KAFKA_RESP_ERR_NO_ERROR;
+                h->last_errstr[0] = '\0';
+                pthread_mutex_unlock(&h->lock);
+                if (build_result(env, op, ev, &result))
+                        napi_resolve_deferred(env, op->deferred, result);
+                else
+                        reject_with_exception(env, op->deferred);
+        }
+        rd_kafka_event_destroy(ev);
+        op_finish(env, op);
+}
+
+
+/* ------------------------------------------------------------------ */
+/* Starting requests (JS thread)                                        */
+/* ------------------------------------------------------------------ */
+
+static bool get_handle(napi_env env, napi_value v, handle_t **out) {
+        napi_valuetype t;
+        void *data = NULL;
+        if (napi_typeof(env, v, &t) != napi_ok || t != napi_external) {
+                napi_throw_type_error(env, NULL,
+                                      "expected a kafkit_admin handle");
+                return false;
+        }
+        NAPI_OK(napi_get_value_external(env, v, &data));
+        *out = (handle_t *)data;
+        return true;
+}
+
+/* Arguments: (handle, ...). Fills argv (argc values) and the handle. */
+static bool get_args(napi_env env, napi_callback_info info, size_t argc,
+                     napi_value *argv, handle_t **h) {
+        size_t n = argc;
+        NAPI_OK(napi_get_cb_info(env, info, &n, argv, NULL, NULL));
+        if (n < argc) {
+                napi_throw_type_error(env, NULL, "missing arguments");
+                return false;
+        }
+        return get_handle(env, argv[0], h);
+}
+
+static napi_value rejected(napi_env env, const char *code, const char *msg) {
+        napi_deferred d;
+        napi_value promise, e = make_error(env, code, msg);
+        if (!e || napi_create_promise(env, &d, &promise) != napi_ok) {
+                throw_napi_failure(env, "napi_create_promise");
+                return NULL;
+        }
+        napi_reject_deferred(env, d, e);
+        return promise;
+}
+
+/* AdminOptions with the request timeout (and the operation timeout and
+ * validate_only where given: pass -1 to leave them unset). */
+static rd_kafka_AdminOptions_t *make_options(napi_env env, handle_t *h,
+                                             rd_kafka_admin_op_t api,
+                                             int timeout_ms,
+                                             int operation_timeout_ms,
+                                             int validate_only) {
+        char errstr[ERRSTR_SIZE];
+        rd_kafka_AdminOptions_t *o = rd_kafka_AdminOptions_new(h->rk, api);
+        if (!o) {
+                napi_throw_error(env, NULL,
+                                 "kafkit_admin: could not create admin options");
+                return NULL;
+        }
+        if (rd_kafka_AdminOptions_set_request_timeout(o, timeout_ms, errstr,
+                                                      sizeof(errstr)) ||
+            (operation_timeout_ms >= 0 &&
+             rd_kafka_AdminOptions_set_operation_timeout(
+                 o, operation_timeout_ms, errstr, sizeof(errstr))) ||
+            (validate_only >= 0 &&
+             rd_kafka_AdminOptions_set_validate_only(o, validate_only, errstr,
+                                                     sizeof(errstr)))) {
+                rd_kafka_AdminOptions_destroy(o);
+                napi_throw_range_error(env, NULL, errstr);
+                return NULL;
+        }
+        return o;
+}
+
+/* Registers a request: creates its promise, counts it as pending and sets it
+ * as the options' opaque. Nothing can fail after this except the request
+ * itself, which then reports through the result event. */
+static op_t *op_begin(napi_env env, handle_t *h, napi_value handle_value,
+                      op_kind_t kind, rd_kafka_AdminOptions_t *options,
+                      napi_value *promise) {
+        op_t *op = calloc(1, sizeof(*op));
+        if (!op) {
+                napi_throw_error(env, NULL, "kafkit_admin: out of memory");
+                return NULL;
+        }
+        op->h    = h;
+        op->kind = kind;
+        if (napi_create_promise(env, &op->deferred, promise) != napi_ok ||
+            napi_create_reference(env, handle_value, 1, &op->keep) != napi_ok) {
+                /* A created but never settled deferred is collected with its
+                 * promise. */
+                throw_napi_failure(env, "napi_create_promise");
+                free(op);
+                return NULL;
+        }
+        COUNT(cnt_ops, 1);
+        if (h->pending++ == 0)
+                napi_ref_threadsafe_function(env, h->tsfn);
+        rd_kafka_AdminOptions_set_opaque(options, op);
+        return op;
+}
+
+#define CLOSED_CHECK(h)                                                        \
+        do {                                                                   \
+                if ((h)->closed)                                               \
+                        return rejected(env, "_DESTROY",                       \
+                                        "the native admin client is closed");  \
+        } while (0)
+
+/* describeCluster(handle, timeoutMs) */
+static napi_value js_describe_cluster(napi_env env, napi_callback_info info) {
+        napi_value argv[2], promise;
+        handle_t *h;
+        int timeout;
+        rd_kafka_AdminOptions_t *o;
+
+        if (!get_args(env, info, 2, argv, &h) ||
+            !get_int_range(env, argv[1], "timeoutMs", 0, 3600000, &timeout))
+                return NULL;
+        CLOSED_CHECK(h);
+        if (!(o = make_options(env, h, RD_KAFKA_ADMIN_OP_DESCRIBECLUSTER,
+                               timeout, -1, -1)))
+                return NULL;
+        if (!op_begin(env, h, argv[0], OP_DESCRIBE_CLUSTER, o, &promise)) {
+                rd_kafka_AdminOptions_destroy(o);
+                return NULL;
+        }
+        rd_kafka_DescribeCluster(h->rk, o, h->bgq);
+        rd_kafka_AdminOptions_destroy(o);
+        return promise;
+}
+
+static void destroy_config_resources(rd_kafka_ConfigResource_t **rs,
+                                     uint32_t cnt) {
+        if (!rs)
+                return;
+        for (uint32_t i = 0; i < cnt; i++)
+                if (rs[i])
+                        rd_kafka_ConfigResource_destroy(rs[i]);
+        free(rs);
+}
+
+/* Builds ConfigResources from [{type, name, ops?: [{name, op, value}]}]. */
+static rd_kafka_ConfigResource_t **parse_config_resources(napi_env env,
+                                                          napi_value arr,
+                                                          bool with_ops,
+                                                          uint32_t *cntp) {
+        uint32_t cnt, i, j;
+        rd_kafka_ConfigResource_t **rs;
+
+        if (!get_array(env, arr, "resources", &cnt))
+                return NULL;
+        if (cnt == 0) {
+                napi_throw_range_error(env, NULL, "no resources given");
+                return NULL;
+        }
+        rs = calloc(cnt, sizeof(*rs));
+        if (!rs) {
+                napi_throw_error(env, NULL, "kafkit_admin: out of memory");
+                return NULL;
+        }
+        for (i = 0; i < cnt; i++) {
+                napi_value r, v, ops;
+                rd_kafka_ResourceType_t type;
+                char *name;
+                uint32_t opcnt;
+
+                if (!get_element(env, arr, i, &r) ||
+                    !get_named(env, r, "type", &v) ||
+                    !parse_restype(env, v, &type) ||
+                    !(name = dup_named_str(env, r, "name", "resource name")))
+                        goto fail;
+                rs[i] = rd_kafka_ConfigResource_new(type, name);
+                free(name);
+                if (!rs[i]) {
+                        napi_throw_range_error(env, NULL,
+                                               "invalid config resource");
+                        goto fail;
+                }
+                if (!with_ops)
+                        continue;
+                if (!get_named(env, r, "ops", &ops) ||
+                    !get_array(env, ops, "ops", &opcnt))
+                        goto fail;
+                for (j = 0; j < opcnt; j++) {
+                        napi_value o, jval;
+                        char *cname = NULL, *opname = NULL, *value = NULL;
+                        rd_kafka_AlterConfigOpType_t optype;
+                        rd_kafka_error_t *error;
+
+                        if (!get_element(env, ops, j, &o) ||
+                            !(cname = dup_named_str(env, o, "name",
+                                                    "config name")))
+                                goto fail;
+                        if (!(opname = dup_named_str(env, o, "op", "op"))) {
+                                free(cname);
+                                goto fail;
+                        }
+                        if (!strcmp(opname, "set"))
+                                optype = RD_KAFKA_ALTER_CONFIG_OP_TYPE_SET;
+                        else if (!strcmp(opname, "delete"))
+                                optype = RD_KAFKA_ALTER_CONFIG_OP_TYPE_DELETE;
+                        else if (!strcmp(opname, "append"))
+                                optype = RD_KAFKA_ALTER_CONFIG_OP_TYPE_APPEND;
+                        else if (!strcmp(opname, "subtract"))
+                                optype = RD_KAFKA_ALTER_CONFIG_OP_TYPE_SUBTRACT;
+                        else {
+                                free(cname);
+                                free(opname);
+                                napi_throw_type_error(
+                                    env, NULL,
+                                    "op must be 'set', 'delete', 'append' "
+                                    "or 'subtract'");
+                                goto fail;
+                        }
+                        free(opname);
+                        if (!get_named(env, o, "value", &jval)) {
+                                free(cname);
+                                goto fail;
+                        }
+                        if (!is_nullish(env, jval) &&
+                            !(value = dup_str(env, jval, "config value"))) {
+                                free(cname);
+                                goto fail;
+                        }
+                        error = rd_kafka_ConfigResource_add_incremental_config(
+                            rs[i], cname, optype, value);
+                        free(cname);
+                        free(value);
+                        if (error) {
+                                napi_throw_range_error(
+                                    env, NULL, rd_kafka_error_string(error));
+                                rd_kafka_error_destroy(error);
+                                goto fail;
+                        }
+                }
+        }
+        *cntp = cnt;
+        return rs;
+
+fail:
+        destroy_config_resources(rs, cnt);
+        return NULL;
+}
+
+/* describeConfigs(handle, [{type, name}], timeoutMs) */
+static napi_value js_describe_configs(napi_env env, napi_callback_info info) {
+        napi_value argv[3], promise;
+        handle_t *h;
+        int timeout;
+        uint32_t cnt = 0;
+        rd_kafka_ConfigResource_t **rs;
+        rd_kafka_AdminOptions_t *o;
+
+        if (!get_args(env, info, 3, argv, &h) ||
+            !get_int_range(env, argv[2], "timeoutMs", 0, 3600000, &timeout))
+                return NULL;
+        CLOSED_CHECK(h);
+        if (!(rs = parse_config_resources(env, argv[1], false, &cnt)))
+                return NULL;
+        if (!(o = make_options(env, h, RD_KAFKA_ADMIN_OP_DESCRIBECONFIGS,
+                               timeout, -1, -1))) {
+                destroy_config_resources(rs, cnt);
+                return NULL;
+        }
+        if (!op_begin(env, h, argv[0], OP_DESCRIBE_CONFIGS, o, &promise)) {
+                rd_kafka_AdminOptions_destroy(o);
+                destroy_config_resources(rs, cnt);
+                return NULL;
+        }
+        rd_kafka_DescribeConfigs(h->rk, rs, cnt, o, h->bgq);
+        rd_kafka_AdminOptions_destroy(o);
+        destroy_config_resources(rs, cnt);
+        return promise;
+}
+
+/* incrementalAlterConfigs(handle, [{type, name, ops}], validateOnly, timeoutMs) */
+static napi_value js_incremental_alter_configs(napi_env env,
+                                               napi_callback_info info) {
+        napi_value argv[4], promise;
+        handle_t *h;
+        int timeout;
+        bool validate_only;
+        uint32_t cnt = 0;
+        rd_kafka_ConfigResource_t **rs;
+        rd_kafka_AdminOptions_t *o;
+
+        if (!get_args(env, info, 4, argv, &h) ||
+            !get_bool_arg(env, argv[2], &validate_only) ||
+            !get_int_range(env, argv[3], "timeoutMs", 0, 3600000, &timeout))
+                return NULL;
+        CLOSED_CHECK(h);
+        if (!(rs = parse_config_resources(env, argv[1], true, &cnt)))
+                return NULL;
+        if (!(o = make_options(env, h,
+                               RD_KAFKA_ADMIN_OP_INCREMENTALALTERCONFIGS,
+                               timeout, -1, validate_only ? 1 : 0))) {
+                destroy_config_resources(rs, cnt);
+                return NULL;
+        }
+        if (!op_begin(env, h, argv[0], OP_INCREMENTAL_ALTER_CONFIGS, o,
+                      &promise)) {
+                rd_kafka_AdminOptions_destroy(o);
+                destroy_config_resources(rs, cnt);
+                return NULL;
+        }
+        rd_kafka_IncrementalAlterConfigs(h->rk, rs, cnt, o, h->bgq);
+        rd_kafka_AdminOptions_destroy(o);
+        destroy_config_resources(rs, cnt);
+        return promise;
+}
+
+static void destroy_new_topics(rd_kafka_NewTopic_t **ts, uint32_t cnt) {
+        if (!ts)
+                return;
+        for (uint32_t i = 0; i < cnt; i++)
+                if (ts[i])
+                        rd_kafka_NewTopic_destroy(ts[i]);
+        free(ts);
+}
+
+/* createTopics(handle, [{name, partitions, replicationFactor, configs: {k: v}}],
+ *              validateOnly, timeoutMs) */
+static napi_value js_create_topics(napi_env env, napi_callback_info info) {
+        napi_value argv[4], promise;
+        handle_t *h;
+        int timeout;
+        bool validate_only;
+        uint32_t cnt = 0, i, j;
+        rd_kafka_NewTopic_t **ts = NULL;
+        rd_kafka_AdminOptions_t *o;
+        char errstr[ERRSTR_SIZE];
+
+        if (!get_args(env, info, 4, argv, &h) ||
+            !get_bool_arg(env, argv[2], &validate_only) ||
+            !get_int_range(env, argv[3], "timeoutMs", 0, 3600000, &timeout))
+                return NULL;
+        CLOSED_CHECK(h);
+        if (!get_array(env, argv[1], "topics", &cnt))
+                return NULL;
+        if (cnt == 0) {
+                napi_throw_range_error(env, NULL, "no topics given");
+                return NULL;
+        }
+        if (!(ts = calloc(cnt, sizeof(*ts)))) {
+                napi_throw_error(env, NULL, "kafkit_admin: out of memory");
+                return NULL;
+        }
+        for (i = 0; i < cnt; i++) {
+                napi_value t, v, configs, keys;
+                char *name;
+                int partitions, rf;
+                uint32_t kcnt = 0;
+
+                if (!get_element(env, argv[1], i, &t) ||
+                    !get_named(env, t, "partitions", &v) ||
+                    !get_int_range(env, v, "partitions", -1, 100000,
+                                   &partitions) ||
+                    !get_named(env, t, "replicationFactor", &v) ||
+                    !get_int_range(env, v, "replicationFactor", -1, 10000,
+                                   &rf) ||
+                    !(name = dup_named_str(env, t, "name", "topic name")))
+                        goto fail;
+                ts[i] = rd_kafka_NewTopic_new(name, partitions, rf, errstr,
+                                              sizeof(errstr));
+                free(name);
+                if (!ts[i]) {
+                        napi_throw_range_error(env, NULL, errstr);
+                        goto fail;
+                }
+                if (!get_named(env, t, "configs", &configs))
+                        goto fail;
+                if (is_nullish(env, configs))
+                        continue;
+                if (napi_get_property_names(env, configs, &keys) != napi_ok ||
+                    napi_get_array_length(env, keys, &kcnt) != napi_ok) {
+                        throw_napi_failure(env, "napi_get_property_names");
+                        goto fail;
+                }
+                for (j = 0; j < kcnt; j++) {
+                        napi_value k, val;
+                        char *key, *value;
+                        rd_kafka_resp_err_t err;
+                        if (!get_element(env, keys, j, &k) ||
+                            !(key = dup_str(env, k, "config name")))
+                                goto fail;
+                        if (napi_get_property(env, configs, k, &val) !=
+                                napi_ok ||
+                            !(value = dup_str(env, val, "config value"))) {
+                                free(key);
+                                goto fail;
+                        }
+                        err = rd_kafka_NewTopic_set_config(ts[i], key, value);
+                        free(key);
+                        free(value);
+                        if (err) {
+                                napi_throw_range_error(env, NULL,
+                                                       rd_kafka_err2str(err));
+                                goto fail;
+                        }
+                }
+        }
+        /* The broker waits this long for the creation (or validation) to
+         * finish; 0 would let it answer before, and librdkafka then hides
+         * the broker's REQUEST_TIMED_OUT. */
+        if (!(o = make_options(env, h, RD_KAFKA_ADMIN_OP_CREATETOPICS, timeout,
+                               timeout, validate_only ? 1 : 0)))
+                goto fail;
+        if (!op_begin(env, h, argv[0], OP_CREATE_TOPICS, o, &promise)) {
+                rd_kafka_AdminOptions_destroy(o);
+                goto fail;
+        }
+        rd_kafka_CreateTopics(h->rk, ts, cnt, o, h->bgq);
+        rd_kafka_AdminOptions_destroy(o);
+        destroy_new_topics(ts, cnt);
+        return promise;
+
+fail:
+        destroy_new_topics(ts, cnt);
+        return NULL;
+}
+
+/* [{topic, partition, offset?}] -> topic partition list */
+static rd_kafka_topic_partition_list_t *
+parse_partitions(napi_env env, napi_value arr, bool with_offset) {
+        uint32_t cnt, i;
+        rd_kafka_topic_partition_list_t *l;
+
+        if (!get_array(env, arr, "partitions", &cnt))
+                return NULL;
+        if (cnt == 0) {
+                napi_throw_range_error(env, NULL, "no partitions given");
+                return NULL;
+        }
+        l = rd_kafka_topic_partition_list_new((int)cnt);
+        for (i = 0; i < cnt; i++) {
+                napi_value p, v;
+                char *topic;
+                int partition;
+                int64_t offset = RD_KAFKA_OFFSET_INVALID;
+                if (!get_element(env, arr, i, &p) ||
+                    !get_named(env, p, "partition", &v) ||
+                    !get_int_range(env, v, "partition", 0, INT32_MAX,
+                                   &partition) ||
+                    (with_offset &&
+                     !get_named_i64(env, p, "offset", "offset", &offset)))
+                        goto fail;
+                if (with_offset && offset < 0) {
+                        napi_throw_range_error(
+                            env, NULL, "offset must be a non-negative number");
+                        goto fail;
+                }
+                if (!(topic = dup_named_str(env, p, "topic", "topic")))
+                        goto fail;
+                rd_kafka_topic_partition_list_add(l, topic, partition)
+                    ->offset = offset;
+                free(topic);
+        }
+        return l;
+
+fail:
+        rd_kafka_topic_partition_list_destroy(l);
+        return NULL;
+}
+
+/* alterConsumerGroupOffsets(handle, group, [{topic, partition, offset}],
+ *                           timeoutMs) */
+static napi_value js_alter_group_offsets(napi_env env,
+                                         napi_callback_info info) {
+        napi_value argv[4], promise;
+        handle_t *h;
+        int timeout;
+        char *group;
+        rd_kafka_topic_partition_list_t *parts;
+        rd_kafka_AlterConsumerGroupOffsets_t *req;
+        rd_kafka_AdminOptions_t *o;
+
+        if (!get_args(env, info, 4, argv, &h) ||
+            !get_int_range(env, argv[3], "timeoutMs", 0, 3600000, &timeout))
+                return NULL;
+        CLOSED_CHECK(h);
+        if (!(group = dup_str(env, argv[1], "group")))
+                return NULL;
+        if (!(parts = parse_partitions(env, argv[2], true))) {
+                free(group);
+                return NULL;
+        }
+        req = rd_kafka_AlterConsumerGroupOffsets_new(group, parts);
+        free(group);
+        rd_kafka_topic_partition_list_destroy(parts);
+        if (!(o = make_options(env, h,
+                               RD_KAFKA_ADMIN_OP_ALTERCONSUMERGROUPOFFSETS,
+                               timeout, -1, -1))) {
+                rd_kafka_AlterConsumerGroupOffsets_destroy(req);
+                return NULL;
+        }
+        if (!op_begin(env, h, argv[0], OP_ALTER_GROUP_OFFSETS, o, &promise)) {
+                rd_kafka_AdminOptions_destroy(o);
+                rd_kafka_AlterConsumerGroupOffsets_destroy(req);
+                return NULL;
+        }
+        rd_kafka_AlterConsumerGroupOffsets(h->rk, &req, 1, o, h->bgq);
+        rd_kafka_AdminOptions_destroy(o);
+        rd_kafka_AlterConsumerGroupOffsets_destroy(req);
+        return promise;
+}
+
+/* deleteConsumerGroupOffsets(handle, group, [{topic, partition}], timeoutMs) */
+static napi_value js_delete_group_offsets(napi_env env,
+                                          napi_callback_info info) {
+        napi_value argv[4], promise;
+        handle_t *h;
+        int timeout;
+        char *group;
+        rd_kafka_topic_partition_list_t *parts;
+        rd_kafka_DeleteConsumerGroupOffsets_t *req;
+        rd_kafka_AdminOptions_t *o;
+
+        if (!get_args(env, info, 4, argv, &h) ||
+            !get_int_range(env, argv[3], "timeoutMs", 0, 3600000, &timeout))
+                return NULL;
+        CLOSED_CHECK(h);
+        if (!(group = dup_str(env, argv[1], "group")))
+                return NULL;
+        if (!(parts = parse_partitions(env, argv[2], false))) {
+                free(group);
+                return NULL;
+        }
+        req = rd_kafka_DeleteConsumerGroupOffsets_new(group, parts);
+        free(group);
+        rd_kafka_topic_partition_list_destroy(parts);
+        if (!(o = make_options(env, h,
+                               RD_KAFKA_ADMIN_OP_DELETECONSUMERGROUPOFFSETS,
+                               timeout, -1, -1))) {
+                rd_kafka_DeleteConsumerGroupOffsets_destroy(req);
+                return NULL;
+        }
+        if (!op_begin(env, h, argv[0], OP_DELETE_GROUP_OFFSETS, o, &promise)) {
+                rd_kafka_AdminOptions_destroy(o);
+                rd_kafka_DeleteConsumerGroupOffsets_destroy(req);
+                return NULL;
+        }
+        rd_kafka_DeleteConsumerGroupOffsets(h->rk, &req, 1, o, h->bgq);
+        rd_kafka_AdminOptions_destroy(o);
+        rd_kafka_DeleteConsumerGroupOffsets_destroy(req);
+        return promise;
+}
+
+
+/* ------------------------------------------------------------------ */
+/* create / close                                                       */
+/* ------------------------------------------------------------------ */
+
+/* A configuration error as thrown to JS: an Error with code
+ * ERR_KAFKIT_CONFIG and the offending property name (never its value). */
+static void throw_config_error(napi_env env, const char *property,
+                               const char *reason) {
+        char msg[ERRSTR_SIZE + 300];
+        napi_value e, jprop;
+        if (property)
+                snprintf(msg, sizeof(msg), "invalid client property '%s': %s",
+                         property, reason);
+        else
+                snprintf(msg, sizeof(msg), "invalid client configuration: %s",
+                         reason);
+        e = make_error(env, "ERR_KAFKIT_CONFIG", msg);
+        if (!e) {
+                napi_throw_error(env, NULL, msg);
+                return;
+        }
+        if (property &&
+            napi_create_string_utf8(env, property, NAPI_AUTO_LENGTH, &jprop) ==
+                napi_ok)
+                napi_set_named_property(env, e, "property", jprop);
+        napi_throw(env, e);
+}
+
+static bool looks_sensitive(const char *name) {
+        static const char *const words[] = {"password", "secret", "jaas",
+                                            "token",    "key",    "credential",
+                                            "sasl.oauthbearer.config"};
+        for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+                if (strstr(name, words[i]))
+                        return true;
+        return false;
+}
+
+/* librdkafka's reason for rejecting `name`, without `value` in it. Its messages
+ * put the value after `"name": ` or between double quotes. */
+static void redact_reason(const char *name, const char *value,
+                          const char *errstr, char *out, size_t out_size) {
+        char quoted_name[300];
+        const char *p;
+        size_t o = 0;
+
+        snprintf(quoted_name, sizeof(quoted_name), "\"%s\"", name);
+        for (p = errstr; *p && o + 1 < out_size;) {
+                if (!strncmp(p, quoted_name, strlen(quoted_name))) {
+                        /* The property name: keep it, drop a ": value" after it. */
+                        size_t n = strlen(quoted_name);
+                        if (o + n >= out_size)
+                                break;
+                        memcpy(out + o, p, n);
+                        o += n;
+                        p += n;
+                        /* "Invalid value for configuration property
+                         * \"name\": <value>" (left-trimmed value). */
+                        if (!strncmp(p, ": ", 2) && value) {
+                                const char *tv = value;
+                                while (isspace((unsigned char)*tv))
+                                        tv++;
+                                if (*tv && !strncmp(p + 2, tv, strlen(tv)))
+                                        p += 2 + strlen(tv);
+                        }
+                } else if (*p == '"') {
+                        /* Any other quoted text may be (part of) the value. */
+                        const char *end = strchr(p + 1, '"');
+                        const char *rep = "\"<redacted>\"";
+                        if (!end)
+                                break;
+                        if (o + strlen(rep) >= out_size)
+                                break;
+                        memcpy(out + o, rep, strlen(rep));
+                        o += strlen(rep);
+                        p = end + 1;
+                } else
+                        out[o++] = *p++;
+        }
+        out[o] = '\0';
+        /* Trailing newline / spaces. */
+        while (o > 0 && isspace((unsigned char)out[o - 1]))
+                out[--o] = '\0';
+        /* Belt and braces for secrets. */
+        if (value && *value && looks_sensitive(name) && strstr(out, value))
+                snprintf(out, out_size, "invalid value");
+}
+
+/* create(config: {[name]: string}) -> handle */
+static napi_value js_create(napi_env env, napi_callback_info info) {
+        size_t argc = 1;
+        napi_value argv[1], keys, ext, name;
+        uint32_t cnt = 0, i;
+        char errstr[ERRSTR_SIZE];
+        rd_kafka_conf_t *conf;
+        handle_t *h;
+        bool debug = false;
+        napi_valuetype t;
+
+        if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok ||
+            argc < 1 || napi_typeof(env, argv[0], &t) != napi_ok ||
+            t != napi_object) {
+                napi_throw_type_error(env, NULL,
+                                      "config must be an object of strings");
+                return NULL;
+        }
+        if (napi_get_property_names(env, argv[0], &keys) != napi_ok ||
+            napi_get_array_length(env, keys, &cnt) != napi_ok) {
+                throw_napi_failure(env, "napi_get_property_names");
+                return NULL;
+        }
+
+        conf = rd_kafka_conf_new();
+        rd_kafka_conf_set(conf, "client.id", "kafkit", NULL, 0);
+        for (i = 0; i < cnt; i++) {
+                napi_value k, v;
+                char *key, *value;
+                rd_kafka_conf_res_t res;
+
+                if (!get_element(env, keys, i, &k) ||
+                    !(key = dup_str(env, k, "config name"))) {
+                        rd_kafka_conf_destroy(conf);
+                        return NULL;
+                }
+                if (napi_get_property(env, argv[0], k, &v) != napi_ok) {
+                        free(key);
+                        rd_kafka_conf_destroy(conf);
+                        throw_napi_failure(env, "napi_get_property");
+                        return NULL;
+                }
+                if (napi_typeof(env, v, &t) != napi_ok || t != napi_string) {
+                        char msg[400];
+                        snprintf(msg, sizeof(msg),
+                                 "the value must be a string (got %s)",
+                                 t == napi_number    ? "a number"
+                                 : t == napi_boolean ? "a boolean"
+                                                     : "something else");
+                        throw_config_error(env, key, msg);
+                        free(key);
+                        rd_kafka_conf_destroy(conf);
+                        return NULL;
+                }
+                if (!(value = dup_str(env, v, "config value"))) {
+                        free(key);
+                        rd_kafka_conf_destroy(conf);
+                        return NULL;
+                }
+                res = rd_kafka_conf_set(conf, key, value, errstr,
+                                        sizeof(errstr));
+                if (res != RD_KAFKA_CONF_OK) {
+                        char reason[ERRSTR_SIZE];
+                        redact_reason(key, value, errstr, reason,
+                                      sizeof(reason));
+                        throw_config_error(env, key, reason);
+                        free(key);
+                        free(value);
+                        rd_kafka_conf_destroy(conf);
+                        return NULL;
+                }
+                if (!strcmp(key, "debug") && *value)
+                        debug = true;
+                free(key);
+                free(value);
+        }
+
+        /* librdkafka logs to stderr from its own threads by default; a CLI's
+         * stderr is for its own messages. Errors still reach us as events.
+         * With `debug` set, keep the default logger (that is what it is for). */
+        if (!debug)
+                rd_kafka_conf_set_log_cb(conf, NULL);
+        rd_kafka_conf_set_background_event_cb(conf, background_event_cb);
+
+        h = calloc(1, sizeof(*h));
+        if (!h) {
+                rd_kafka_conf_destroy(conf);
+                napi_throw_error(env, NULL, "kafkit_admin: out of memory");
+                return NULL;
+        }
+        pthread_mutex_init(&h->lock, NULL);
+        COUNT(cnt_handles, 1);
+        rd_kafka_conf_set_opaque(conf, h);
+
+        /* The threadsafe function first: the background thread may need it as
+         * soon as rd_kafka_new() returns. */
+        if (napi_create_string_utf8(env, "kafkit_admin", NAPI_AUTO_LENGTH,
+                                    &name) != napi_ok ||
+            napi_create_threadsafe_function(env, NULL, NULL, name, 0, 1, h,
+                                            tsfn_finalize, h, call_js,
+                                            &h->tsfn) != napi_ok) {
+                throw_napi_failure(env, "napi_create_threadsafe_function");
+                rd_kafka_conf_destroy(conf);
+                pthread_mutex_destroy(&h->lock);
+                free(h);
+                COUNT(cnt_handles, -1);
+                return NULL;
+        }
+        h->tsfn_alive = true;
+        h->tsfn_open  = true;
+        napi_unref_threadsafe_function(env, h->tsfn);
+
+        h->rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof(errstr));
+        if (!h->rk) {
+                /* conf is still ours on failure. */
+                rd_kafka_conf_destroy(conf);
+                throw_config_error(env, NULL, errstr);
+                /* tsfn_finalize frees h. */
+                h->destroy_state = DESTROY_DONE;
+                handle_close_tsfn_gate(h);
+                napi_release_threadsafe_function(h->tsfn, napi_tsfn_abort);
+                return NULL;
+        }
+        COUNT(cnt_rk, 1);
+        h->bgq = rd_kafka_queue_get_background(h->rk);
+        {
+                /* Error events (connection, authentication) to the background
+                 * thread too, so they are seen and do not pile up. */
+                rd_kafka_queue_t *mainq = rd_kafka_queue_get_main(h->rk);
+                rd_kafka_queue_forward(mainq, h->bgq);
+                rd_kafka_queue_destroy(mainq);
+        }
+
+        if (napi_create_external(env, h, handle_finalize, NULL, &ext) !=
+            napi_ok) {
+                throw_napi_failure(env, "napi_create_external");
+                handle_close_tsfn_gate(h);
+                handle_destroy_rk(h);
+                h->destroy_state = DESTROY_DONE;
+                napi_release_threadsafe_function(h->tsfn, napi_tsfn_abort);
+                return NULL;
+        }
+        h->js_alive = true;
+        return ext;
+}
+
+/* close(handle) -> Promise<void>, settled once librdkafka is destroyed.
+ * Running requests finish first. Idempotent. */
+static napi_value js_close(napi_env env, napi_callback_info info) {
+        napi_value argv[1], promise;
+        handle_t *h;
+        napi_deferred d;
+
+        if (!get_args(env, info, 1, argv, &h))
+                return NULL;
+        if (napi_create_promise(env, &d, &promise) != napi_ok) {
+                throw_napi_failure(env, "napi_create_promise");
+                return NULL;
+        }
+        if (h->destroy_state == DESTROY_DONE) {
+                napi_value undef;
+                napi_get_undefined(env, &undef);
+                napi_resolve_deferred(env, d, undef);
+                return promise;
+        }
+        {
+                napi_deferred *nd =
+                    realloc(h->close_deferreds,
+                            (h->close_deferred_cnt + 1) * sizeof(*nd));
+                if (!nd) {
+                        napi_value e = make_error(env, "_FAIL", "out of memory");
+                        napi_reject_deferred(env, d, e);
+                        return promise;
+                }
+                h->close_deferreds                          = nd;
+                h->close_deferreds[h->close_deferred_cnt++] = d;
+        }
+        if (!h->closed) {
+                h->closed = true;
+                if (h->pending == 0)
+                        handle_start_destroy(env, h);
+        }
+        return promise;
+}
+
+/* Which librdkafka this runs on, and which one it was compiled against. */
+static napi_value js_versions(napi_env env, napi_callback_info info) {
+        napi_value o;
+        if (napi_create_object(env, &o) != napi_ok ||
+            !set_str(env, o, "librdkafka", rd_kafka_version_str()) ||
+            !set_num(env, o, "librdkafkaInt", rd_kafka_version()) ||
+            !set_num(env, o, "headerInt", RD_KAFKA_VERSION))
+                return NULL;
+        return o;
+}
+
+/* Live librdkafka handles, handle structs and requests of this addon. */
+static napi_value js_counters(napi_env env, napi_callback_info info) {
+        napi_value o;
+        if (napi_create_object(env, &o) != napi_ok ||
+            !set_num(env, o, "clients", COUNT(cnt_rk, 0)) ||
+            !set_num(env, o, "handles", COUNT(cnt_handles, 0)) ||
+            !set_num(env, o, "requests", COUNT(cnt_ops, 0)))
+                return NULL;
+        return o;
+}
+
+static napi_value init(napi_env env, napi_value exports) {
+        napi_property_descriptor props[] = {
+            {"create", NULL, js_create, NULL, NULL, NULL, napi_enumerable, NULL},
+            {"close", NULL, js_close, NULL, NULL, NULL, napi_enumerable, NULL},
+            {"versions", NULL, js_versions, NULL, NULL, NULL, napi_enumerable,
+             NULL},
+            {"counters", NULL, js_counters, NULL, NULL, NULL, napi_enumerable,
+             NULL},
+            {"describeCluster", NULL, js_describe_cluster, NULL, NULL, NULL,
+             napi_enumerable, NULL},
+            {"describeConfigs", NULL, js_describe_configs, NULL, NULL, NULL,
+             napi_enumerable, NULL},
+            {"incrementalAlterConfigs", NULL, js_incremental_alter_configs,
+             NULL, NULL, NULL, napi_enumerable, NULL},
+            {"createTopics", NULL, js_create_topics, NULL, NULL, NULL,
+             napi_enumerable, NULL},
+            {"alterConsumerGroupOffsets", NULL, js_alter_group_offsets, NULL,
+             NULL, NULL, napi_enumerable, NULL},
+            {"deleteConsumerGroupOffsets", NULL, js_delete_group_offsets, NULL,
+             NULL, NULL, napi_enumerable, NULL},
+        };
+
+        /* Loaded next to an older librdkafka (e.g. the system's) by mistake:
+         * its admin functions would be missing or behave differently. */
+        if (rd_kafka_version() < RD_KAFKA_VERSION) {
+                char msg[300];
+                snprintf(msg, sizeof(msg),
+                         "kafkit_admin was built against librdkafka 0x%08x but "
+                         "loaded librdkafka %s",
+                         RD_KAFKA_VERSION, rd_kafka_version_str());
+                napi_throw_error(env, "ERR_KAFKIT_LIBRDKAFKA_VERSION", msg);
+                return NULL;
+        }
+
+        if (napi_define_properties(env, exports,
+                                   sizeof(props) / sizeof(props[0]),
+                                   props) != napi_ok) {
+                throw_napi_failure(env, "napi_define_properties");
+                return NULL;
+        }
+        return exports;
+}
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, init)
