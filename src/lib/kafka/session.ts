@@ -129,6 +129,9 @@ export class KafkaSession {
 
   translate(error: KafkaErrorLike, subject?: string): KafkitError {
     if (error instanceof KafkitError) return error
+    // The native extension attaches the last connection error to a timeout.
+    const brokerError = (error as {brokerError?: {message?: string}}).brokerError
+    if (brokerError?.message) this.watcher.noteReason(brokerError.message)
     const name = errorName(error.code)
     if (name === '_TIMED_OUT' || name === '_TRANSPORT' || name === '_ALL_BROKERS_DOWN' || name === '_RESOLVE') {
       return this.watcher.unreachable(name === '_TIMED_OUT')
@@ -156,6 +159,10 @@ class ConnectionWatcher {
   private fail!: (error: KafkitError) => void
   private lastReason?: string
   private failed = false
+
+  noteReason(reason: string): void {
+    this.lastReason ??= reason
+  }
 
   get hasFailed(): boolean {
     return this.failed
