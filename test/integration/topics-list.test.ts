@@ -58,3 +58,35 @@ describe('topics list', () => {
     expect(noColor.stdout).not.toContain('\u001B[1m')
   })
 })
+
+describe('topics list --long', () => {
+  const prefix = uniqueName('tll')
+  beforeAll(async () => {
+    const a = await runKafkit(['topics', 'create', `${prefix}.a`, '-b', bootstrap, '-p', '3', '--config', 'retention.ms=1000', '--config', 'cleanup.policy=compact'])
+    const b = await runKafkit(['topics', 'create', `${prefix}.b`, '-b', bootstrap])
+    expect([a.exitCode, b.exitCode]).toEqual([0, 0])
+  })
+
+  it('piped: name, partitions, replication factor, overrides', async () => {
+    const result = await runKafkit(['topics', 'list', '-l', '-b', bootstrap, `${prefix}\\..*`])
+    expect(result.exitCode).toBe(0)
+    expect(result.stdout).toBe(`${prefix}.a\t3\t1\t2\n${prefix}.b\t1\t1\t0\n`)
+  })
+
+  it('--json: objects with name first', async () => {
+    const result = await runKafkit(['topics', 'list', '--long', '-b', bootstrap, `${prefix}\\..*`, '--json'])
+    const rows = JSON.parse(result.stdout) as Array<Record<string, unknown>>
+    expect(rows).toEqual([
+      {name: `${prefix}.a`, partitions: 3, replicationFactor: 1, configOverrides: 2},
+      {name: `${prefix}.b`, partitions: 1, replicationFactor: 1, configOverrides: 0},
+    ])
+    expect(Object.keys(rows[0]!)[0]).toBe('name')
+  })
+
+  it('on a terminal: a table with headers', async () => {
+    const result = await runKafkit(['topics', 'list', '-l', '-b', bootstrap, `${prefix}\\..*`], {tty: true})
+    const lines = stripAnsi(result.stdout).trimEnd().split('\n')
+    expect(lines[0]).toMatch(/^TOPIC\s+PARTITIONS\s+REPLICATION\s+OVERRIDES$/)
+    expect(lines[1]).toMatch(new RegExp(`^${prefix}\\.a\\s+3\\s+1\\s+2$`))
+  })
+})

@@ -27,6 +27,7 @@ const TRANSLATIONS: Record<string, Translation> = {
   COORDINATOR_LOAD_IN_PROGRESS: {kind: 'connection', sentence: 'the group coordinator is still loading', hint: 'retry in a moment'},
   REBALANCE_IN_PROGRESS: {kind: 'conflict', sentence: 'the group is rebalancing', hint: 'wait until it is stable (kafkit groups describe GROUP --state) and retry'},
   NON_EMPTY_GROUP: {kind: 'conflict', sentence: 'the group still has active members', hint: 'stop its consumers first'},
+  GROUP_SUBSCRIBED_TO_TOPIC: {kind: 'conflict', sentence: 'the group has active members subscribed to the topic', hint: 'stop its consumers first'},
   MSG_SIZE_TOO_LARGE: {kind: 'usage', sentence: 'the message is larger than the topic or broker accepts', hint: 'raise max.message.bytes on the topic (and message.max.bytes on the client with -X), or send smaller records'},
   RECORD_LIST_TOO_LARGE: {kind: 'usage', sentence: 'the batch is larger than the broker accepts', hint: 'lower --batch-size'},
   TOPIC_AUTHORIZATION_FAILED: {kind: 'auth', sentence: 'not authorized to access the topic', hint: 'ask for an ACL for this principal on the topic'},
@@ -43,6 +44,8 @@ const TRANSLATIONS: Record<string, Translation> = {
   INVALID_REQUEST: {kind: 'invalid', sentence: 'the broker rejected the request as invalid'},
   POLICY_VIOLATION: {kind: 'invalid', sentence: 'the request violates a broker policy'},
   INVALID_TOPIC_EXCEPTION: {kind: 'usage', sentence: 'invalid topic name', hint: 'topic names use letters, digits, ".", "_" and "-", at most 249 characters'},
+  // librdkafka's name for the broker's INVALID_TOPIC_EXCEPTION (error 17).
+  TOPIC_EXCEPTION: {kind: 'usage', sentence: 'invalid topic name', hint: 'topic names use letters, digits, ".", "_" and "-", at most 249 characters'},
   TOPIC_DELETION_DISABLED: {kind: 'invalid', sentence: 'topic deletion is disabled on the brokers (delete.topic.enable=false)'},
   UNSUPPORTED_VERSION: {kind: 'failure', sentence: 'the broker does not support this request version'},
   _TIMED_OUT: {kind: 'timeout', sentence: 'the operation timed out', hint: 'raise --timeout, or check that the cluster is healthy'},
