@@ -1,0 +1,65 @@
+import {Args, Flags} from '@oclif/core'
+
+import {KafkitError, usageError} from '../../lib/errors.js'
+import {KafkaCommand} from '../../lib/kafka-command.js'
+import {deleteGroups, type GroupDeleteResult} from '../../lib/kafka/groups.js'
+
+export default class GroupsDelete extends KafkaCommand {
+  static summary = 'Delete consumer groups (only groups without active members).'
+  static description = `Deletes the groups and their committed offsets. The broker refuses a group with active members (NON_EMPTY_GROUP); stop its consumers first.
+On a terminal kafkit asks for confirmation unless --yes; off a terminal --yes is required (scripts never wait for a prompt).
+One result row per group: GROUP, RESULT (deleted or the reason). Piped: tab-separated. --json: an array of {group, deleted, error?, errorCode?}.
+Exit code 0 when every group was deleted, 5 when all failed because the groups do not exist, 6 when some failed, otherwise the code of the failure.`
+
+  static examples = [
+    {description: 'Delete a group (asks first)', command: '<%= config.bin %> groups delete old-service'},
+    {description: 'Delete every empty group in a script', command: '<%= config.bin %> groups list --state empty | xargs <%= config.bin %> groups delete --yes'},
+  ]
+
+  static strict = false
+  static args = {
+    group: Args.string({description: 'Group id(s) to delete.', required: true}),
+  }
+
+  static flags = {
+    yes: Flags.boolean({char: 'y', summary: 'Do not ask for confirmation.'}),
+  }
+
+  async run(): Promise<GroupDeleteResult[]> {
+    const {argv, flags} = await this.parse(GroupsDelete)
+    const groups = [...new Set(argv as string[])]
+    if (!flags.yes) await this.confirm(groups)
+    const session = this.connect(flags)
+    const results = await deleteGroups(session, groups)
+    if (!this.jsonEnabled()) {
+      this.out.table(results, [
+        {header: 'GROUP', value: (r) => r.group},
+        {header: 'RESULT', value: (r) => (r.deleted ? 'deleted' : r.error), style: (t, r, c) => (r.deleted ? c.green(t) : c.red(t))},
+      ])
+    }
+    const failed = results.filter((r) => !r.deleted)
+    if (failed.length > 0) {
+      const allMissing = failed.length === results.length && failed.every((r) => r.errorCode === 'GROUP_ID_NOT_FOUND')
+      const kind = failed.length < results.length ? 'partial' : allMissing ? 'not_found' : 'conflict'
+      const error = new KafkitError(kind, `${failed.length} of ${results.length} group${results.length === 1 ? '' : 's'} not deleted: ${failed.map((f) => `${f.group} (${f.error})`).join('; ')}`, {
+        hint: failed.some((f) => f.errorCode === 'NON_EMPTY_GROUP') ? 'stop the consumers of a group before deleting it' : undefined,
+      })
+      // Under --json the rows are the data; the error still decides the exit code.
+      if (this.jsonEnabled()) {
+        this.logJson(results)
+      }
+      throw error
+    }
+    return results
+  }
+
+  private async confirm(groups: string[]): Promise<void> {
+    if (!process.stdin.isTTY || !process.stderr.isTTY) {
+      throw usageError('deleting groups needs --yes when kafkit cannot ask (no terminal)', `kafkit groups delete ${groups.join(' ')} --yes`)
+    }
+    const {confirm} = await import('@inquirer/prompts')
+    const what = groups.length === 1 ? `group '${groups[0]}' and its` : `${groups.length} groups (${groups.join(', ')}) and their`
+    const ok = await confirm({message: `Delete ${what} committed offsets?`, default: false}, {output: process.stderr})
+    if (!ok) throw new KafkitError('failure', 'nothing deleted: not confirmed')
+  }
+}

@@ -1,0 +1,130 @@
+import {describeGroupDetails, type GroupDetail, type GroupPartitionRow, listGroupIds, requireGroups} from './groups.js'
+import type {KafkaSession} from './session.js'
+
+// Consumer lag per group and topic, for monitoring and CI. Gathering is batched (see
+// describeGroupDetails); summarising and the rate estimate for --watch are pure.
+
+export interface LagOptions {
+  groups: string[]
+  allGroups: boolean
+  topic?: string
+}
+
+export interface LagSnapshot {
+  /** Epoch ms when the offsets were read. */
+  at: number
+  groups: GroupDetail[]
+}
+
+export async function readLag(session: KafkaSession, options: LagOptions): Promise<LagSnapshot> {
+  await session.ensureReachable()
+  const groups = options.allGroups ? await listGroupIds(session) : options.groups
+  const details = await describeGroupDetails(session, groups)
+  if (!options.allGroups) requireGroups(details)
+  for (const d of details) {
+    if (d.error) throw d.error
+  }
+  const filtered = options.topic === undefined ? details : details.map((d) => ({...d, partitions: d.partitions.filter((p) => p.topic === options.topic)}))
+  return {at: Date.now(), groups: filtered}
+}
+
+export interface TopicLag {
+  group: string
+  topic: string
+  partitions: number
+  /** Sum of the lag of partitions with a committed offset. */
+  totalLag: number
+  maxPartitionLag: number
+  /** Partitions assigned to a member but without a committed offset (their lag is unknown). */
+  uncommitted: number
+  /** Distinct members with partitions of this topic. */
+  members: number
+}
+
+/** One row per group and topic, sorted by group then topic. */
+export function summarizeLag(groups: GroupDetail[]): TopicLag[] {
+  const rows: TopicLag[] = []
+  for (const group of groups) {
+    const byTopic = new Map<string, GroupPartitionRow[]>()
+    for (const p of group.partitions) {
+      const list = byTopic.get(p.topic) ?? []
+      list.push(p)
+      byTopic.set(p.topic, list)
+    }
+    for (const [topic, partitions] of [...byTopic].sort(([a], [b]) => a.localeCompare(b))) {
+      const lags = partitions.map((p) => p.lag).filter((l): l is number => l !== null)
+      rows.push({
+        group: group.group,
+        topic,
+        partitions: partitions.length,
+        totalLag: lags.reduce((a, b) => a + b, 0),
+        maxPartitionLag: lags.length === 0 ? 0 : Math.max(...lags),
+        uncommitted: partitions.filter((p) => p.currentOffset === null).length,
+        members: new Set(partitions.map((p) => p.memberId).filter((m) => m !== null)).size,
+      })
+    }
+  }
+  return rows.sort((a, b) => a.group.localeCompare(b.group) || a.topic.localeCompare(b.topic))
+}
+
+/** Group/topic rows whose total lag is above the threshold (what --max-lag alerts on). */
+export function overThreshold(rows: TopicLag[], maxLag: number): TopicLag[] {
+  return rows.filter((r) => r.totalLag > maxLag)
+}
+
+export interface LagTrend {
+  /** Change of the total lag in records per second: positive grows, negative shrinks. */
+  ratePerSecond: number | null
+  /** Estimated seconds until the lag reaches 0 at the current rate; null when not shrinking. */
+  catchUpSeconds: number | null
+}
+
+/**
+ * Tracks lag between --watch ticks. The rate is smoothed (exponential moving average) so that one
+ * uneven poll does not swing the estimate.
+ */
+export class LagRateTracker {
+  private readonly previous = new Map<string, {at: number; lag: number; rate: number | null}>()
+
+  constructor(private readonly smoothing = 0.5) {}
+
+  update(at: number, rows: TopicLag[]): Map<string, LagTrend> {
+    const trends = new Map<string, LagTrend>()
+    for (const row of rows) {
+      const key = `${row.group}\u0000${row.topic}`
+      const before = this.previous.get(key)
+      let rate: number | null = null
+      if (before && at > before.at) {
+        const instant = ((row.totalLag - before.lag) * 1000) / (at - before.at)
+        rate = before.rate === null ? instant : this.smoothing * instant + (1 - this.smoothing) * before.rate
+      }
+      this.previous.set(key, {at, lag: row.totalLag, rate})
+      trends.set(key, {ratePerSecond: rate, catchUpSeconds: catchUp(row.totalLag, rate)})
+    }
+    return trends
+  }
+}
+
+export const trendKey = (row: {group: string; topic: string}) => `${row.group}\u0000${row.topic}`
+
+function catchUp(lag: number, rate: number | null): number | null {
+  if (lag === 0) return 0
+  if (rate === null || rate >= 0) return null
+  return lag / -rate
+}
+
+/** 42s, 3m10s, 2h05m, 3d04h: short enough for a table column. */
+export function formatEta(seconds: number | null): string {
+  if (seconds === null) return '-'
+  const s = Math.round(seconds)
+  if (s < 60) return `${s}s`
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`
+  if (s < 86_400) return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`
+  return `${Math.floor(s / 86_400)}d${String(Math.floor((s % 86_400) / 3600)).padStart(2, '0')}h`
+}
+
+export function formatRate(rate: number | null): string {
+  if (rate === null) return '-'
+  const rounded = Math.abs(rate) >= 10 ? Math.round(rate) : Math.round(rate * 10) / 10
+  return `${rounded > 0 ? '+' : ''}${rounded}/s`
+}

@@ -1,0 +1,197 @@
+import type {GroupResults, LibrdKafkaError, ListOffsetsResult, OffsetSpec, TopicDescription} from '@confluentinc/kafka-javascript'
+
+import {KafkitError, usageError} from '../errors.js'
+import {expandPartitions, type TopicPartitionSpec} from '../partition-spec.js'
+import {parseTimestamp, TIME_FORMS} from '../time.js'
+import {kafkaError} from './kafka-errors.js'
+import type {KafkaSession} from './session.js'
+
+// Offsets in the log (earliest, latest, by time) and committed by groups. Every request is
+// batched: one ListOffsets call for all partitions (librdkafka splits it per leader broker), one
+// OffsetFetch per group, all groups in parallel. Returns plain data; never prints.
+
+export interface TopicPartition {
+  topic: string
+  partition: number
+}
+
+export const partitionKey = (tp: TopicPartition) => `${tp.topic}\u0000${tp.partition}`
+
+export const comparePartitions = (a: TopicPartition, b: TopicPartition) => a.topic.localeCompare(b.topic) || a.partition - b.partition
+
+/** What to look up in the log, as kafka-get-offsets --time understands it. */
+export type LogPosition =
+  | {kind: 'earliest'}
+  | {kind: 'latest'}
+  | {kind: 'max-timestamp'}
+  | {kind: 'timestamp'; timestamp: number}
+
+const SPEC_VALUE = {earliest: -2, latest: -1, 'max-timestamp': -3} as const
+
+/**
+ * `earliest|latest|max-timestamp`, Apache's numeric `-2|-1|-3`, or any point in time kafkit
+ * accepts (epoch ms, ISO date-time, a duration back from now like -1h).
+ */
+export function parseLogPosition(text: string, now?: number): LogPosition {
+  const t = text.trim().toLowerCase()
+  if (t === 'earliest' || t === 'beginning' || t === '-2') return {kind: 'earliest'}
+  if (t === 'latest' || t === 'end' || t === '-1') return {kind: 'latest'}
+  if (t === 'max-timestamp' || t === '-3') return {kind: 'max-timestamp'}
+  if (/^\d+$/.test(t) && t.length !== 10) return {kind: 'timestamp', timestamp: Number(t)}
+  try {
+    return {kind: 'timestamp', timestamp: parseTimestamp(text, '--time', {now})}
+  } catch {
+    throw usageError(`invalid --time '${text}'`, `use earliest, latest, max-timestamp, or a time: ${TIME_FORMS}`)
+  }
+}
+
+export function describeLogPosition(position: LogPosition): string {
+  return position.kind === 'timestamp' ? new Date(position.timestamp).toISOString() : position.kind
+}
+
+export interface PartitionOffset extends TopicPartition {
+  /** null when the log has no such offset (a time after the last record) or the lookup failed. */
+  offset: number | null
+  /** The record's timestamp for max-timestamp / by-time lookups, when the broker gives one. */
+  timestamp?: number
+  error?: string
+}
+
+/** Partition counts of existing topics, by name; names that do not exist are absent. */
+export async function partitionCounts(session: KafkaSession, topics: string[]): Promise<Map<string, number>> {
+  const counts = new Map<string, number>()
+  const known = new Set(await session.metadataTopicNames())
+  const wanted = [...new Set(topics)].filter((t) => known.has(t))
+  if (wanted.length === 0) return counts
+  const admin = session.admin()
+  const described = await session.call<TopicDescription[]>(`topics ${wanted.join(', ')}`, (done) =>
+    admin.describeTopics(wanted, {timeout: session.timeoutMs}, done),
+  )
+  for (const d of described) if (!d.error) counts.set(d.name, d.partitions.length)
+  return counts
+}
+
+/**
+ * Resolves topic specs (`t`, `t:0-3`, `t:5-`) to partitions of existing topics. Unknown topics and
+ * explicitly named partitions a topic lacks are a not_found error naming them.
+ */
+export async function resolvePartitionSpecs(session: KafkaSession, specs: TopicPartitionSpec[]): Promise<TopicPartition[]> {
+  const counts = await partitionCounts(session, specs.map((s) => s.topic))
+  const unknown = [...new Set(specs.map((s) => s.topic).filter((t) => !counts.has(t)))]
+  if (unknown.length > 0) {
+    throw new KafkitError('not_found', `topic${unknown.length > 1 ? 's' : ''} ${unknown.map((t) => `'${t}'`).join(', ')} not found`, {
+      hint: 'list topics with: kafkit topics list',
+      kafkaCode: 'UNKNOWN_TOPIC_OR_PART',
+    })
+  }
+  const seen = new Map<string, TopicPartition>()
+  for (const spec of specs) {
+    const count = counts.get(spec.topic)!
+    const {partitions, missing} = expandPartitions(spec, count)
+    if (missing.length > 0) {
+      throw new KafkitError('not_found', `topic '${spec.topic}' has no partition ${missing.join(', ')} (it has ${count}: 0-${count - 1})`, {
+        kafkaCode: 'UNKNOWN_TOPIC_OR_PART',
+      })
+    }
+    for (const partition of partitions) seen.set(partitionKey({topic: spec.topic, partition}), {topic: spec.topic, partition})
+  }
+  return [...seen.values()].sort(comparePartitions)
+}
+
+/** One ListOffsets call for every partition; librdkafka sends one request per leader broker. */
+export async function listLogOffsets(session: KafkaSession, partitions: TopicPartition[], position: LogPosition): Promise<Map<string, PartitionOffset>> {
+  const result = new Map<string, PartitionOffset>()
+  const unique = [...new Map(partitions.map((p) => [partitionKey(p), p])).values()]
+  if (unique.length === 0) return result
+  // Topics deleted meanwhile would fail the whole request: ask only for topics that exist.
+  const known = new Set(await session.metadataTopicNames())
+  const asked = unique.filter((p) => known.has(p.topic))
+  for (const p of unique) if (!known.has(p.topic)) result.set(partitionKey(p), {...p, offset: null, error: 'the topic does not exist'})
+  if (asked.length === 0) return result
+  const spec = {timestamp: position.kind === 'timestamp' ? position.timestamp : SPEC_VALUE[position.kind]} as unknown as OffsetSpec
+  const admin = session.admin()
+  const answers = await session.call<ListOffsetsResult[]>(undefined, (done) =>
+    admin.listOffsets(asked.map(({topic, partition}) => ({topic, partition, offset: spec})), {timeout: session.timeoutMs}, done),
+  )
+  for (const a of answers) {
+    const key = partitionKey(a)
+    if (a.error) {
+      result.set(key, {topic: a.topic, partition: a.partition, offset: null, error: describeError(a.error)})
+      continue
+    }
+    const found = a.offset >= 0
+    result.set(key, {
+      topic: a.topic,
+      partition: a.partition,
+      offset: found ? a.offset : null,
+      ...(found && a.timestamp >= 0 && position.kind !== 'earliest' && position.kind !== 'latest' ? {timestamp: a.timestamp} : {}),
+    })
+  }
+  for (const p of asked) {
+    if (!result.has(partitionKey(p))) result.set(partitionKey(p), {...p, offset: null, error: 'the broker returned no offset for this partition'})
+  }
+  return result
+}
+
+export interface LogBounds {
+  earliest: number | null
+  latest: number | null
+}
+
+/** Earliest and latest offsets of each partition, both asked at once. */
+export async function listLogBounds(session: KafkaSession, partitions: TopicPartition[]): Promise<Map<string, LogBounds>> {
+  const [earliest, latest] = await Promise.all([
+    listLogOffsets(session, partitions, {kind: 'earliest'}),
+    listLogOffsets(session, partitions, {kind: 'latest'}),
+  ])
+  const bounds = new Map<string, LogBounds>()
+  for (const p of partitions) {
+    const key = partitionKey(p)
+    bounds.set(key, {earliest: earliest.get(key)?.offset ?? null, latest: latest.get(key)?.offset ?? null})
+  }
+  return bounds
+}
+
+export interface CommittedOffset extends TopicPartition {
+  offset: number
+  metadata?: string
+}
+
+export interface GroupCommittedOffsets {
+  group: string
+  offsets: CommittedOffset[]
+  error?: KafkitError
+}
+
+/**
+ * Committed offsets of several groups. librdkafka takes one group per OffsetFetch request, so
+ * the groups are asked in parallel. Partitions without a committed offset are left out.
+ */
+export async function listCommittedOffsets(session: KafkaSession, groups: string[]): Promise<Map<string, GroupCommittedOffsets>> {
+  const admin = session.admin()
+  const results = await Promise.all(
+    groups.map(async (group): Promise<GroupCommittedOffsets> => {
+      try {
+        const [answer] = await session.call<GroupResults[]>(
+          `group '${group}'`,
+          (done) => admin.listConsumerGroupOffsets([{groupId: group}], {timeout: session.timeoutMs}, done),
+        )
+        if (answer?.error) return {group, offsets: [], error: kafkaError(answer.error, `group '${group}'`)}
+        const offsets = (answer?.partitions ?? [])
+          .filter((p) => !(p as {error?: unknown}).error && p.offset >= 0)
+          .map((p) => ({topic: p.topic, partition: p.partition, offset: p.offset, ...(p.metadata ? {metadata: p.metadata} : {})}))
+          .sort(comparePartitions)
+        return {group, offsets}
+      } catch (error) {
+        if (error instanceof KafkitError && (error.kind === 'connection' || error.kind === 'timeout' || error.kind === 'auth')) throw error
+        return {group, offsets: [], error: error instanceof KafkitError ? error : kafkaError(error as LibrdKafkaError, `group '${group}'`)}
+      }
+    }),
+  )
+  return new Map(results.map((r) => [r.group, r]))
+}
+
+function describeError(error: LibrdKafkaError): string {
+  const kafkitError = kafkaError(error)
+  return kafkitError.kafkaCode ? `${kafkitError.message} (${kafkitError.kafkaCode})` : kafkitError.message
+}

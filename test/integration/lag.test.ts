@@ -1,0 +1,121 @@
+import {spawn} from 'node:child_process'
+
+import {beforeAll, describe, expect, inject, it} from 'vitest'
+
+import {baseEnv, kafkitBin, repoRoot, runKafkit, stripAnsi, uniqueName} from './cli.js'
+import {commitOffsets, CONSUMER_GROUP_COMMAND, createTopic, parseApacheDescribe, produce, recordsPerPartition, runApache} from './groups-fixtures.js'
+
+// kafkit lag against the real broker: numbers equal to kafka-consumer-groups --describe, the
+// --max-lag exit codes, piped and terminal output, and --watch (live on a pseudo-terminal,
+// appended rounds when piped, ended by SIGINT with exit code 130).
+//
+// Group A: topic T (3 partitions x 10 records) committed at 4, 6, 10 -> lag 6 + 4 + 0 = 10, max 6.
+// Group B: topic U (2 partitions x 5 records) committed at 0, 0 -> lag 10; and T partition 0 at 10 -> lag 0.
+
+const bootstrap = inject('bootstrap')
+let groupA: string
+let groupB: string
+let topicT: string
+let topicU: string
+
+beforeAll(async () => {
+  groupA = uniqueName('lag-a')
+  groupB = uniqueName('lag-b')
+  topicT = uniqueName('lag-t')
+  topicU = uniqueName('lag-u')
+  await Promise.all([createTopic(bootstrap, topicT, 3), createTopic(bootstrap, topicU, 2)])
+  await Promise.all([produce(bootstrap, topicT, recordsPerPartition(3, 10)), produce(bootstrap, topicU, recordsPerPartition(2, 5))])
+  await commitOffsets(bootstrap, groupA, [0, 1, 2].map((partition) => ({topic: topicT, partition, offset: [4, 6, 10][partition]!})))
+  await commitOffsets(bootstrap, groupB, [
+    {topic: topicU, partition: 0, offset: 0},
+    {topic: topicU, partition: 1, offset: 0},
+    {topic: topicT, partition: 0, offset: 10},
+  ])
+}, 60_000)
+
+/** Runs kafkit under `timeout -s INT`, on a pseudo-terminal or piped, for --watch. */
+function runInterrupted(args: string[], seconds: number, tty: boolean): Promise<{stdout: string; exitCode: number | null}> {
+  const command = ['timeout', '-s', 'INT', '--preserve-status', String(seconds), process.execPath, kafkitBin, ...args]
+  const [file, argv] = tty ? ['script', ['-qefc', command.join(' '), '/dev/null']] : [command[0]!, command.slice(1)]
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, argv, {cwd: repoRoot, env: tty ? {...baseEnv(), COLUMNS: '160', TERM: 'xterm'} : baseEnv(), stdio: ['ignore', 'pipe', 'pipe']})
+    let stdout = ''
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
+    child.on('error', reject)
+    child.on('close', (exitCode) => resolve({stdout: stdout.replaceAll('\r\n', '\n'), exitCode}))
+  })
+}
+
+describe('kafkit lag', () => {
+  it('sums lag per group and topic, equal to kafka-consumer-groups --describe', async () => {
+    const [kafkit, apache] = await Promise.all([
+      runKafkit(['lag', groupA, groupB, '-b', bootstrap]),
+      runApache(CONSUMER_GROUP_COMMAND, ['--bootstrap-server', bootstrap, '--describe', '--group', groupA, '--group', groupB]),
+    ])
+    expect(kafkit.exitCode).toBe(0)
+    expect(kafkit.stdout).toBe([`${groupA}\t${topicT}\t3\t10\t6\t0`, `${groupB}\t${topicT}\t1\t0\t0\t0`, `${groupB}\t${topicU}\t2\t10\t5\t0`].join('\n') + '\n')
+    const apacheLag: Record<string, number> = {}
+    for (const row of parseApacheDescribe(apache.stdout)) apacheLag[`${row.group}/${row.topic}`] = (apacheLag[`${row.group}/${row.topic}`] ?? 0) + (row.lag ?? 0)
+    expect(apacheLag).toEqual({[`${groupA}/${topicT}`]: 10, [`${groupB}/${topicT}`]: 0, [`${groupB}/${topicU}`]: 10})
+  }, 60_000)
+
+  it('--by-partition, --topic, --json and the terminal table', async () => {
+    const byPartition = await runKafkit(['lag', groupA, '--by-partition', '-b', bootstrap])
+    expect(byPartition.stdout).toBe([0, 1, 2].map((p) => `${groupA}\t${topicT}\t${p}\t${[4, 6, 10][p]}\t10\t${[6, 4, 0][p]}\t-`).join('\n') + '\n')
+    const onlyU = await runKafkit(['lag', groupB, '--topic', topicU, '-b', bootstrap])
+    expect(onlyU.stdout).toBe(`${groupB}\t${topicU}\t2\t10\t5\t0\n`)
+    const json = JSON.parse((await runKafkit(['lag', groupA, '-b', bootstrap, '--json'])).stdout)
+    expect(json.topics).toEqual([{group: groupA, topic: topicT, partitions: 3, totalLag: 10, maxPartitionLag: 6, uncommitted: 0, members: 0}])
+    expect(Date.parse(json.at)).toBeGreaterThan(Date.now() - 60_000)
+    const tty = stripAnsi((await runKafkit(['lag', groupA, '-b', bootstrap], {tty: true})).stdout)
+    expect(tty).toMatch(/GROUP\s+TOPIC\s+PARTITIONS\s+LAG\s+MAX-LAG\s+MEMBERS/)
+    expect(tty).toMatch(new RegExp(`${groupA}\\s+${topicT}\\s+3\\s+10\\s+6\\s+0`))
+  })
+
+  it('--max-lag: exit 0 at or below the threshold, 8 above it, with the numbers still printed', async () => {
+    const ok = await runKafkit(['lag', groupA, groupB, '--max-lag', '10', '-b', bootstrap])
+    expect(ok.exitCode).toBe(0)
+    const over = await runKafkit(['lag', groupA, groupB, '--max-lag', '9', '-b', bootstrap])
+    expect(over.exitCode).toBe(8)
+    expect(over.stdout.trim().split('\n')).toHaveLength(3)
+    expect(over.stderr).toContain(`lag above 9: ${groupA}/${topicT}=10, ${groupB}/${topicU}=10`)
+    const json = await runKafkit(['lag', groupA, '--max-lag', '5', '-b', bootstrap, '--json'])
+    expect(json.exitCode).toBe(8)
+    expect(JSON.parse(json.stdout)).toMatchObject({maxLag: 5, exceeded: [{group: groupA, topic: topicT, totalLag: 10}]})
+    expect(JSON.parse(json.stderr)).toMatchObject({error: {code: 'findings', exitCode: 8}})
+    const bad = await runKafkit(['lag', groupA, '--max-lag', 'lots', '-b', bootstrap])
+    expect(bad.exitCode).toBe(2)
+  })
+
+  it('exit 5 for an unknown group', async () => {
+    const result = await runKafkit(['lag', uniqueName('nope'), '-b', bootstrap])
+    expect(result.exitCode).toBe(5)
+  })
+
+  it('--watch on a terminal redraws in place and shows the lag growing', async () => {
+    const watching = runInterrupted(['lag', groupA, '--watch', '1s', '-b', bootstrap], 6, true)
+    await new Promise((resolve) => setTimeout(resolve, 2500))
+    await produce(bootstrap, topicT, recordsPerPartition(1, 30))
+    const {stdout, exitCode} = await watching
+    expect(exitCode).toBe(130)
+    const frames = stdout.split('\u001B[H\u001B[2J').slice(1).map(stripAnsi)
+    expect(frames.length).toBeGreaterThanOrEqual(3)
+    expect(frames[0]).toMatch(/GROUP\s+TOPIC\s+PARTITIONS\s+LAG\s+MAX-LAG\s+MEMBERS\s+RATE\s+ETA/)
+    expect(frames[0]).toMatch(new RegExp(`${groupA}\\s+${topicT}\\s+3\\s+10\\s+`))
+    // After the 30 new records: lag 40 and a positive rate (no catch-up estimate while growing).
+    expect(frames.at(-1)).toMatch(new RegExp(`${groupA}\\s+${topicT}\\s+3\\s+40\\s+`))
+    expect(frames.some((f) => /\s40\s+36\s+0\s+\+\d+(\.\d)?\/s\s+-/.test(f))).toBe(true)
+  }, 30_000)
+
+  it('--watch piped appends timestamped rounds; --json writes one object per round', async () => {
+    const piped = await runInterrupted(['lag', groupB, '--topic', topicU, '--watch=1s', '-b', bootstrap], 4, false)
+    expect(piped.exitCode).toBe(130)
+    const lines = piped.stdout.trim().split('\n')
+    expect(lines.length).toBeGreaterThanOrEqual(2)
+    for (const line of lines) expect(line).toMatch(new RegExp(`^\\d{4}-\\d\\d-\\d\\dT[^\\t]+Z\\t${groupB}\\t${topicU}\\t2\\t10\\t5\\t0\\t`))
+    const json = await runInterrupted(['lag', groupB, '--watch', '1', '--json', '-b', bootstrap], 4, false)
+    const rounds = json.stdout.trim().split('\n').map((l) => JSON.parse(l))
+    expect(rounds.length).toBeGreaterThanOrEqual(2)
+    expect(rounds[1].trends).toContainEqual({group: groupB, topic: topicU, ratePerSecond: 0, catchUpSeconds: null})
+  }, 30_000)
+})
