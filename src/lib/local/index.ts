@@ -1,0 +1,26 @@
+// `kafkit local`: a real Apache Kafka on this machine, as JVM processes (no Docker).
+export {
+  clusterPorts,
+  killLocalKafkaSync,
+  localKafkaStatus,
+  startLocalKafka,
+  startLocalNode,
+  stopLocalKafka,
+  stopLocalNode,
+  type ClusterSize,
+  type LocalKafkaInfo,
+  type LocalKafkaNodeInfo,
+  type LocalKafkaNodeStatus,
+  type LocalKafkaStartResult,
+  type LocalKafkaStatus,
+  type LocalKafkaStopResult,
+  type StartLocalKafkaOptions,
+  type StopOptions,
+  type StoppedNode,
+} from './local-kafka.js'
+export {findJava, parseJavaMajorVersion, type JavaRuntime} from './java.js'
+export {resolveKafkaLibs, type KafkaLibs} from './kafka-libs.js'
+export {kafkaAnswers} from './kafka-probe.js'
+export {DEFAULT_PORT, defaultStateDir, KAFKA_VERSION, LOCAL_HOST} from './paths.js'
+export {findFreePortRange, isPortFree} from './ports.js'
+export {findBrokerProcesses, findJavaProcessesUnder, isProcessAlive, tailLines, waitUntilGone} from './processes.js'

@@ -1,0 +1,47 @@
+import {existsSync} from 'node:fs'
+import {homedir} from 'node:os'
+import {dirname, isAbsolute, join, resolve} from 'node:path'
+import {fileURLToPath} from 'node:url'
+
+import {KafkitError} from '../errors.js'
+
+/** The Apache Kafka release `kafkit local` runs; kafka/pom.xml pins the same version. */
+export const KAFKA_VERSION = '4.3.1'
+export const DEFAULT_PORT = 9092
+/** Brokers listen and advertise on IPv4 loopback: `localhost` may resolve to ::1 first, where nothing listens. */
+export const LOCAL_HOST = '127.0.0.1'
+
+/** XDG base directories must be absolute; a relative value is ignored, as the spec says. */
+function xdgDir(value: string | undefined, fallback: string): string {
+  return value && isAbsolute(value) ? value : fallback
+}
+
+/** `$KAFKIT_LOCAL_DIR`, else `${XDG_STATE_HOME:-~/.local/state}/kafkit/local`. */
+export function defaultStateDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.KAFKIT_LOCAL_DIR) return resolve(env.KAFKIT_LOCAL_DIR)
+  return join(xdgDir(env.XDG_STATE_HOME, join(homedir(), '.local', 'state')), 'kafkit', 'local')
+}
+
+/** Where the Kafka jars resolved by Maven are kept: `${XDG_CACHE_HOME:-~/.cache}/kafkit/kafka-<version>`. */
+export function kafkaCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  return join(xdgDir(env.XDG_CACHE_HOME, join(homedir(), '.cache')), 'kafkit', `kafka-${KAFKA_VERSION}`)
+}
+
+/**
+ * kafkit's package folder (the one with package.json). This file runs from `src/lib/local`
+ * under vitest and from `dist/lib/local` once compiled, so walk up instead of assuming a depth.
+ */
+export function packageRoot(): string {
+  const start = dirname(fileURLToPath(import.meta.url))
+  let dir = start
+  while (!existsSync(join(dir, 'package.json'))) {
+    const parent = dirname(dir)
+    if (parent === dir) throw new KafkitError('failure', `cannot find kafkit's package.json above ${start}`)
+    dir = parent
+  }
+  return dir
+}
+
+export function kafkaPomFile(): string {
+  return join(packageRoot(), 'kafka', 'pom.xml')
+}

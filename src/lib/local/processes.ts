@@ -1,0 +1,115 @@
+import {closeSync, openSync, readdirSync, readFileSync, readSync, statSync} from 'node:fs'
+import {basename} from 'node:path'
+import {setTimeout as sleep} from 'node:timers/promises'
+
+// Finding, checking and signalling the broker JVMs. Pids get recycled, so a pid from state.json is
+// only trusted after /proc/<pid>/cmdline shows it is `java ... kafka.Kafka <that node's properties>`.
+
+export const BROKER_MAIN_CLASS = 'kafka.Kafka'
+
+/** The argument vector of a live process, or undefined when it is gone (or not ours to read). */
+export function readCommandLine(pid: number): string[] | undefined {
+  try {
+    const raw = readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+    // A zombie has an empty cmdline: it no longer runs anything.
+    if (raw === '') return undefined
+    return raw.replace(/\0$/, '').split('\0')
+  } catch {
+    return undefined
+  }
+}
+
+/** True when `pid` is a running Kafka broker JVM started with exactly this properties file. */
+export function isBrokerProcess(pid: number, propertiesFile: string): boolean {
+  const argv = readCommandLine(pid)
+  if (!argv || argv.length === 0) return false
+  return basename(argv[0]!) === 'java' && argv.includes(BROKER_MAIN_CLASS) && argv.at(-1) === propertiesFile
+}
+
+function allPids(): number[] {
+  let entries: string[]
+  try {
+    entries = readdirSync('/proc')
+  } catch {
+    return []
+  }
+  return entries.filter((name) => /^\d+$/.test(name)).map(Number).filter((pid) => pid !== process.pid)
+}
+
+/** Every running broker JVM started with this properties file (normally none or one). */
+export function findBrokerProcesses(propertiesFile: string): number[] {
+  return allPids().filter((pid) => isBrokerProcess(pid, propertiesFile))
+}
+
+/**
+ * Every running Java process that kafkit started for a state folder inside `dir` (at any depth):
+ * brokers and the storage formatting tool, recognised by a path under `dir` in their arguments.
+ */
+export function findJavaProcessesUnder(dir: string): number[] {
+  const prefix = dir.endsWith('/') ? dir : `${dir}/`
+  return allPids().filter((pid) => {
+    const argv = readCommandLine(pid)
+    return argv !== undefined && basename(argv[0] ?? '') === 'java' && argv.some((arg) => arg.includes(prefix))
+  })
+}
+
+/** Alive and not a zombie (a zombie is dead, only not yet reaped by its parent). */
+export function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    // Field 3, after the parenthesised command name, is the state letter.
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z'
+  } catch {
+    return false
+  }
+}
+
+/**
+ * Signals the process group the broker leads (it was spawned detached, so its pid is the group
+ * id), falling back to the single process if the group is gone.
+ */
+export function signalBroker(pid: number, signal: NodeJS.Signals): void {
+  for (const target of [-pid, pid]) {
+    try {
+      process.kill(target, signal)
+      return
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error
+    }
+  }
+}
+
+/** Waits until every pid is gone; returns the ones still alive when the time is up. */
+export async function waitUntilGone(pids: readonly number[], timeoutMs: number): Promise<number[]> {
+  const deadline = Date.now() + timeoutMs
+  let alive = pids.filter(isProcessAlive)
+  while (alive.length > 0 && Date.now() < deadline) {
+    await sleep(100)
+    alive = alive.filter(isProcessAlive)
+  }
+  return alive
+}
+
+/** The last `lineCount` lines of a text file ('' when it does not exist). Reads only the end of big files. */
+export function tailLines(file: string, lineCount: number): string {
+  let fd: number
+  try {
+    fd = openSync(file, 'r')
+  } catch {
+    return ''
+  }
+  try {
+    const size = statSync(file).size
+    const length = Math.min(size, 256 * 1024)
+    const buffer = Buffer.alloc(length)
+    readSync(fd, buffer, 0, length, size - length)
+    return buffer.toString('utf8').replace(/\n$/, '').split('\n').slice(-lineCount).join('\n')
+  } finally {
+    closeSync(fd)
+  }
+}

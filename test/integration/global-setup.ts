@@ -1,0 +1,134 @@
+import {rmSync} from 'node:fs'
+import {mkdir, mkdtemp, rm} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
+import {join, resolve} from 'node:path'
+
+import type {TestProject} from 'vitest/node'
+
+import {
+  findFreePortRange,
+  killLocalKafkaSync,
+  type LocalKafkaStartResult,
+  resolveKafkaLibs,
+  startLocalKafka,
+  stopLocalKafka,
+  waitUntilGone,
+} from '../../src/lib/local/index.js'
+
+// Starts the real brokers the integration tests run against: a single node and, unless
+// KAFKIT_TEST_NO_CLUSTER=1, a 3-node cluster, both at once on free ports. Every broker of the
+// run, also those a test file starts itself, lives under one state root: the teardown stops them
+// all, and exit and signal handlers SIGKILL them if vitest ends before the teardown runs.
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** The single-node broker, e.g. 127.0.0.1:41234. */
+    bootstrap: string
+    /** The 3-node cluster (three addresses), or '' under KAFKIT_TEST_NO_CLUSTER=1. */
+    clusterBootstrap: string
+    /** The cluster's state folder, for stopLocalNode/startLocalNode; '' without a cluster. */
+    clusterStateDir: string
+    /** Where a test that starts its own brokers puts their state folders, so none outlives the run. */
+    stateRoot: string
+  }
+}
+
+const say = (text: string) => process.stderr.write(`kafkit tests: ${text}\n`)
+
+/** SIGKILLs the brokers when the process ends without the teardown (crash, Ctrl-C, kill). */
+function installLastResort(root: string, temporary: boolean): () => void {
+  const killAll = () => {
+    killLocalKafkaSync(root)
+    if (temporary) {
+      try {
+        rmSync(root, {recursive: true, force: true, maxRetries: 3})
+      } catch {
+        // A JVM still dying may hold a file for a moment; a temp folder left behind is harmless.
+      }
+    }
+  }
+  const onSignal = (signal: NodeJS.Signals) => {
+    killAll()
+    // If nobody else handles the signal, restore its default effect (ending the process).
+    if (process.listenerCount(signal) === 1) {
+      process.removeListener(signal, onSignal)
+      process.kill(process.pid, signal)
+    }
+  }
+  process.on('exit', killAll)
+  process.on('SIGINT', onSignal)
+  process.on('SIGTERM', onSignal)
+  return () => {
+    process.removeListener('exit', killAll)
+    process.removeListener('SIGINT', onSignal)
+    process.removeListener('SIGTERM', onSignal)
+  }
+}
+
+/**
+ * The folder for the brokers' state: inside $KAFKIT_TEST_STATE_ROOT when set (scripts/test.sh makes
+ * a fresh one, kills whatever runs under it and removes it), else a temp folder removed at the end.
+ */
+async function stateRoot(): Promise<{root: string; temporary: boolean}> {
+  const given = process.env.KAFKIT_TEST_STATE_ROOT
+  if (!given) return {root: await mkdtemp(join(tmpdir(), 'kafkit-test-')), temporary: true}
+  await mkdir(resolve(given), {recursive: true})
+  return {root: await mkdtemp(join(resolve(given), 'brokers-')), temporary: false}
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const began = Date.now()
+  const {root, temporary} = await stateRoot()
+  const withCluster = process.env.KAFKIT_TEST_NO_CLUSTER !== '1'
+  const singleDir = join(root, 'single')
+  const clusterDir = join(root, 'cluster')
+  const stateDirs = withCluster ? [singleDir, clusterDir] : [singleDir]
+  const removeLastResort = installLastResort(root, temporary)
+
+  const teardown = async () => {
+    try {
+      await Promise.allSettled(stateDirs.map((stateDir) => stopLocalKafka(stateDir, {timeoutMs: 15_000})))
+      // What is left (a failed stop above, a test's own broker after a failed test) is killed.
+      await waitUntilGone(killLocalKafkaSync(root), 10_000)
+    } finally {
+      removeLastResort()
+      if (temporary) await rm(root, {recursive: true, force: true})
+    }
+  }
+
+  const fail = async (errors: readonly unknown[]): Promise<never> => {
+    // The messages of failed starts carry the tail of the broker log.
+    for (const error of errors as Array<Error & {hint?: string}>) {
+      say(`a test broker did not start: ${error.message}${error.hint ? `\n${error.hint}` : ''}`)
+    }
+    await teardown()
+    throw new Error('the test brokers did not start (see above)')
+  }
+
+  // Once, before the parallel starts: on a fresh machine this downloads the jars with Maven.
+  await resolveKafkaLibs({onProgress: say}).catch((error: unknown) => fail([error]))
+
+  // The cluster takes brokers and controllers on 6 consecutive ports, the single node on 2.
+  const clusterPort = withCluster ? await findFreePortRange(6) : undefined
+  const clusterPorts = clusterPort === undefined ? [] : Array.from({length: 6}, (_, index) => clusterPort + index)
+  const singlePort = await findFreePortRange(2, {avoid: clusterPorts})
+
+  const starts: Array<Promise<LocalKafkaStartResult>> = [startLocalKafka({nodes: 1, port: singlePort, stateDir: singleDir})]
+  if (clusterPort !== undefined) starts.push(startLocalKafka({nodes: 3, port: clusterPort, stateDir: clusterDir}))
+  const [single, cluster] = await Promise.allSettled(starts)
+  const failures = [single, cluster].filter((result): result is PromiseRejectedResult => result?.status === 'rejected')
+  if (failures.length > 0) await fail(failures.map((failure) => failure.reason))
+
+  const singleInfo = (single as PromiseFulfilledResult<LocalKafkaStartResult>).value
+  const clusterInfo = cluster?.status === 'fulfilled' ? cluster.value : undefined
+  project.provide('bootstrap', singleInfo.bootstrapServers)
+  project.provide('clusterBootstrap', clusterInfo?.bootstrapServers ?? '')
+  project.provide('clusterStateDir', clusterInfo?.stateDir ?? '')
+  project.provide('stateRoot', root)
+  say(
+    `Kafka ${singleInfo.kafkaVersion} at ${singleInfo.bootstrapServers}` +
+      (clusterInfo ? `, 3-node cluster at ${clusterInfo.bootstrapServers}` : ' (no cluster: KAFKIT_TEST_NO_CLUSTER=1)') +
+      ` (ready in ${((Date.now() - began) / 1000).toFixed(1)} s, state in ${root})`,
+  )
+  return teardown
+}
