@@ -9,6 +9,32 @@
   },
   "targets": [
     {
+      "target_name": "kafkit_produce",
+      "sources": ["src/kafkit_produce.c"],
+      "include_dirs": ["<(rdkafka_deps_dir)/include"],
+      "defines": ["NAPI_VERSION=8"],
+      "cflags": ["-std=gnu11", "-O2", "-Wall", "-Wextra", "-Wno-unused-parameter", "-Wno-ignored-qualifiers", "-Werror=implicit-function-declaration"],
+      "libraries": [
+        "-L<(rdkafka_deps_dir)",
+        "-lrdkafka",
+        "-Wl,-rpath,'$$ORIGIN/<(rdkafka_deps_rel)'",
+        "-lpthread"
+      ]
+    },
+    {
+      "target_name": "kafkit_consume",
+      "sources": ["src/kafkit_consume.c"],
+      "include_dirs": ["<(rdkafka_deps_dir)/include"],
+      "defines": ["NAPI_VERSION=8"],
+      "cflags": ["-std=gnu11", "-O2", "-Wall", "-Wextra", "-Wno-unused-parameter", "-Wno-ignored-qualifiers", "-Werror=implicit-function-declaration"],
+      "libraries": [
+        "-L<(rdkafka_deps_dir)",
+        "-lrdkafka",
+        "-Wl,-rpath,'$$ORIGIN/<(rdkafka_deps_rel)'",
+        "-lpthread"
+      ]
+    },
+    {
       "target_name": "kafkit_admin",
       "sources": ["src/kafkit_admin.c"],
       "include_dirs": ["<(rdkafka_deps_dir)/include"],

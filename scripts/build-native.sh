@@ -17,6 +17,10 @@ for arg in "$@"; do
 done
 
 addon=native/build/Release/kafkit_admin.node
+# The produce hot loop (native/src/kafkit_produce.c), a second target of the same binding.gyp.
+produce_addon=native/build/Release/kafkit_produce.node
+# The consume hot loop (native/src/kafkit_consume.c), a third target of the same binding.gyp.
+consume_addon=native/build/Release/kafkit_consume.node
 
 deps_dir=$(node -p "require('path').join(require('path').dirname(require.resolve('@confluentinc/kafka-javascript/package.json')), 'build', 'deps')" 2>/dev/null) || {
   say "@confluentinc/kafka-javascript is not installed: run npm ci first"
@@ -31,10 +35,10 @@ fi
 
 needs_build() {
   $force && return 0
-  [[ -f "$addon" ]] || return 0
+  [[ -f "$addon" && -f "$produce_addon" && -f "$consume_addon" ]] || return 0
   local f
   for f in native/binding.gyp native/src/* "$librdkafka" "$deps_dir/include/librdkafka/rdkafka.h"; do
-    [[ "$f" -nt "$addon" ]] && return 0
+    [[ "$f" -nt "$addon" || "$f" -nt "$produce_addon" || "$f" -nt "$consume_addon" ]] && return 0
   done
   return 1
 }
@@ -62,12 +66,22 @@ if ! node "$node_gyp" "${gyp_args[@]}" >"$log" 2>&1; then
   say "build failed"
   exit 1
 fi
-touch "$addon"
+touch "$addon" "$produce_addon" "$consume_addon"
 
 # Load it once: proves it finds the right librdkafka at run time (the runpath is relative).
 if ! versions=$(node -e "const v = require('./$addon').versions(); console.log(v.librdkafka)" 2>&1); then
   printf '%s\n' "$versions" >&2
   say "the built extension does not load"
+  exit 1
+fi
+if ! produce_versions=$(node -e "console.log(require('./$produce_addon').versions().librdkafka)" 2>&1); then
+  printf '%s\n' "$produce_versions" >&2
+  say "the built produce extension does not load"
+  exit 1
+fi
+if ! consume_versions=$(node -e "console.log(require('./$consume_addon').versions().librdkafka)" 2>&1); then
+  printf '%s\n' "$consume_versions" >&2
+  say "the built consume extension does not load"
   exit 1
 fi
 say "built in $(($(date +%s) - start))s, running on librdkafka $versions"

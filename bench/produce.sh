@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# Produce benchmark: 1,000,000 records of 100 bytes from a file through stdin into a 6-partition
+# topic with acks=all, on a broker of its own. kafkit and kcat -P run alternately for several
+# rounds; Apache's console producer and ProducerPerformance (the broker's ceiling from the Java
+# client) run in the same rounds. Every run writes to a fresh topic whose record count is
+# checked. Prints a Markdown table with the median records/s per tool and the kafkit/kcat ratio.
+# kafkit runs with its defaults (idempotent producer) and, as `kafkit-no-idempotence`, with the
+# same delivery settings as kcat's defaults (acks=all, no idempotence).
+#
+#   bash bench/produce.sh [--rounds N] [--records N] [--port P] [--no-java]
+#
+# Needs: the built CLI (npm run build), kcat, Java and Kafka's jars (bash scripts/setup.sh --with-peers).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+rounds=3
+records=1000000
+port=${KAFKIT_BENCH_PORT:-29692}
+java_peers=true
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --rounds) rounds=$2; shift 2 ;;
+    --records) records=$2; shift 2 ;;
+    --port) port=$2; shift 2 ;;
+    --no-java) java_peers=false; shift ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+
+say() { printf 'bench/produce: %s\n' "$*" >&2; }
+command -v kcat >/dev/null || { say "kcat is not installed (bash scripts/setup.sh --with-peers)"; exit 9; }
+libs="$HOME/.cache/kafkit/kafka-4.3.1/libs"
+if $java_peers && [[ ! -d "$libs" ]]; then say "Kafka's jars are missing at $libs (bash scripts/setup.sh --with-peers)"; exit 9; fi
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/kafkit-bench-produce.XXXXXX")
+state="$work/broker"
+cleanup() {
+  node bin/run.js local stop --state-dir "$state" >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+say "starting a broker of its own on 127.0.0.1:$port"
+node bin/run.js local start --port "$port" --state-dir "$state" >/dev/null
+bootstrap="127.0.0.1:$port"
+
+input="$work/input.txt"
+say "writing $records records of 100 bytes"
+# 100 bytes per record: a 10-digit sequence number and 90 filler characters.
+awk -v n="$records" 'BEGIN { pad = sprintf("%90s", ""); gsub(/ /, "x", pad); for (i = 0; i < n; i++) printf "%010d%s\n", i, pad }' >"$input"
+
+run_tool() {
+  local tool=$1 topic=$2
+  case "$tool" in
+    kafkit) node bin/run.js produce "$topic" -b "$bootstrap" --acks all <"$input" 2>/dev/null ;;
+    kafkit-no-idempotence) node bin/run.js produce "$topic" -b "$bootstrap" --acks all --no-idempotence <"$input" 2>/dev/null ;;
+    kcat) kcat -P -b "$bootstrap" -t "$topic" -X acks=all <"$input" ;;
+    console-producer) java -cp "$libs/*" org.apache.kafka.tools.ConsoleProducer --bootstrap-server "$bootstrap" --topic "$topic" --producer-property acks=all <"$input" >/dev/null 2>&1 ;;
+    producer-perf) java -cp "$libs/*" org.apache.kafka.tools.ProducerPerformance --topic "$topic" --num-records "$records" --record-size 100 --throughput -1 \
+      --producer-props bootstrap.servers="$bootstrap" acks=all >/dev/null 2>&1 ;;
+  esac
+}
+
+declare -A rates
+tools_for_round() {
+  # Alternate who goes first, so neither always gets the warmer (or the noisier) slot.
+  if (( $1 % 2 == 1 )); then echo kafkit kcat kafkit-no-idempotence; else echo kcat kafkit kafkit-no-idempotence; fi
+  if $java_peers; then echo console-producer producer-perf; fi
+}
+
+for round in $(seq 1 "$rounds"); do
+  for tool in $(tools_for_round "$round"); do
+    topic="bench-produce-$tool-$round-$$"
+    node bench/produce-topics.mjs create "$bootstrap" "$topic" 6
+    start=$(date +%s.%N)
+    run_tool "$tool" "$topic"
+    end=$(date +%s.%N)
+    count=$(node bench/produce-topics.mjs count "$bootstrap" "$topic" 6)
+    if [[ "$count" != "$records" ]]; then say "$tool round $round: the topic holds $count records, not $records"; exit 1; fi
+    rate=$(awk -v n="$records" -v s="$start" -v e="$end" 'BEGIN { printf "%d", n / (e - s) }')
+    rates[$tool]+="$rate "
+    say "round $round: $tool $rate records/s"
+    node bench/produce-topics.mjs delete "$bootstrap" "$topic"
+  done
+done
+
+median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : int((a[NR / 2] + a[NR / 2 + 1]) / 2) }'; }
+kafkit_median=$(echo "${rates[kafkit]}" | median)
+kcat_median=$(echo "${rates[kcat]}" | median)
+# The ratio of each round's pair, then their median: robust against a noisy round.
+read -ra k <<<"${rates[kafkit]}"
+read -ra c <<<"${rates[kcat]}"
+ratios=""
+for i in "${!k[@]}"; do ratios+="$(awk -v a="${k[$i]}" -v b="${c[$i]}" 'BEGIN { printf "%.3f", a / b }') "; done
+ratio=$(echo "$ratios" | tr ' ' '\n' | grep -v '^$' | sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : sprintf("%.3f", (a[NR / 2] + a[NR / 2 + 1]) / 2) }')
+
+echo "| tool | median records/s | runs (records/s) |"
+echo "|---|---:|---|"
+for tool in kafkit kafkit-no-idempotence kcat console-producer producer-perf; do
+  [[ -n "${rates[$tool]:-}" ]] || continue
+  echo "| $tool | $(echo "${rates[$tool]}" | median) | ${rates[$tool]% } |"
+done
+echo
+same_median=$(echo "${rates[kafkit-no-idempotence]}" | median)
+echo "kafkit / kcat: median of per-round ratios $ratio (ratio of medians $(awk -v a="$kafkit_median" -v b="$kcat_median" 'BEGIN { printf "%.3f", a / b }')); with kcat's delivery settings (no idempotence): ratio of medians $(awk -v a="$same_median" -v b="$kcat_median" 'BEGIN { printf "%.3f", a / b }'). $records records of 100 bytes, 6 partitions, acks=all, $rounds rounds."

@@ -1,0 +1,608 @@
+/*
+ * kafkit_consume: the hot loop of `kafkit consume` for direct partition assignment (no group)
+ * and format-string output, in C over the same librdkafka.so that
+ * @confluentinc/kafka-javascript built.
+ *
+ * Why native: the client binding turns every record into a JavaScript object with copied
+ * Buffers (several microseconds each), which caps a JS consumer far below kcat. Here a batch
+ * of records is read and formatted in C, on a worker thread, straight into one output buffer;
+ * JavaScript gets that buffer, the record count and each partition's next offset, and writes
+ * the buffer to stdout while C already reads the next batch.
+ *
+ * The format program (compiled once in JS by src/lib/output/record-format.ts) is an Int32Array:
+ *   [0..7]  literal slots (offset, length) into `literals`: null text, header key separator,
+ *           header separator, text for "no headers"
+ *   then triples (op, arg1, arg2), see the OP_ constants.
+ * Byte modes for key / value / header values: 0 raw, 1 base64, 2 hex.
+ *
+ * Per partition a stop offset (exclusive, -1 none) is enforced here: records at or past it are
+ * dropped and the partition is paused, so output stops exactly where asked.
+ */
+#include <node_api.h>
+#include <librdkafka/rdkafka.h>
+
+#include <poll.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+enum { OP_LIT = 1, OP_TOPIC, OP_PARTITION, OP_OFFSET, OP_KEY, OP_VALUE, OP_KEY_LEN, OP_VALUE_LEN, OP_TIMESTAMP, OP_HEADERS, OP_VALUE_LEN_BE32 };
+enum { MODE_RAW = 0, MODE_BASE64 = 1, MODE_HEX = 2 };
+enum { TS_MS = 0, TS_S = 1, TS_ISO = 2 };
+
+typedef struct {
+        char *topic;
+        int32_t partition;
+        int64_t stop; /* exclusive, -1 = none */
+        int64_t next; /* next offset seen, -1 = none yet */
+        bool done;
+        bool touched; /* records in the current batch */
+        bool eof;     /* end of log reported in the current batch */
+} part_t;
+
+typedef struct {
+        char *data;
+        size_t len, cap;
+} buf_t;
+
+typedef struct consumer_s {
+        rd_kafka_t *rk;
+        bool closed;
+        bool busy;
+        part_t *parts;
+        size_t nparts;
+        size_t last_hit;
+        int32_t *ops;
+        size_t nops;
+        char *literals;
+        size_t literals_len;
+        /* client errors from librdkafka's threads, handed to JS by consume() */
+        pthread_mutex_t lock;
+        char last_error[512];
+        int last_error_code;
+} consumer_t;
+
+typedef struct {
+        consumer_t *c;
+        napi_deferred deferred;
+        napi_async_work work;
+        int max_records;
+        size_t max_bytes;
+        int timeout_ms;
+        int64_t limit; /* records still allowed, -1 = no limit */
+        buf_t out;
+        int64_t count;
+        int64_t bytes_in;
+        rd_kafka_resp_err_t err;
+        char errstr[512];
+} batch_t;
+
+/* ---------- helpers ---------- */
+
+static void throw_error(napi_env env, const char *code, const char *message) {
+        napi_value msg, c, obj;
+        napi_create_string_utf8(env, message, NAPI_AUTO_LENGTH, &msg);
+        napi_create_error(env, NULL, msg, &obj);
+        napi_create_string_utf8(env, code, NAPI_AUTO_LENGTH, &c);
+        napi_set_named_property(env, obj, "code", c);
+        napi_throw(env, obj);
+}
+
+static consumer_t *get_consumer(napi_env env, napi_value v) {
+        consumer_t *c = NULL;
+        if (napi_get_value_external(env, v, (void **)&c) != napi_ok || !c) {
+                throw_error(env, "_INVALID_ARG", "not a consumer handle");
+                return NULL;
+        }
+        if (c->closed) {
+                throw_error(env, "_STATE", "the consumer is closed");
+                return NULL;
+        }
+        return c;
+}
+
+static bool reserve(buf_t *b, size_t more) {
+        if (b->len + more <= b->cap) return true;
+        size_t cap = b->cap ? b->cap : 65536;
+        while (cap < b->len + more) cap *= 2;
+        char *d = realloc(b->data, cap);
+        if (!d) return false;
+        b->data = d, b->cap = cap;
+        return true;
+}
+
+static void put(buf_t *b, const void *p, size_t n) {
+        if (!n || !reserve(b, n)) return;
+        memcpy(b->data + b->len, p, n);
+        b->len += n;
+}
+
+static void put_int(buf_t *b, int64_t v) {
+        char tmp[24];
+        int n = snprintf(tmp, sizeof(tmp), "%lld", (long long)v);
+        put(b, tmp, (size_t)n);
+}
+
+static const char B64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+static void put_bytes(buf_t *b, const unsigned char *p, size_t n, int mode) {
+        size_t i;
+        if (mode == MODE_RAW) {
+                put(b, p, n);
+        } else if (mode == MODE_HEX) {
+                static const char H[] = "0123456789abcdef";
+                if (!reserve(b, n * 2)) return;
+                for (i = 0; i < n; i++) {
+                        b->data[b->len++] = H[p[i] >> 4];
+                        b->data[b->len++] = H[p[i] & 15];
+                }
+        } else {
+                if (!reserve(b, (n + 2) / 3 * 4)) return;
+                for (i = 0; i + 2 < n; i += 3) {
+                        uint32_t v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8 | p[i + 2];
+                        b->data[b->len++] = B64[v >> 18 & 63], b->data[b->len++] = B64[v >> 12 & 63];
+                        b->data[b->len++] = B64[v >> 6 & 63], b->data[b->len++] = B64[v & 63];
+                }
+                if (i < n) {
+                        uint32_t v = (uint32_t)p[i] << 16 | (i + 1 < n ? (uint32_t)p[i + 1] << 8 : 0);
+                        b->data[b->len++] = B64[v >> 18 & 63], b->data[b->len++] = B64[v >> 12 & 63];
+                        b->data[b->len++] = i + 1 < n ? B64[v >> 6 & 63] : '=';
+                        b->data[b->len++] = '=';
+                }
+        }
+}
+
+static void put_literal(consumer_t *c, buf_t *b, int slot) {
+        int32_t off = c->ops[slot * 2], len = c->ops[slot * 2 + 1];
+        if (len > 0) put(b, c->literals + off, (size_t)len);
+}
+
+static void put_timestamp(buf_t *b, int64_t ts, int mode) {
+        if (mode == TS_MS) {
+                put_int(b, ts);
+        } else if (mode == TS_S) {
+                put_int(b, ts < 0 ? -1 : ts / 1000);
+        } else if (ts >= 0) {
+                time_t secs = (time_t)(ts / 1000);
+                struct tm tm;
+                char tmp[40];
+                gmtime_r(&secs, &tm);
+                size_t n = strftime(tmp, sizeof(tmp), "%Y-%m-%dT%H:%M:%S", &tm);
+                n += (size_t)snprintf(tmp + n, sizeof(tmp) - n, ".%03dZ", (int)(ts % 1000));
+                put(b, tmp, n);
+        }
+}
+
+static void format_record(consumer_t *c, buf_t *b, const rd_kafka_message_t *m) {
+        size_t i;
+        for (i = 8; i + 3 <= c->nops; i += 3) {
+                int32_t op = c->ops[i], a = c->ops[i + 1], z = c->ops[i + 2];
+                switch (op) {
+                case OP_LIT:
+                        put(b, c->literals + a, (size_t)z);
+                        break;
+                case OP_TOPIC: {
+                        const char *t = rd_kafka_topic_name(m->rkt);
+                        put(b, t, strlen(t));
+                        break;
+                }
+                case OP_PARTITION:
+                        put_int(b, m->partition);
+                        break;
+                case OP_OFFSET:
+                        put_int(b, m->offset);
+                        break;
+                case OP_KEY:
+                        if (m->key) put_bytes(b, m->key, m->key_len, a);
+                        else put_literal(c, b, 0);
+                        break;
+                case OP_VALUE:
+                        if (m->payload) put_bytes(b, m->payload, m->len, a);
+                        else put_literal(c, b, 0);
+                        break;
+                case OP_KEY_LEN:
+                        put_int(b, m->key ? (int64_t)m->key_len : -1);
+                        break;
+                case OP_VALUE_LEN:
+                        put_int(b, m->payload ? (int64_t)m->len : -1);
+                        break;
+                case OP_VALUE_LEN_BE32: {
+                        uint32_t n = m->payload ? (uint32_t)m->len : 0;
+                        unsigned char be[4] = {n >> 24, n >> 16 & 255, n >> 8 & 255, n & 255};
+                        put(b, be, 4);
+                        break;
+                }
+                case OP_TIMESTAMP: {
+                        rd_kafka_timestamp_type_t type;
+                        int64_t ts = rd_kafka_message_timestamp(m, &type);
+                        put_timestamp(b, type == RD_KAFKA_TIMESTAMP_NOT_AVAILABLE ? -1 : ts, a);
+                        break;
+                }
+                case OP_HEADERS: {
+                        rd_kafka_headers_t *hdrs = NULL;
+                        size_t idx = 0;
+                        const char *name;
+                        const void *val;
+                        size_t size;
+                        if (rd_kafka_message_headers(m, &hdrs) != RD_KAFKA_RESP_ERR_NO_ERROR || !hdrs || rd_kafka_header_cnt(hdrs) == 0) {
+                                put_literal(c, b, 3);
+                                break;
+                        }
+                        while (rd_kafka_header_get_all(hdrs, idx, &name, &val, &size) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+                                if (idx > 0) put_literal(c, b, 2);
+                                put(b, name, strlen(name));
+                                put_literal(c, b, 1);
+                                if (val) put_bytes(b, val, size, a);
+                                else put_literal(c, b, 0);
+                                idx++;
+                        }
+                        break;
+                }
+                default:
+                        (void)z;
+                        break;
+                }
+        }
+}
+
+static part_t *find_part(consumer_t *c, const rd_kafka_message_t *m) {
+        const char *topic = rd_kafka_topic_name(m->rkt);
+        size_t i;
+        part_t *p = &c->parts[c->last_hit < c->nparts ? c->last_hit : 0];
+        if (c->nparts && p->partition == m->partition && strcmp(p->topic, topic) == 0) return p;
+        for (i = 0; i < c->nparts; i++) {
+                p = &c->parts[i];
+                if (p->partition == m->partition && strcmp(p->topic, topic) == 0) {
+                        c->last_hit = i;
+                        return p;
+                }
+        }
+        return NULL;
+}
+
+static void pause_part(consumer_t *c, part_t *p) {
+        rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(1);
+        rd_kafka_topic_partition_list_add(l, p->topic, p->partition);
+        rd_kafka_pause_partitions(c->rk, l);
+        rd_kafka_topic_partition_list_destroy(l);
+}
+
+/* ---------- the batch, on a worker thread ---------- */
+
+static void batch_execute(napi_env env, void *data) {
+        batch_t *bt = data;
+        consumer_t *c = bt->c;
+        int timeout = bt->timeout_ms;
+        int taken = 0;
+        while (taken < bt->max_records && bt->out.len < bt->max_bytes && (bt->limit < 0 || bt->count < bt->limit)) {
+                rd_kafka_message_t *m = rd_kafka_consumer_poll(c->rk, timeout);
+                if (!m) break;
+                taken++;
+                /* After the first record only what is already queued is taken: no waiting. */
+                timeout = 0;
+                if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+                        part_t *p = find_part(c, m);
+                        if (p) p->eof = true;
+                        rd_kafka_message_destroy(m);
+                        continue;
+                }
+                if (m->err) {
+                        /* Errors the consumer cannot skip end the batch; JS decides what to do. */
+                        bt->err = m->err;
+                        snprintf(bt->errstr, sizeof(bt->errstr), "%s", rd_kafka_message_errstr(m));
+                        rd_kafka_message_destroy(m);
+                        break;
+                }
+                part_t *p = find_part(c, m);
+                bt->bytes_in += (int64_t)m->len;
+                if (!p || p->done) {
+                        rd_kafka_message_destroy(m);
+                        continue;
+                }
+                if (p->stop >= 0 && m->offset >= p->stop) {
+                        p->done = true;
+                        pause_part(c, p);
+                        rd_kafka_message_destroy(m);
+                        continue;
+                }
+                format_record(c, &bt->out, m);
+                bt->count++;
+                p->next = m->offset + 1;
+                p->touched = true;
+                if (p->stop >= 0 && p->next >= p->stop) {
+                        p->done = true;
+                        pause_part(c, p);
+                }
+                rd_kafka_message_destroy(m);
+        }
+}
+
+static void free_buffer(napi_env env, void *data, void *hint) { free(data); }
+
+static void batch_complete(napi_env env, napi_status status, void *data) {
+        batch_t *bt = data;
+        consumer_t *c = bt->c;
+        napi_value result, buffer, positions, eofs, n;
+        size_t i, touched = 0, eof_count = 0;
+        c->busy = false;
+        napi_create_object(env, &result);
+        if (bt->out.len > 0) {
+                napi_create_external_buffer(env, bt->out.len, bt->out.data, free_buffer, NULL, &buffer);
+        } else {
+                free(bt->out.data);
+                napi_create_buffer(env, 0, NULL, &buffer);
+        }
+        napi_set_named_property(env, result, "data", buffer);
+        napi_create_double(env, (double)bt->count, &n);
+        napi_set_named_property(env, result, "count", n);
+        napi_create_double(env, (double)bt->bytes_in, &n);
+        napi_set_named_property(env, result, "bytes", n);
+        /* positions: [partIndex, next, done] per partition with records; eofs: partIndex list */
+        for (i = 0; i < c->nparts; i++) touched += c->parts[i].touched, eof_count += c->parts[i].eof;
+        napi_create_array_with_length(env, touched * 3, &positions);
+        napi_create_array_with_length(env, eof_count, &eofs);
+        uint32_t k = 0, e = 0;
+        for (i = 0; i < c->nparts; i++) {
+                part_t *p = &c->parts[i];
+                if (p->touched) {
+                        napi_create_double(env, (double)i, &n), napi_set_element(env, positions, k++, n);
+                        napi_create_double(env, (double)p->next, &n), napi_set_element(env, positions, k++, n);
+                        napi_create_double(env, p->done ? 1 : 0, &n), napi_set_element(env, positions, k++, n);
+                }
+                if (p->eof) napi_create_double(env, (double)i, &n), napi_set_element(env, eofs, e++, n);
+                p->touched = false, p->eof = false;
+        }
+        napi_set_named_property(env, result, "positions", positions);
+        napi_set_named_property(env, result, "eofs", eofs);
+        if (bt->err) {
+                napi_value code, msg;
+                napi_create_string_utf8(env, rd_kafka_err2name(bt->err), NAPI_AUTO_LENGTH, &code);
+                napi_create_string_utf8(env, bt->errstr, NAPI_AUTO_LENGTH, &msg);
+                napi_set_named_property(env, result, "errorCode", code);
+                napi_set_named_property(env, result, "errorMessage", msg);
+        }
+        napi_resolve_deferred(env, bt->deferred, result);
+        napi_delete_async_work(env, bt->work);
+        free(bt);
+}
+
+/* consume(handle, maxRecords, maxBytes, timeoutMs, limit) -> Promise<{data, count, bytes, positions, eofs}> */
+static napi_value js_consume(napi_env env, napi_callback_info info) {
+        size_t argc = 5;
+        napi_value argv[5], promise, name;
+        double max_records, max_bytes, timeout, limit;
+        napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+        consumer_t *c = argc == 5 ? get_consumer(env, argv[0]) : NULL;
+        if (!c) return NULL;
+        if (c->busy) {
+                throw_error(env, "_STATE", "a batch is already being read");
+                return NULL;
+        }
+        napi_get_value_double(env, argv[1], &max_records);
+        napi_get_value_double(env, argv[2], &max_bytes);
+        napi_get_value_double(env, argv[3], &timeout);
+        napi_get_value_double(env, argv[4], &limit);
+        batch_t *bt = calloc(1, sizeof(*bt));
+        bt->c = c;
+        bt->max_records = (int)max_records;
+        bt->max_bytes = (size_t)max_bytes;
+        bt->timeout_ms = (int)timeout;
+        bt->limit = (int64_t)limit;
+        napi_create_promise(env, &bt->deferred, &promise);
+        napi_create_string_utf8(env, "kafkit.consume", NAPI_AUTO_LENGTH, &name);
+        napi_create_async_work(env, NULL, name, batch_execute, batch_complete, bt, &bt->work);
+        c->busy = true;
+        napi_queue_async_work(env, bt->work);
+        return promise;
+}
+
+/* ---------- create / assign / close ---------- */
+
+static void error_cb(rd_kafka_t *rk, int err, const char *reason, void *opaque) {
+        consumer_t *c = opaque;
+        pthread_mutex_lock(&c->lock);
+        c->last_error_code = err;
+        snprintf(c->last_error, sizeof(c->last_error), "%s", reason ? reason : "");
+        pthread_mutex_unlock(&c->lock);
+}
+
+static void log_cb(const rd_kafka_t *rk, int level, const char *fac, const char *buf) { /* kept quiet: errors come through error_cb */ }
+
+static void destroy_consumer(consumer_t *c) {
+        size_t i;
+        if (c->closed) return;
+        c->closed = true;
+        if (c->rk) {
+                rd_kafka_consumer_close(c->rk);
+                rd_kafka_destroy(c->rk);
+        }
+        c->rk = NULL;
+        for (i = 0; i < c->nparts; i++) free(c->parts[i].topic);
+        free(c->parts), free(c->ops), free(c->literals);
+        c->parts = NULL, c->ops = NULL, c->literals = NULL, c->nparts = 0;
+}
+
+static void consumer_finalize(napi_env env, void *data, void *hint) {
+        consumer_t *c = data;
+        if (!c->busy) destroy_consumer(c);
+        pthread_mutex_destroy(&c->lock);
+        free(c);
+}
+
+/* create(config: Record<string, string>) -> handle */
+static napi_value js_create(napi_env env, napi_callback_info info) {
+        size_t argc = 1, len;
+        napi_value argv[1], names, ext;
+        uint32_t i, n;
+        char errstr[512], key[512];
+        static char value[65536];
+        napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+        if (argc < 1) {
+                throw_error(env, "_INVALID_ARG", "create(config)");
+                return NULL;
+        }
+        consumer_t *c = calloc(1, sizeof(*c));
+        pthread_mutex_init(&c->lock, NULL);
+        rd_kafka_conf_t *conf = rd_kafka_conf_new();
+        napi_get_property_names(env, argv[0], &names);
+        napi_get_array_length(env, names, &n);
+        for (i = 0; i < n; i++) {
+                napi_value k, v;
+                napi_get_element(env, names, i, &k);
+                napi_get_property(env, argv[0], k, &v);
+                napi_get_value_string_utf8(env, k, key, sizeof(key), &len);
+                if (napi_get_value_string_utf8(env, v, value, sizeof(value), &len) != napi_ok ||
+                    rd_kafka_conf_set(conf, key, value, errstr, sizeof(errstr)) != RD_KAFKA_CONF_OK) {
+                        rd_kafka_conf_destroy(conf);
+                        c->closed = true;
+                        consumer_finalize(env, c, NULL);
+                        throw_error(env, "_INVALID_ARG", errstr);
+                        return NULL;
+                }
+        }
+        rd_kafka_conf_set_opaque(conf, c);
+        rd_kafka_conf_set_error_cb(conf, error_cb);
+        rd_kafka_conf_set_log_cb(conf, log_cb);
+        c->rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, errstr, sizeof(errstr));
+        if (!c->rk) {
+                rd_kafka_conf_destroy(conf);
+                c->closed = true;
+                consumer_finalize(env, c, NULL);
+                throw_error(env, "_INVALID_ARG", errstr);
+                return NULL;
+        }
+        rd_kafka_poll_set_consumer(c->rk);
+        napi_create_external(env, c, consumer_finalize, NULL, &ext);
+        return ext;
+}
+
+/*
+ * assign(handle, topics: string[], partitions: Int32Array, starts: Float64Array, stops: Float64Array,
+ *        program: Int32Array, literals: Buffer)
+ */
+static napi_value js_assign(napi_env env, napi_callback_info info) {
+        size_t argc = 7, len, i;
+        napi_value argv[7];
+        napi_typedarray_type type;
+        napi_value ab;
+        size_t off, count, nops;
+        int32_t *partitions, *ops;
+        double *starts, *stops;
+        void *lit;
+        size_t lit_len;
+        napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+        consumer_t *c = argc == 7 ? get_consumer(env, argv[0]) : NULL;
+        if (!c) return NULL;
+        napi_get_typedarray_info(env, argv[2], &type, &count, (void **)&partitions, &ab, &off);
+        napi_get_typedarray_info(env, argv[3], &type, &count, (void **)&starts, &ab, &off);
+        napi_get_typedarray_info(env, argv[4], &type, &count, (void **)&stops, &ab, &off);
+        napi_get_typedarray_info(env, argv[5], &type, &nops, (void **)&ops, &ab, &off);
+        napi_get_buffer_info(env, argv[6], &lit, &lit_len);
+        c->ops = malloc(nops * sizeof(int32_t));
+        memcpy(c->ops, ops, nops * sizeof(int32_t));
+        c->nops = nops;
+        c->literals = malloc(lit_len ? lit_len : 1);
+        memcpy(c->literals, lit, lit_len);
+        c->literals_len = lit_len;
+        c->parts = calloc(count ? count : 1, sizeof(part_t));
+        c->nparts = count;
+        rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new((int)count);
+        for (i = 0; i < count; i++) {
+                napi_value t;
+                char topic[512];
+                napi_get_element(env, argv[1], (uint32_t)i, &t);
+                napi_get_value_string_utf8(env, t, topic, sizeof(topic), &len);
+                part_t *p = &c->parts[i];
+                p->topic = strdup(topic);
+                p->partition = partitions[i];
+                p->stop = (int64_t)stops[i];
+                p->next = -1;
+                rd_kafka_topic_partition_list_add(l, topic, partitions[i])->offset = (int64_t)starts[i];
+        }
+        rd_kafka_resp_err_t err = rd_kafka_assign(c->rk, l);
+        rd_kafka_topic_partition_list_destroy(l);
+        if (err) {
+                throw_error(env, rd_kafka_err2name(err), rd_kafka_err2str(err));
+                return NULL;
+        }
+        return NULL;
+}
+
+/* lastError(handle) -> {code, message} | null: the latest client error (connection, auth). */
+static napi_value js_last_error(napi_env env, napi_callback_info info) {
+        size_t argc = 1;
+        napi_value argv[1], o, v;
+        consumer_t *c = NULL;
+        napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+        if (argc < 1 || napi_get_value_external(env, argv[0], (void **)&c) != napi_ok || !c) return NULL;
+        pthread_mutex_lock(&c->lock);
+        if (!c->last_error_code) {
+                pthread_mutex_unlock(&c->lock);
+                napi_get_null(env, &o);
+                return o;
+        }
+        napi_create_object(env, &o);
+        napi_create_string_utf8(env, rd_kafka_err2name(c->last_error_code), NAPI_AUTO_LENGTH, &v);
+        napi_set_named_property(env, o, "code", v);
+        napi_create_string_utf8(env, c->last_error, NAPI_AUTO_LENGTH, &v);
+        napi_set_named_property(env, o, "message", v);
+        c->last_error_code = 0;
+        pthread_mutex_unlock(&c->lock);
+        return o;
+}
+
+/* close(handle): leaves and destroys the client; call only when no batch is being read. */
+static napi_value js_close(napi_env env, napi_callback_info info) {
+        size_t argc = 1;
+        napi_value argv[1];
+        consumer_t *c = NULL;
+        napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+        if (argc < 1 || napi_get_value_external(env, argv[0], (void **)&c) != napi_ok || !c) return NULL;
+        if (!c->busy) destroy_consumer(c);
+        return NULL;
+}
+
+/*
+ * outputClosed(fd) -> boolean: whether the reader of a pipe has gone (`| head` exited). A write
+ * would fail with EPIPE, but a consumer that is following a quiet topic writes nothing: this
+ * lets it notice without writing. Files and terminals never report it.
+ */
+static napi_value js_output_closed(napi_env env, napi_callback_info info) {
+        size_t argc = 1;
+        napi_value argv[1], result;
+        int32_t fd = 1;
+        napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+        if (argc >= 1) napi_get_value_int32(env, argv[0], &fd);
+        struct pollfd p = {.fd = fd, .events = POLLOUT, .revents = 0};
+        bool closed = poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP)) != 0;
+        napi_get_boolean(env, closed, &result);
+        return result;
+}
+
+static napi_value js_versions(napi_env env, napi_callback_info info) {
+        napi_value o, v;
+        napi_create_object(env, &o);
+        napi_create_string_utf8(env, rd_kafka_version_str(), NAPI_AUTO_LENGTH, &v);
+        napi_set_named_property(env, o, "librdkafka", v);
+        return o;
+}
+
+static napi_value init(napi_env env, napi_value exports) {
+        napi_property_descriptor props[] = {
+            {"create", NULL, js_create, NULL, NULL, NULL, napi_default, NULL},
+            {"assign", NULL, js_assign, NULL, NULL, NULL, napi_default, NULL},
+            {"consume", NULL, js_consume, NULL, NULL, NULL, napi_default, NULL},
+            {"lastError", NULL, js_last_error, NULL, NULL, NULL, napi_default, NULL},
+            {"close", NULL, js_close, NULL, NULL, NULL, napi_default, NULL},
+            {"outputClosed", NULL, js_output_closed, NULL, NULL, NULL, napi_default, NULL},
+            {"versions", NULL, js_versions, NULL, NULL, NULL, napi_default, NULL},
+        };
+        napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
+        return exports;
+}
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, init)

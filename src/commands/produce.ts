@@ -1,0 +1,174 @@
+import {createWriteStream, type WriteStream} from 'node:fs'
+
+import {Args, Flags} from '@oclif/core'
+
+import {formatDuration, parseDuration} from '../lib/duration.js'
+import {KafkitError, usageError} from '../lib/errors.js'
+import {parseEscapes} from '../lib/input/escapes.js'
+import {checkInputFiles, readInput} from '../lib/input/sources.js'
+import {KafkaCommand} from '../lib/kafka-command.js'
+import {ACKS, COMPRESSIONS, PARTITIONERS, producerConfig} from '../lib/kafka/produce-config.js'
+import {produceOutcomeError, ProduceRun, type ProduceStats, type ProduceSummary} from '../lib/kafka/producer.js'
+import {FORMAT_NAMES, serializerFor} from '../lib/records/serializers.js'
+
+export default class Produce extends KafkaCommand {
+  static summary = 'Write records to a topic from stdin or files: one per line, or kafkit\'s jsonl records.'
+  static description = `Replaces kafka-console-producer and kcat -P. Every record read is either delivered or reported as failed: the exit code is 0 only when all were delivered, and --dead-letter keeps the failed ones (jsonl) for replay.
+Keys and values are serialized separately (--key-format, --value-format) byte for byte like the Java, confluent-kafka and QuixStreams serializers; keyed records land on the partition the Java client would pick.
+Progress and the summary line go to stderr; stdout carries only --print-delivery lines (or the --json summary).
+See docs/produce.md; the jsonl record format is defined in docs/formats.md.`
+
+  static examples = [
+    {description: 'One record per line from a file', command: '<%= config.bin %> produce orders --file orders.txt'},
+    {description: 'Keys before a colon, a header on every record', command: "printf 'k1:v1\\nk2:v2\\n' | <%= config.bin %> produce orders -K : -H source=import"},
+    {description: 'Integers as 4-byte big-endian values (Java IntegerSerializer)', command: 'seq 1 100 | <%= config.bin %> produce counts --value-format int'},
+    {description: 'Copy a topic losslessly (keys, nulls, binary, headers)', command: '<%= config.bin %> consume orders --output jsonl -e | <%= config.bin %> produce orders-copy --input jsonl'},
+    {description: 'All or nothing, with failed records kept for replay', command: '<%= config.bin %> produce orders --file batch.txt --transactional-id import-1 --dead-letter failed.jsonl'},
+    {description: 'Tombstones: a value "NULL" becomes a null value', command: "printf 'user1:NULL\\n' | <%= config.bin %> produce users -K : --null-marker NULL"},
+    {description: 'Where each record went, for a script', command: '<%= config.bin %> produce orders --file orders.txt --print-delivery | jq -c .offset'},
+  ]
+
+  static args = {
+    topic: Args.string({description: 'Topic to write to (it must exist).', required: true}),
+  }
+
+  static flags = {
+    file: Flags.string({summary: 'Read records from this file instead of stdin (repeatable; read in order).', multiple: true, helpGroup: 'INPUT'}),
+    input: Flags.string({summary: 'Input format: one record per delimited line, or kafkit jsonl records.', options: ['lines', 'jsonl'], default: 'lines', helpGroup: 'INPUT'}),
+    delimiter: Flags.string({char: 'D', summary: 'Record delimiter (escapes: \\n \\t \\0 \\xHH).', default: '\\n', helpGroup: 'INPUT'}),
+    'key-separator': Flags.string({char: 'K', summary: 'Split each line into key and value at the first occurrence of this string (kcat -K, parse.key).', helpGroup: 'INPUT'}),
+    key: Flags.string({char: 'k', summary: 'The same key for every record.', helpGroup: 'INPUT'}),
+    header: Flags.string({char: 'H', summary: 'Header key=value on every record (repeatable, order kept; "key" alone = null value).', multiple: true, helpGroup: 'INPUT'}),
+    partition: Flags.integer({char: 'p', summary: 'Write every record to this partition.', min: 0, helpGroup: 'INPUT'}),
+    'null-marker': Flags.string({summary: 'A key or value equal to this string is sent as null (a null value is a tombstone).', helpGroup: 'INPUT'}),
+    'empty-as-null': Flags.boolean({char: 'Z', summary: 'An empty key or value is sent as null (kcat -Z).', helpGroup: 'INPUT'}),
+    'key-format': Flags.string({summary: `Key serializer: ${FORMAT_NAMES.join(', ')}.`, default: 'str', helpGroup: 'FORMAT'}),
+    'value-format': Flags.string({summary: `Value serializer: ${FORMAT_NAMES.join(', ')}.`, default: 'str', helpGroup: 'FORMAT'}),
+    // No flag defaults here: kafkit's defaults (acks all, murmur2_random) sit below -X and profiles.
+    acks: Flags.string({summary: 'Acknowledgements to wait for (default all).', options: [...ACKS], helpGroup: 'PRODUCER'}),
+    idempotence: Flags.boolean({summary: 'Idempotent producer: no duplicates on retries (on by default with --acks all).', allowNo: true, helpGroup: 'PRODUCER'}),
+    compression: Flags.string({summary: 'Compression codec.', options: [...COMPRESSIONS], helpGroup: 'PRODUCER'}),
+    'linger-ms': Flags.integer({summary: 'How long to wait to fill a batch (librdkafka linger.ms, default 5).', min: 0, helpGroup: 'PRODUCER'}),
+    'batch-size': Flags.integer({summary: 'Maximum bytes in one batch (librdkafka batch.size).', min: 1, helpGroup: 'PRODUCER'}),
+    partitioner: Flags.string({summary: 'Partitioner for keyed records (default murmur2_random, as the Java client).', options: [...PARTITIONERS], helpGroup: 'PRODUCER'}),
+    'transactional-id': Flags.string({summary: 'Write the whole input as one transaction: all records become visible, or none.', helpGroup: 'PRODUCER'}),
+    'delivery-timeout': Flags.string({summary: 'A record not delivered within this time fails (message.timeout.ms).', default: '2m', helpGroup: 'PRODUCER'}),
+    'print-delivery': Flags.boolean({summary: 'Print one JSON line per delivered record to stdout: topic, partition, offset, timestamp, line.', helpGroup: 'OUTPUT'}),
+    'dead-letter': Flags.string({summary: 'Write records that were not delivered, or not valid, to this file as jsonl for replay.', helpGroup: 'OUTPUT'}),
+    'on-error': Flags.string({summary: 'On a bad input record or a failed delivery: stop reading (fail) or report it and go on (skip).', options: ['fail', 'skip'], default: 'fail', helpGroup: 'OUTPUT'}),
+  }
+
+  async run(): Promise<ProduceSummary> {
+    const {args, flags} = await this.parse(Produce)
+    if (flags['print-delivery'] && this.jsonEnabled()) throw usageError('--print-delivery and --json both write to stdout', 'choose one of them')
+    const files = flags.file ?? []
+    await checkInputFiles(files)
+    const settings = {
+      topic: args.topic,
+      input: flags.input as 'lines' | 'jsonl',
+      delimiter: parseEscapes(flags.delimiter, '--delimiter'),
+      keySeparator: flags['key-separator'] === undefined ? undefined : parseEscapes(flags['key-separator'], '--key-separator'),
+      fixedKey: flags.key,
+      headers: (flags.header ?? []).map(parseHeader),
+      partition: flags.partition,
+      nullMarker: flags['null-marker'] === undefined ? undefined : Buffer.from(flags['null-marker'], 'utf8'),
+      emptyIsNull: flags['empty-as-null'],
+      keyFormat: serializerFor(flags['key-format'], '--key-format'),
+      valueFormat: serializerFor(flags['value-format'], '--value-format'),
+      onError: flags['on-error'] as 'fail' | 'skip',
+      transactional: flags['transactional-id'] !== undefined,
+      printDelivery: flags['print-delivery'],
+      deliveryTimeoutMs: parseDuration(flags['delivery-timeout'], '--delivery-timeout'),
+    }
+    if (settings.input === 'jsonl' && (settings.keySeparator || settings.nullMarker || settings.emptyIsNull || settings.fixedKey !== undefined)) {
+      throw usageError('--key-separator, --key, --null-marker and --empty-as-null apply to line input only', 'a jsonl record carries its own key, and null is written as null')
+    }
+
+    const session = this.connect(flags)
+    const config = producerConfig(session, {
+      acks: flags.acks as (typeof ACKS)[number] | undefined,
+      idempotence: flags.idempotence,
+      compression: flags.compression as (typeof COMPRESSIONS)[number] | undefined,
+      lingerMs: flags['linger-ms'],
+      batchSize: flags['batch-size'],
+      partitioner: flags.partitioner as (typeof PARTITIONERS)[number] | undefined,
+      transactionalId: flags['transactional-id'],
+      deliveryTimeoutMs: settings.deliveryTimeoutMs,
+    })
+    const deadLetter = flags['dead-letter'] === undefined ? undefined : await openDeadLetter(flags['dead-letter'])
+    const stop = new AbortController()
+    const hardStop = new AbortController()
+    const onSignal = (signal: NodeJS.Signals) => (stop.signal.aborted ? hardStop.abort(signal) : stop.abort(signal))
+    process.on('SIGINT', onSignal)
+    process.on('SIGTERM', onSignal)
+    let summary: ProduceSummary
+    try {
+      const producer = new ProduceRun(
+        {...settings, config, timeoutMs: session.timeoutMs, drainTimeoutMs: session.timeoutMs},
+        {
+          chunks: readInput(files, stop.signal),
+          stop: stop.signal,
+          hardStop: hardStop.signal,
+          onDeliveries: (text) => this.out.write(text),
+          onDeadLetters: deadLetter ? (text) => deadLetter.write(text) : undefined,
+          onInvalid: (message) => {
+            this.out.endProgress()
+            this.out.warn(message)
+          },
+          onProgress: (stats) => this.out.progress(progressLine(stats)),
+          onLog: (line) => this.debugLog(line),
+          outputDrained: () => Promise.all([drained(process.stdout), deadLetter ? drained(deadLetter) : undefined]).then(() => undefined),
+        },
+      )
+      await producer.prepare(session.connection.bootstrapServers)
+      summary = await producer.run()
+    } finally {
+      process.off('SIGINT', onSignal)
+      process.off('SIGTERM', onSignal)
+      if (deadLetter) await new Promise<void>((resolve) => deadLetter.end(resolve))
+    }
+    this.out.endProgress()
+    if (!this.jsonEnabled()) this.out.notice(summaryLine(summary))
+    const failure = produceOutcomeError(summary, flags['dead-letter'], settings.onError)
+    if (failure) throw failure
+    return summary
+  }
+}
+
+function parseHeader(text: string): [string, Buffer | null] {
+  const at = text.indexOf('=')
+  if (at === 0) throw usageError(`--header '${text}': the header name is empty`, 'use --header name=value')
+  return at < 0 ? [text, null] : [text.slice(0, at), Buffer.from(text.slice(at + 1), 'utf8')]
+}
+
+/** Waits for a stream's buffered output to be written (a slow reader of stdout slows the input, not memory). */
+function drained(stream: NodeJS.WritableStream & {writableNeedDrain?: boolean}): Promise<void> {
+  return stream.writableNeedDrain ? new Promise((resolve) => stream.once('drain', () => resolve())) : Promise.resolve()
+}
+
+async function openDeadLetter(path: string): Promise<WriteStream> {
+  const stream = createWriteStream(path)
+  await new Promise<void>((resolve, reject) => {
+    stream.once('open', () => resolve())
+    stream.once('error', (error) => reject(new KafkitError('usage', `--dead-letter ${path}: ${error.message}`)))
+  })
+  return stream
+}
+
+// Created on first use: building an Intl formatter costs start-up time a short run should not pay.
+let numberFormat: Intl.NumberFormat | undefined
+const number = {format: (n: number) => (numberFormat ??= new Intl.NumberFormat('en-US')).format(n)}
+
+function rate(stats: {read: number; elapsedMs: number}): string {
+  return number.format(stats.elapsedMs > 0 ? Math.round((stats.read / stats.elapsedMs) * 1000) : 0)
+}
+
+function progressLine(stats: ProduceStats): string {
+  return `produce: read ${number.format(stats.read)}, delivered ${number.format(stats.delivered)}, failed ${number.format(stats.failed)} (${rate(stats)} records/s)`
+}
+
+function summaryLine(summary: ProduceSummary): string {
+  const invalid = summary.invalid > 0 ? ` (${number.format(summary.invalid)} invalid)` : ''
+  const transaction = summary.transaction ? `, transaction ${summary.transaction}` : ''
+  return `produced to ${summary.topic}: read ${number.format(summary.read)}, delivered ${number.format(summary.delivered)}, failed ${number.format(summary.failed)}${invalid}${transaction} in ${formatDuration(summary.elapsedMs)} (${rate(summary)} records/s)`
+}

@@ -1,0 +1,112 @@
+import {existsSync} from 'node:fs'
+import {createRequire} from 'node:module'
+import path from 'node:path'
+
+import {KafkitError} from '../errors.js'
+import {packageRoot} from './native-admin.js'
+
+// The typed face of native/src/kafkit_produce.c: the produce hot loop in C. See that file for
+// the threading model and the descriptor layout. Nothing here blocks longer than the
+// timeout it is given.
+
+/** Int32 fields per record: keyOffset, keyLength, valueOffset, valueLength, partition, headerStart, headerCount, idDelta. */
+export const DESC_FIELDS = 8
+/** Int32 fields per header: nameOffset, nameLength, valueOffset, valueLength. */
+export const HEADER_FIELDS = 4
+
+export type ProducerHandle = {readonly __producer: unique symbol}
+
+export interface NativeFailure {
+  /** The record's id: its input line number. */
+  id: number
+  partition: number
+  /** librdkafka's error name, e.g. MSG_SIZE_TOO_LARGE, _MSG_TIMED_OUT, _PURGE_QUEUE. */
+  code: string
+  message: string
+  key: Buffer | null
+  value: Buffer | null
+  headers: Array<[string, Buffer | null]>
+}
+
+export interface NativeClientError {
+  code: string
+  message: string
+  fatal: boolean
+}
+
+export interface PollResult {
+  delivered: number
+  /** With delivery reports requested: [id, partition, offset, timestamp] per delivered record. */
+  deliveries: Float64Array | null
+  failures: NativeFailure[]
+  errors: NativeClientError[]
+  logs: Array<{level: number; message: string}>
+  /** Records not yet delivered (librdkafka's out queue). */
+  queued: number
+}
+
+/** A native error: `code` is librdkafka's error name; transaction errors say what to do next. */
+export interface NativeProduceError extends Error {
+  code: string
+  retriable?: boolean
+  abortable?: boolean
+  fatal?: boolean
+}
+
+interface ProduceBinding {
+  create(config: Record<string, string>, topic: string, wantDeliveries: boolean): ProducerHandle
+  produce(
+    handle: ProducerHandle,
+    data: Buffer,
+    desc: Int32Array,
+    count: number,
+    headerData: Buffer | null,
+    headerDesc: Int32Array | null,
+    timestamps: Float64Array | null,
+    firstId: number,
+    maxWaitMs: number,
+  ): number
+  produceLines(
+    handle: ProducerHandle,
+    data: Buffer,
+    start: number,
+    end: number,
+    delimiter: Buffer,
+    keySeparator: Buffer | null,
+    nullMarker: Buffer | null,
+    emptyIsNull: boolean,
+    partition: number,
+    headerData: Buffer | null,
+    headerDesc: Int32Array | null,
+    headerCount: number,
+    firstId: number,
+    maxWaitMs: number,
+    final: boolean,
+    state: Float64Array,
+  ): number
+  poll(handle: ProducerHandle, timeoutMs: number): PollResult
+  refreshMetadata(handle: ProducerHandle, timeoutMs: number): number
+  purge(handle: ProducerHandle): void
+  close(handle: ProducerHandle): void
+  initTransactions(handle: ProducerHandle, timeoutMs: number): void
+  beginTransaction(handle: ProducerHandle): void
+  commitTransaction(handle: ProducerHandle, timeoutMs: number): void
+  abortTransaction(handle: ProducerHandle, timeoutMs: number): void
+  versions(): {librdkafka: string}
+}
+
+let binding: ProduceBinding | undefined
+
+export function loadProduceBinding(): ProduceBinding {
+  if (binding) return binding
+  const file = path.join(packageRoot(), 'native', 'build', 'Release', 'kafkit_produce.node')
+  if (!existsSync(file)) throw new KafkitError('environment', 'kafkit native produce extension is not built', {hint: 'run: bash scripts/setup.sh'})
+  try {
+    binding = createRequire(import.meta.url)(file) as ProduceBinding
+  } catch (error) {
+    throw new KafkitError('environment', `kafkit native produce extension failed to load: ${(error as Error).message.split('\n')[0]}`, {
+      hint: 'rebuild it with: bash scripts/build-native.sh --force',
+    })
+  }
+  return binding
+}
