@@ -31,6 +31,7 @@ const commands = commandFiles(commandsDir)
 
 const entry = [
   "export {execute} from '@oclif/core'",
+  "export {default as commandNotFound} from './hooks/command-not-found.js'",
   ...commands.map((c) => `import ${c.name} from './${relative(join(root, 'src'), c.file).replace(/\.ts$/, '.js')}'`),
   'export const COMMANDS = {',
   ...commands.map((c) => `  '${c.id}': ${c.name},`),

@@ -23,25 +23,29 @@ step cluster describe
 kafkit cluster describe
 
 topic=demo.orders
-have() { kafkit "$@" --help >/dev/null 2>&1; }
-if have topics create; then
-  step topics create $topic --partitions 3 --if-not-exists
-  kafkit topics create $topic --partitions 3 --if-not-exists
-fi
+# A fresh topic each run, so the output below is the same every time.
+kafkit topics delete $topic --if-exists --yes >/dev/null
+step topics create $topic --partitions 3
+kafkit topics create $topic --partitions 3
 
 step topics list
 kafkit topics list
 
-if have produce && have consume; then
-  step "produce $topic --value-format json -K :"
-  printf '%s\n' \
-    'order-1:{"id":1,"item":"coffee","qty":2}' \
-    'order-2:{"id":2,"item":"tea","qty":1}' \
-    'order-3:{"id":3,"item":"cake","qty":4}' |
-    kafkit produce $topic --value-format json -K :
-  step "consume $topic -o beginning -e --output jsonl --value-format json"
-  kafkit consume $topic -o beginning -e --output jsonl --value-format json
-fi
+step "produce $topic --value-format json -K :"
+printf '%s\n' \
+  'order-1:{"id":1,"item":"coffee","qty":2}' \
+  'order-2:{"id":2,"item":"tea","qty":1}' \
+  'order-3:{"id":3,"item":"cake","qty":4}' |
+  kafkit produce $topic --value-format json -K :
+
+step "consume $topic -o beginning -e --output jsonl --value-format json"
+kafkit consume $topic -o beginning -e --output jsonl --value-format json
+
+step "consume $topic -g demo-readers -e -f 'partition %p offset %o: %k = %v\\n'"
+kafkit consume $topic -g demo-readers -e -f 'partition %p offset %o: %k = %v\n'
+
+step "lag demo-readers"
+kafkit lag demo-readers
 
 if $keep; then
   echo >&2

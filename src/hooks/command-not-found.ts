@@ -1,5 +1,4 @@
-// oclif calls this for an unknown command. It is loaded on its own, outside the bundle
-// (scripts/bundle.mjs): it imports nothing heavy.
+// oclif calls this for an unknown command (package.json oclif.hooks: the bundle's commandNotFound).
 import {ExitCode} from '../lib/errors.js'
 
 interface CommandNotFoundOptions {

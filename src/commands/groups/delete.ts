@@ -2,6 +2,7 @@ import {Args, Flags} from '@oclif/core'
 
 import {KafkitError, usageError} from '../../lib/errors.js'
 import {KafkaCommand} from '../../lib/kafka-command.js'
+import {canPrompt, confirmOnTerminal} from '../../lib/output/confirm.js'
 import {deleteGroups, type GroupDeleteResult} from '../../lib/kafka/groups.js'
 
 export default class GroupsDelete extends KafkaCommand {
@@ -54,12 +55,11 @@ Exit code 0 when every group was deleted, 5 when all failed because the groups d
   }
 
   private async confirm(groups: string[]): Promise<void> {
-    if (!process.stdin.isTTY || !process.stderr.isTTY) {
+    if (!canPrompt()) {
       throw usageError('deleting groups needs --yes when kafkit cannot ask (no terminal)', `kafkit groups delete ${groups.join(' ')} --yes`)
     }
-    const {confirm} = await import('@inquirer/prompts')
     const what = groups.length === 1 ? `group '${groups[0]}' and its` : `${groups.length} groups (${groups.join(', ')}) and their`
-    const ok = await confirm({message: `Delete ${what} committed offsets?`, default: false}, {output: process.stderr})
+    const ok = await confirmOnTerminal(`Delete ${what} committed offsets?`)
     if (!ok) throw new KafkitError('failure', 'nothing deleted: not confirmed')
   }
 }

@@ -2,6 +2,7 @@ import {Args, Flags} from '@oclif/core'
 
 import {KafkitError, usageError} from '../../lib/errors.js'
 import {KafkaCommand} from '../../lib/kafka-command.js'
+import {canPrompt, confirmOnTerminal} from '../../lib/output/confirm.js'
 import {batchFailure, deleteTopics, listTopicNames, planTopicDeletion, type DeleteTopicResult} from '../../lib/kafka/topics.js'
 
 export default class TopicsDelete extends KafkaCommand {
@@ -35,7 +36,7 @@ With --json: an array of {name, status, error?}. Exit codes: 5 for a topic that 
     const names = argv as string[]
     if (names.length > 0 && flags.pattern !== undefined) throw usageError('give topic names or --pattern, not both')
     if (names.length === 0 && flags.pattern === undefined) throw usageError('which topics? give names or --pattern', 'for example: kafkit topics delete orders')
-    const interactive = Boolean(process.stdin.isTTY && process.stderr.isTTY)
+    const interactive = canPrompt()
     if (flags.pattern !== undefined && !flags.yes && !interactive) {
       throw usageError('a --pattern delete needs --yes when kafkit cannot ask (stdin or stderr is not a terminal)', 'check the matches first with: kafkit topics list PATTERN')
     }
@@ -69,16 +70,9 @@ With --json: an array of {name, status, error?}. Exit codes: 5 for a topic that 
 
   /** Lists the topics on stderr and asks there (stdout stays data only). */
   private async confirm(topics: string[]): Promise<boolean> {
-    const {confirm} = await import('@inquirer/prompts')
     const shown = topics.length > 20 ? [...topics.slice(0, 20), `... and ${topics.length - 20} more`] : topics
     this.out.notice(`${topics.length === 1 ? 'This topic and all its records' : `These ${topics.length} topics and all their records`} will be deleted:`)
     for (const name of shown) this.out.notice(`  ${name}`)
-    try {
-      return await confirm({message: `Delete ${topics.length === 1 ? 'it' : 'them'}?`, default: false}, {output: process.stderr})
-    } catch (error) {
-      // Ctrl-C at the prompt.
-      if ((error as Error).name === 'ExitPromptError') throw new KafkitError('interrupted', 'cancelled: nothing was deleted')
-      throw error
-    }
+    return confirmOnTerminal(`Delete ${topics.length === 1 ? 'it' : 'them'}?`)
   }
 }

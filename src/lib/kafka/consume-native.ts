@@ -1,9 +1,8 @@
 import {existsSync} from 'node:fs'
 import {createRequire} from 'node:module'
-import path from 'node:path'
-import {fileURLToPath} from 'node:url'
 
 import type {NativeFormatProgram} from '../output/record-format.js'
+import {nativeModulePath} from '../package-root.js'
 
 // The native consume loop (native/src/kafkit_consume.c): reads and formats whole batches in C
 // on a worker thread and hands back one buffer. Used for direct assignment (no group) with
@@ -39,7 +38,7 @@ export function loadNativeConsume(): NativeConsumeModule | undefined {
   if (loaded !== undefined) return loaded ?? undefined
   loaded = null
   if (process.env.KAFKIT_NATIVE_CONSUME === '0') return undefined
-  const file = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../native/build/Release/kafkit_consume.node')
+  const file = nativeModulePath('kafkit_consume')
   if (!existsSync(file)) return undefined
   try {
     loaded = createRequire(import.meta.url)(file) as NativeConsumeModule

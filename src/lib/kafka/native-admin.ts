@@ -1,9 +1,8 @@
-import {existsSync, readFileSync} from 'node:fs'
+import {existsSync} from 'node:fs'
 import {createRequire} from 'node:module'
-import path from 'node:path'
-import {fileURLToPath} from 'node:url'
 
 import {KafkitError} from '../errors.js'
+import {nativeModulePath} from '../package-root.js'
 
 // kafkit's own native extension (native/src/kafkit_admin.c) for the admin calls the JS client
 // lacks: DescribeCluster, DescribeConfigs, IncrementalAlterConfigs, CreateTopics with
@@ -165,31 +164,10 @@ interface RawBinding {
   deleteConsumerGroupOffsets(handle: Handle, group: string, partitions: TopicPartition[], timeoutMs: number): Promise<GroupOffsetsResult<DeletedPartitionOffset>>
 }
 
-const ADDON_PATH = ['native', 'build', 'Release', 'kafkit_admin.node']
-
 let binding: RawBinding | undefined
 
-/** The package root: the nearest directory above this file with kafkit's package.json (src/ under vitest, dist/ when built). */
-export function packageRoot(from: string = path.dirname(fileURLToPath(import.meta.url))): string {
-  let first: string | undefined
-  for (let dir = from; ; dir = path.dirname(dir)) {
-    const manifest = path.join(dir, 'package.json')
-    if (existsSync(manifest)) {
-      first ??= dir
-      try {
-        if ((JSON.parse(readFileSync(manifest, 'utf8')) as {name?: string}).name === 'kafkit') return dir
-      } catch {
-        // not JSON: keep walking
-      }
-    }
-    if (path.dirname(dir) === dir) break
-  }
-  if (first) return first
-  throw new KafkitError('environment', 'cannot find kafkit\'s package directory', {hint: 'run kafkit from its installed package'})
-}
-
 export function nativeAdminPath(): string {
-  return path.join(packageRoot(), ...ADDON_PATH)
+  return nativeModulePath('kafkit_admin')
 }
 
 function loadBinding(): RawBinding {

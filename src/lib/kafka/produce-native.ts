@@ -1,9 +1,8 @@
 import {existsSync} from 'node:fs'
 import {createRequire} from 'node:module'
-import path from 'node:path'
 
 import {KafkitError} from '../errors.js'
-import {packageRoot} from './native-admin.js'
+import {nativeModulePath} from '../package-root.js'
 
 // The typed face of native/src/kafkit_produce.c: the produce hot loop in C. See that file for
 // the threading model and the descriptor layout. Nothing here blocks longer than the
@@ -99,7 +98,7 @@ let binding: ProduceBinding | undefined
 
 export function loadProduceBinding(): ProduceBinding {
   if (binding) return binding
-  const file = path.join(packageRoot(), 'native', 'build', 'Release', 'kafkit_produce.node')
+  const file = nativeModulePath('kafkit_produce')
   if (!existsSync(file)) throw new KafkitError('environment', 'kafkit native produce extension is not built', {hint: 'run: bash scripts/setup.sh'})
   try {
     binding = createRequire(import.meta.url)(file) as ProduceBinding

@@ -1,9 +1,7 @@
-import {existsSync} from 'node:fs'
 import {homedir} from 'node:os'
-import {dirname, isAbsolute, join, resolve} from 'node:path'
-import {fileURLToPath} from 'node:url'
+import {isAbsolute, join, resolve} from 'node:path'
 
-import {KafkitError} from '../errors.js'
+import {packageRoot} from '../package-root.js'
 
 /** The Apache Kafka release `kafkit local` runs; kafka/pom.xml pins the same version. */
 export const KAFKA_VERSION = '4.3.1'
@@ -25,21 +23,6 @@ export function defaultStateDir(env: NodeJS.ProcessEnv = process.env): string {
 /** Where the Kafka jars resolved by Maven are kept: `${XDG_CACHE_HOME:-~/.cache}/kafkit/kafka-<version>`. */
 export function kafkaCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(xdgDir(env.XDG_CACHE_HOME, join(homedir(), '.cache')), 'kafkit', `kafka-${KAFKA_VERSION}`)
-}
-
-/**
- * kafkit's package folder (the one with package.json). This file runs from `src/lib/local`
- * under vitest and from `dist/lib/local` once compiled, so walk up instead of assuming a depth.
- */
-export function packageRoot(): string {
-  const start = dirname(fileURLToPath(import.meta.url))
-  let dir = start
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = dirname(dir)
-    if (parent === dir) throw new KafkitError('failure', `cannot find kafkit's package.json above ${start}`)
-    dir = parent
-  }
-  return dir
 }
 
 export function kafkaPomFile(): string {
