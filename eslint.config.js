@@ -14,4 +14,9 @@ export default tseslint.config(
     },
   },
   {files: ['bin/**', 'scripts/**', 'bench/**', 'test/**'], rules: {'no-console': 'off'}},
+  {
+    files: ['**/*.cjs'],
+    languageOptions: {sourceType: 'commonjs', globals: {require: 'readonly', module: 'writable', __dirname: 'readonly', __filename: 'readonly'}},
+    rules: {'@typescript-eslint/no-require-imports': 'off'},
+  },
 )

@@ -28,7 +28,7 @@ done
 
 say() { printf 'bench/consume: %s\n' "$*" >&2; }
 state_dir=${KAFKIT_BENCH_STATE:-/tmp/kafkit-bench-consume-$port}
-kafkit=(node bin/run.js)
+kafkit=(node bin/run.cjs)
 bootstrap=127.0.0.1:$port
 topic=bench-consume-$records
 libs=${KAFKA_HOME:+$KAFKA_HOME/libs}

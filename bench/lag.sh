@@ -16,7 +16,7 @@ BENCH_GROUPS=${BENCH_GROUPS:-100}
 PARTITIONS=${PARTITIONS:-50}
 TOPICS=${TOPICS:-10}
 RUNS=${RUNS:-5}
-KAFKIT="node bin/run.js"
+KAFKIT="node bin/run.cjs"
 
 command -v hyperfine >/dev/null || { echo "bench/lag.sh: hyperfine is missing (bash scripts/setup.sh --with-peers)" >&2; exit 9; }
 [ -f dist/commands/lag.js ] || { echo "bench/lag.sh: build kafkit first: npm run build" >&2; exit 9; }

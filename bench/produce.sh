@@ -35,14 +35,14 @@ if $java_peers && [[ ! -d "$libs" ]]; then say "Kafka's jars are missing at $lib
 work=$(mktemp -d "${TMPDIR:-/tmp}/kafkit-bench-produce.XXXXXX")
 state="$work/broker"
 cleanup() {
-  node bin/run.js local stop --state-dir "$state" >/dev/null 2>&1 || true
+  node bin/run.cjs local stop --state-dir "$state" >/dev/null 2>&1 || true
   rm -rf "$work"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 say "starting a broker of its own on 127.0.0.1:$port"
-node bin/run.js local start --port "$port" --state-dir "$state" >/dev/null
+node bin/run.cjs local start --port "$port" --state-dir "$state" >/dev/null
 bootstrap="127.0.0.1:$port"
 
 input="$work/input.txt"
@@ -53,8 +53,8 @@ awk -v n="$records" 'BEGIN { pad = sprintf("%90s", ""); gsub(/ /, "x", pad); for
 run_tool() {
   local tool=$1 topic=$2
   case "$tool" in
-    kafkit) node bin/run.js produce "$topic" -b "$bootstrap" --acks all <"$input" 2>/dev/null ;;
-    kafkit-no-idempotence) node bin/run.js produce "$topic" -b "$bootstrap" --acks all --no-idempotence <"$input" 2>/dev/null ;;
+    kafkit) node bin/run.cjs produce "$topic" -b "$bootstrap" --acks all <"$input" 2>/dev/null ;;
+    kafkit-no-idempotence) node bin/run.cjs produce "$topic" -b "$bootstrap" --acks all --no-idempotence <"$input" 2>/dev/null ;;
     kcat) kcat -P -b "$bootstrap" -t "$topic" -X acks=all <"$input" ;;
     console-producer) java -cp "$libs/*" org.apache.kafka.tools.ConsoleProducer --bootstrap-server "$bootstrap" --topic "$topic" --producer-property acks=all <"$input" >/dev/null 2>&1 ;;
     producer-perf) java -cp "$libs/*" org.apache.kafka.tools.ProducerPerformance --topic "$topic" --num-records "$records" --record-size 100 --throughput -1 \

@@ -15,7 +15,7 @@ update_docs=false
 runs=${BENCH_RUNS:-30}
 
 command -v hyperfine >/dev/null || { echo "bench: hyperfine is missing: bash scripts/setup.sh --with-peers" >&2; exit 9; }
-kafkit() { node bin/run.js "$@"; }
+kafkit() { node bin/run.cjs "$@"; }
 
 state=$(mktemp -d "${TMPDIR:-/tmp}/kafkit-bench-XXXXXX")
 trap 'kafkit local stop --state-dir "$state" >/dev/null 2>&1 || true; rm -rf "$state"' EXIT
@@ -24,12 +24,14 @@ bootstrap=$(kafkit local start --port "$port" --state-dir "$state")
 libs=$(node --input-type=module -e 'const {resolveKafkaLibs} = await import("./dist/lib/local/index.js"); console.log((await resolveKafkaLibs()).dir)' 2>/dev/null || echo "$HOME/.cache/kafkit/kafka-4.3.1/libs")
 for i in 1 2 3; do kafkit topics create "bench.startup.$i" -b "$bootstrap" >/dev/null 2>&1 || true; done
 
+# What kafka-topics.sh runs: kafka-run-class.sh's default heap and JVM flags.
+apache_jvm_opts="-Xmx256M -server -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35 -XX:+ExplicitGCInvokesConcurrent -Djava.awt.headless=true"
 results="$state/startup.json"
 hyperfine -N --warmup 3 --runs "$runs" --export-json "$results" \
   -n 'node -e 0' 'node -e 0' \
-  -n 'kafkit --version' "node bin/run.js --version" \
-  -n 'kafkit topics list' "node bin/run.js topics list -b $bootstrap" \
-  -n 'kafka-topics --list' "java -cp $libs/* -Dlog4j2.configurationFile=$PWD/bench/log4j2-quiet.properties org.apache.kafka.tools.TopicCommand --bootstrap-server $bootstrap --list" >&2
+  -n 'kafkit --version' "node bin/run.cjs --version" \
+  -n 'kafkit topics list' "node bin/run.cjs topics list -b $bootstrap" \
+  -n 'kafka-topics --list' "java $apache_jvm_opts -cp $libs/* -Dlog4j2.configurationFile=$PWD/bench/log4j2-quiet.properties org.apache.kafka.tools.TopicCommand --bootstrap-server $bootstrap --list" >&2
 
 table=$(node -e '
 const r = require(process.argv[1]).results;

@@ -9,7 +9,7 @@ keep=false
 [[ ${1:-} == --keep ]] && keep=true
 
 bash scripts/setup.sh
-kafkit() { node bin/run.js "$@"; }
+kafkit() { node bin/run.cjs "$@"; }
 step() { printf '\n\033[1m$ kafkit %s\033[0m\n' "$*" >&2; }
 
 port=${KAFKIT_DEMO_PORT:-9092}
@@ -49,5 +49,5 @@ kafkit lag demo-readers
 
 if $keep; then
   echo >&2
-  echo "The broker keeps running at $bootstrap (state in $state). Stop it with: node bin/run.js local stop" >&2
+  echo "The broker keeps running at $bootstrap (state in $state). Stop it with: node bin/run.cjs local stop" >&2
 fi

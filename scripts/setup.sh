@@ -79,4 +79,4 @@ if (missing.length) {
   process.exit(9);
 }'
 
-say "ready: $(node bin/run.js --version)"
+say "ready: $(node bin/run.cjs --version)"

@@ -11,6 +11,7 @@ import {
   type TopicPartition,
 } from './offsets.js'
 import type {KafkaSession} from './session.js'
+import {compareNames} from '../compare.js'
 
 // Consumer groups: list, describe (members, state, per-partition offsets and lag), delete, and
 // delete committed offsets. Returns plain data; never prints.
@@ -81,11 +82,11 @@ export async function listGroups(session: KafkaSession, options: {states?: Group
       }
     })
     .filter((g) => !wanted || wanted.has(g.state))
-    .sort((a, b) => a.group.localeCompare(b.group))
+    .sort((a, b) => compareNames(a.group, b.group))
 }
 
 export async function listGroupIds(session: KafkaSession): Promise<string[]> {
-  return (await listGroupOverviews(session)).map((o) => o.groupId).sort((a, b) => a.localeCompare(b))
+  return (await listGroupOverviews(session)).map((o) => o.groupId).sort(compareNames)
 }
 
 async function listGroupOverviews(session: KafkaSession): Promise<GroupOverview[]> {

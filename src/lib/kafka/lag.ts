@@ -1,5 +1,6 @@
 import {describeGroupDetails, type GroupDetail, type GroupPartitionRow, listGroupIds, requireGroups} from './groups.js'
 import type {KafkaSession} from './session.js'
+import {compareNames} from '../compare.js'
 
 // Consumer lag per group and topic, for monitoring and CI. Gathering is batched (see
 // describeGroupDetails); summarising and the rate estimate for --watch are pure.
@@ -51,7 +52,7 @@ export function summarizeLag(groups: GroupDetail[]): TopicLag[] {
       list.push(p)
       byTopic.set(p.topic, list)
     }
-    for (const [topic, partitions] of [...byTopic].sort(([a], [b]) => a.localeCompare(b))) {
+    for (const [topic, partitions] of [...byTopic].sort(([a], [b]) => compareNames(a, b))) {
       const lags = partitions.map((p) => p.lag).filter((l): l is number => l !== null)
       rows.push({
         group: group.group,
@@ -64,7 +65,7 @@ export function summarizeLag(groups: GroupDetail[]): TopicLag[] {
       })
     }
   }
-  return rows.sort((a, b) => a.group.localeCompare(b.group) || a.topic.localeCompare(b.topic))
+  return rows.sort((a, b) => compareNames(a.group, b.group) || compareNames(a.topic, b.topic))
 }
 
 /** Group/topic rows whose total lag is above the threshold (what --max-lag alerts on). */

@@ -5,6 +5,7 @@ import {expandPartitions, type TopicPartitionSpec} from '../partition-spec.js'
 import {parseTimestamp, TIME_FORMS} from '../time.js'
 import {kafkaError} from './kafka-errors.js'
 import type {KafkaSession} from './session.js'
+import {compareNames} from '../compare.js'
 
 // Offsets in the log (earliest, latest, by time) and committed by groups. Every request is
 // batched: one ListOffsets call for all partitions (librdkafka splits it per leader broker), one
@@ -17,7 +18,7 @@ export interface TopicPartition {
 
 export const partitionKey = (tp: TopicPartition) => `${tp.topic}\u0000${tp.partition}`
 
-export const comparePartitions = (a: TopicPartition, b: TopicPartition) => a.topic.localeCompare(b.topic) || a.partition - b.partition
+export const comparePartitions = (a: TopicPartition, b: TopicPartition) => compareNames(a.topic, b.topic) || a.partition - b.partition
 
 /** What to look up in the log, as kafka-get-offsets --time understands it. */
 export type LogPosition =

@@ -3,7 +3,7 @@ import type {IAdminClient, LibrdKafkaError} from '@confluentinc/kafka-javascript
 import type {Connection} from '../config/connection.js'
 import {formatDuration} from '../duration.js'
 import {KafkitError} from '../errors.js'
-import {loadClientLibrary} from './client-library.js'
+import {loadAdminClientLibrary} from './client-library.js'
 import {errorName, kafkaError, type KafkaErrorLike} from './kafka-errors.js'
 import type {NativeAdmin} from './native-admin.js'
 
@@ -35,6 +35,9 @@ export class KafkaSession {
       // Errors only, unless the user asked librdkafka for debug contexts with -X debug=...
       log_level: this.connection.properties.debug ? 7 : 3,
       'client.id': 'kafkit',
+      // librdkafka waits half of this before its first connection to a broker learned from the
+      // bootstrap metadata: the 100 ms default put ~50 ms into every command.
+      'reconnect.backoff.ms': 10,
       ...this.connection.properties,
       ...extra,
     }
@@ -88,7 +91,7 @@ export class KafkaSession {
   admin(): IAdminClient {
     if (this.closed) throw new KafkitError('failure', 'the Kafka session is closed')
     if (!this.adminClient) {
-      const {AdminClient} = loadClientLibrary()
+      const {AdminClient} = loadAdminClientLibrary()
       try {
         this.adminClient = AdminClient.create(this.clientConfig() as never, this.watcher.handlers)
       } catch (error) {
@@ -145,7 +148,7 @@ export class KafkaSession {
     if (!this.watcher.hasFailed) await this.nativeAdmin?.close()
     // Disconnecting twice crashes the library; `closed` guards that. After a connection failure
     // a blocked metadata request would make disconnect() wait out librdkafka's own timeout, so the
-    // handle is left to the process exit (bin/run.js exits once output has drained).
+    // handle is left to the process exit (bin/run.cjs exits once output has drained).
     if (!this.watcher.hasFailed) this.adminClient?.disconnect()
   }
 }

@@ -2,6 +2,7 @@ import {KafkitError, usageError} from '../errors.js'
 import {kafkaError} from './kafka-errors.js'
 import type {AlterConfigOp, AlterConfigOpType, ConfigEntry} from './native-admin.js'
 import type {KafkaSession} from './session.js'
+import {compareNames} from '../compare.js'
 
 // Topic configs: reading them (with where each value comes from), parsing key=value flags, and
 // planning incremental changes so a dry run can show "current -> new". Returns data; never prints.
@@ -99,7 +100,7 @@ export async function describeTopicConfigs(
     for (const entry of resource.configs) {
       if (entry.synonyms) synonyms.set(entry.name, entry.synonyms.map((s) => ({value: s.value, source: s.source})))
     }
-    const configs = resource.configs.map(toTopicConfig).sort((a, b) => a.name.localeCompare(b.name))
+    const configs = resource.configs.map(toTopicConfig).sort((a, b) => compareNames(a.name, b.name))
     byTopic.set(resource.name, {configs, synonyms})
   }
   return byTopic

@@ -6,6 +6,7 @@ import type {AlterConfigOp} from './native-admin.js'
 import type {KafkaSession} from './session.js'
 import {describeTopicConfigs, isNonDefault, isTopicOverride, planConfigChanges, topicRequestError, type TopicConfig} from './topic-configs.js'
 import {offlineReplicas, partitionFindings, type HealthFilter} from './topic-health.js'
+import {compareNames} from '../compare.js'
 
 // Topic administration. Returns plain data; never prints.
 
@@ -35,7 +36,7 @@ export async function listTopicNames(session: KafkaSession, options: ListTopicsO
   const names = await session.metadataTopicNames()
   return names
     .filter((name) => (options.includeInternal || !isInternalTopic(name)) && matches(name))
-    .sort((a, b) => a.localeCompare(b))
+    .sort(compareNames)
 }
 
 // ---------------------------------------------------------------------------------------------
