@@ -7,7 +7,7 @@ import {fileURLToPath} from 'node:url'
 // under a real pseudo-terminal (util-linux `script`), so terminal rendering is tested for real.
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
-export const kafkitBin = join(repoRoot, 'bin', 'run.js')
+export const kafkitBin = join(repoRoot, 'bin', 'run.cjs')
 
 export interface RunResult {
   stdout: string
