@@ -12,10 +12,13 @@ const {dirname, join} = require('node:path')
 const {pathToFileURL} = require('node:url')
 const vm = require('node:vm')
 
-// A closed pipe on stdout (`kafkit ... | head`) is a normal end, not an error.
+// A closed pipe on stdout (`kafkit ... | head`) is a normal end, not an error: exit 0 at once,
+// unless the running command registered a handler (src/lib/output/stdout-closed.ts).
 process.stdout.on('error', (error) => {
-  if (error.code === 'EPIPE') process.exit(0)
-  throw error
+  if (error.code !== 'EPIPE') throw error
+  const handler = globalThis[Symbol.for('kafkit.stdoutClosed')]
+  if (typeof handler === 'function') handler()
+  else process.exit(0)
 })
 
 const bundleFile = join(__dirname, '..', 'dist', 'kafkit.cjs')

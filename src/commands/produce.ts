@@ -10,6 +10,7 @@ import {KafkaCommand} from '../lib/kafka-command.js'
 import {ACKS, COMPRESSIONS, PARTITIONERS, producerConfig} from '../lib/kafka/produce-config.js'
 import {produceOutcomeError, ProduceRun, type ProduceStats, type ProduceSummary} from '../lib/kafka/producer.js'
 import {FORMAT_NAMES, serializerFor} from '../lib/records/serializers.js'
+import {onStdoutClosed, stdoutClosed} from '../lib/output/stdout-closed.js'
 
 export default class Produce extends KafkaCommand {
   static summary = 'Write records to a topic from stdin or files: one per line, or kafkit\'s jsonl records.'
@@ -101,6 +102,8 @@ See docs/produce.md; the jsonl record format is defined in docs/formats.md.`
     const onSignal = (signal: NodeJS.Signals) => (stop.signal.aborted ? hardStop.abort(signal) : stop.abort(signal))
     process.on('SIGINT', onSignal)
     process.on('SIGTERM', onSignal)
+    // --print-delivery | head: stop reading, deliver what was read, and exit as if the input ended.
+    const offStdoutClosed = onStdoutClosed(() => stop.abort('EPIPE'))
     let summary: ProduceSummary
     try {
       const producer = new ProduceRun(
@@ -109,7 +112,7 @@ See docs/produce.md; the jsonl record format is defined in docs/formats.md.`
           chunks: readInput(files, stop.signal),
           stop: stop.signal,
           hardStop: hardStop.signal,
-          onDeliveries: (text) => this.out.write(text),
+          onDeliveries: (text) => stdoutClosed() || this.out.write(text),
           onDeadLetters: deadLetter ? (text) => deadLetter.write(text) : undefined,
           onInvalid: (message) => {
             this.out.endProgress()
@@ -125,6 +128,7 @@ See docs/produce.md; the jsonl record format is defined in docs/formats.md.`
     } finally {
       process.off('SIGINT', onSignal)
       process.off('SIGTERM', onSignal)
+      offStdoutClosed()
       if (deadLetter) await new Promise<void>((resolve) => deadLetter.end(resolve))
     }
     this.out.endProgress()
@@ -142,8 +146,13 @@ function parseHeader(text: string): [string, Buffer | null] {
 }
 
 /** Waits for a stream's buffered output to be written (a slow reader of stdout slows the input, not memory). */
-function drained(stream: NodeJS.WritableStream & {writableNeedDrain?: boolean}): Promise<void> {
-  return stream.writableNeedDrain ? new Promise((resolve) => stream.once('drain', () => resolve())) : Promise.resolve()
+function drained(stream: NodeJS.WritableStream & {writableNeedDrain?: boolean; destroyed?: boolean}): Promise<void> {
+  // A closed stdout never drains: there is nothing left to wait for.
+  if (!stream.writableNeedDrain || stream.destroyed || (stream === process.stdout && stdoutClosed())) return Promise.resolve()
+  return new Promise((resolve) => {
+    stream.once('drain', () => resolve())
+    stream.once('close', () => resolve())
+  })
 }
 
 async function openDeadLetter(path: string): Promise<WriteStream> {

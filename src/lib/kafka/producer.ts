@@ -629,7 +629,9 @@ export class ProduceRun {
       failed += delivered
       delivered = 0
     }
-    const signal = this.hooks.stop.aborted ? ((this.hooks.stop.reason as string) === 'SIGTERM' ? 'SIGTERM' : 'SIGINT') : null
+    // A stop for any other reason (stdout closed: 'EPIPE') is an early end of input, not an interrupt.
+    const reason = this.hooks.stop.aborted ? (this.hooks.stop.reason as string) : null
+    const signal = reason === 'SIGTERM' || reason === 'SIGINT' ? reason : null
     return {
       topic: this.settings.topic,
       read: stats.read,
