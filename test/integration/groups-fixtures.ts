@@ -3,7 +3,7 @@ import {createRequire} from 'node:module'
 
 import type * as KafkaJs from '@confluentinc/kafka-javascript'
 
-import {findJava, resolveKafkaLibs} from '../../src/lib/local/index.js'
+import {apacheClasspath} from './apache.js'
 
 // Fixtures for the groups, offsets and lag tests, made with real programs against the real
 // broker: the JS client library (a code path independent of kafkit's commands) and Apache's own
@@ -122,32 +122,7 @@ export async function firstOffsetsForGroup(bootstrap: string, group: string, top
 // ---------------------------------------------------------------------------------------------
 // Apache's tools
 
-let classpath: Promise<{java: string; dir: string}> | undefined
-
-async function apacheClasspath(): Promise<{java: string; dir: string}> {
-  classpath ??= Promise.all([findJava(), resolveKafkaLibs()]).then(([java, libs]) => ({java: java.command, dir: libs.dir}))
-  return classpath
-}
-
-export interface ToolResult {
-  stdout: string
-  stderr: string
-  exitCode: number | null
-}
-
-/** Runs one of Apache Kafka's command-line classes (ConsumerGroupCommand, GetOffsetShell ...). */
-export async function runApache(mainClass: string, args: string[]): Promise<ToolResult> {
-  const {java, dir} = await apacheClasspath()
-  return new Promise((resolve, reject) => {
-    const child = spawn(java, ['-cp', `${dir}/*`, mainClass, ...args], {stdio: ['ignore', 'pipe', 'pipe']})
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
-    child.on('error', reject)
-    child.on('close', (exitCode) => resolve({stdout, stderr, exitCode}))
-  })
-}
+export {runApache, type ToolResult} from './apache.js'
 
 export const CONSUMER_GROUP_COMMAND = 'org.apache.kafka.tools.consumer.group.ConsumerGroupCommand'
 export const GET_OFFSET_SHELL = 'org.apache.kafka.tools.GetOffsetShell'
