@@ -10,8 +10,8 @@
  * the buffer to stdout while C already reads the next batch.
  *
  * The format program (compiled once in JS by src/lib/output/record-format.ts) is an Int32Array:
- *   [0..7]  literal slots (offset, length) into `literals`: null text, header key separator,
- *           header separator, text for "no headers"
+ *   [0..9]  literal slots (offset, length) into `literals`: null text, header key separator,
+ *           header separator, text for "no headers", null header value text (LITERAL_SLOTS)
  *   then triples (op, arg1, arg2), see the OP_ constants.
  * Byte modes for key / value / header values: 0 raw, 1 base64, 2 hex.
  *
@@ -156,6 +156,9 @@ static void put_bytes(buf_t *b, const unsigned char *p, size_t n, int mode) {
         }
 }
 
+/* The literal slots at the start of a format program (see the comment at the top). */
+#define LITERAL_SLOTS 5
+
 static void put_literal(consumer_t *c, buf_t *b, int slot) {
         int32_t off = c->ops[slot * 2], len = c->ops[slot * 2 + 1];
         if (len > 0) put(b, c->literals + off, (size_t)len);
@@ -179,7 +182,7 @@ static void put_timestamp(buf_t *b, int64_t ts, int mode) {
 
 static void format_record(consumer_t *c, buf_t *b, const rd_kafka_message_t *m) {
         size_t i;
-        for (i = 8; i + 3 <= c->nops; i += 3) {
+        for (i = LITERAL_SLOTS * 2; i + 3 <= c->nops; i += 3) {
                 int32_t op = c->ops[i], a = c->ops[i + 1], z = c->ops[i + 2];
                 switch (op) {
                 case OP_LIT:
@@ -237,7 +240,7 @@ static void format_record(consumer_t *c, buf_t *b, const rd_kafka_message_t *m) 
                                 put(b, name, strlen(name));
                                 put_literal(c, b, 1);
                                 if (val) put_bytes(b, val, size, a);
-                                else put_literal(c, b, 0);
+                                else put_literal(c, b, 4);
                                 idx++;
                         }
                         break;
@@ -502,6 +505,10 @@ static napi_value js_assign(napi_env env, napi_callback_info info) {
         napi_get_typedarray_info(env, argv[4], &type, &count, (void **)&stops, &ab, &off);
         napi_get_typedarray_info(env, argv[5], &type, &nops, (void **)&ops, &ab, &off);
         napi_get_buffer_info(env, argv[6], &lit, &lit_len);
+        if (nops < LITERAL_SLOTS * 2) {
+                napi_throw_error(env, NULL, "format program without its literal slots");
+                return NULL;
+        }
         c->ops = malloc(nops * sizeof(int32_t));
         memcpy(c->ops, ops, nops * sizeof(int32_t));
         c->nops = nops;

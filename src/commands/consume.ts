@@ -171,7 +171,8 @@ Ctrl-C / SIGTERM stop fetching, commit what was printed and leave the group: exi
     }
     if (flags.format !== undefined) {
       if (apacheStyle) throw usageError('-f cannot be combined with --print-*', 'put the fields in the format string: %k %h %T %p %o')
-      return compileRecordFormat(flags.format, {...options, nullLiteral: flags['null-literal']})
+      // kcat prints a null key or value as nothing, and a null header value as NULL.
+      return compileRecordFormat(flags.format, {...options, nullLiteral: flags['null-literal'], headerNullLiteral: flags['null-literal'] ?? 'NULL'})
     }
     if (apacheStyle) {
       // The Apache console consumer's DefaultMessageFormatter layout.

@@ -97,6 +97,18 @@ describe('consume: interop with kcat and the Apache console producer', () => {
     expect(ours.stdout.equals(theirs.stdout)).toBe(true)
   })
 
+  it('-f prints a null header value as kcat does (NULL), unlike an empty one', async () => {
+    const nullHeaders = uniqueName('cons-nullh')
+    await createTopics(bootstrap, [nullHeaders])
+    // A header without "=" has a null value.
+    await kcat(['-P', '-t', nullHeaders, '-K:', '-H', 'nullh', '-H', 'empty=', '-H', 'x=1'], 'k:v\n')
+    const format = '%h|%k|%s\\n'
+    const ours = await kafkit(['consume', nullHeaders, '-e', '-f', format])
+    const theirs = await kcat(['-C', '-t', nullHeaders, '-e', '-q', '-o', 'beginning', '-f', format.replace('\\n', '\n')])
+    expect(ours.stdout.toString()).toBe('nullh=NULL,empty=,x=1|k|v\n')
+    expect(ours.stdout.equals(theirs.stdout)).toBe(true)
+  })
+
   it('piped default: the value alone per line, like kcat', async () => {
     const ours = await kafkit(['consume', topic, '-e'])
     const theirs = await kcat(['-C', '-t', topic, '-e', '-q', '-o', 'beginning'])

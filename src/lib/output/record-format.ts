@@ -38,6 +38,8 @@ export interface FormatterOptions {
   headerSeparator?: string
   /** Printed by %h when a record has no headers (Apache: NO_HEADERS). */
   noHeadersLiteral?: string
+  /** Printed for a null header value (kcat: NULL); defaults to nullLiteral. */
+  headerNullLiteral?: string
   /**
    * Bytes that do not fit the chosen format: called with what and why; returns whether to print
    * a fallback (hex) or skip the record. May throw to stop.
@@ -78,7 +80,15 @@ class NativeProgramBuilder {
   private possible = true
 
   constructor(options: FormatterOptions) {
-    for (const text of [options.nullLiteral ?? '', options.headerKeySeparator ?? '=', options.headerSeparator ?? ',', options.noHeadersLiteral ?? '']) {
+    // The literal slots the C loop reads first (native/src/kafkit_consume.c, LITERAL_SLOTS).
+    const slots = [
+      options.nullLiteral ?? '',
+      options.headerKeySeparator ?? '=',
+      options.headerSeparator ?? ',',
+      options.noHeadersLiteral ?? '',
+      options.headerNullLiteral ?? options.nullLiteral ?? '',
+    ]
+    for (const text of slots) {
       this.ops.push(...this.literal(Buffer.from(text, 'utf8')))
     }
   }
@@ -194,7 +204,7 @@ function headersPart(format: Serializer | undefined, options: FormatterOptions):
   const kv = utf8ToByteString(options.headerKeySeparator ?? '=')
   const separator = utf8ToByteString(options.headerSeparator ?? ',')
   const none = utf8ToByteString(options.noHeadersLiteral ?? '')
-  const nullText = utf8ToByteString(options.nullLiteral ?? '')
+  const nullText = utf8ToByteString(options.headerNullLiteral ?? options.nullLiteral ?? '')
   const valueText = (value: Buffer | null, r: ConsumedRecord) => {
     if (value === null) return nullText
     if (!format || format.name === 'bytes' || format.name === 'str') return value.toString('latin1')
