@@ -82,6 +82,12 @@ describe('jsonl record format', () => {
     expect(tombstone.value).toBeNull()
   })
 
+  it('keeps a leading byte order mark: it is data, not decoration', () => {
+    const bom = Buffer.from([0xef, 0xbb, 0xbf, 0x61])
+    const line = formatJsonlRecord({topic: 't', partition: 0, offset: 0}, {key: null, value: bom, headers: []}, formats)
+    expect(parseJsonlRecord(line, 1, formats).value).toEqual(bom)
+  })
+
   it('embeds JSON values with --value-format json so jq can reach into them', () => {
     const line = formatJsonlRecord({topic: 't', partition: 0, offset: 0}, {key: null, value: Buffer.from('{"a":{"b":2}}'), headers: []}, {key: SERIALIZERS.str!, value: SERIALIZERS.json!})
     expect(JSON.parse(line).value).toEqual({a: {b: 2}})

@@ -26,7 +26,9 @@ export interface Serializer {
   toText(bytes: Buffer): string
 }
 
-const utf8Decoder = new TextDecoder('utf-8', {fatal: true})
+// fatal: invalid bytes are an error, never replaced; ignoreBOM: a leading BOM is kept as data (the
+// default would drop it, and three bytes of the record with it).
+const utf8Decoder = new TextDecoder('utf-8', {fatal: true, ignoreBOM: true})
 
 /** Strict UTF-8: invalid sequences are an error, never replaced silently. */
 export function decodeUtf8(bytes: Uint8Array): string {
