@@ -30,7 +30,7 @@
 #include <string.h>
 #include <time.h>
 
-enum { OP_LIT = 1, OP_TOPIC, OP_PARTITION, OP_OFFSET, OP_KEY, OP_VALUE, OP_KEY_LEN, OP_VALUE_LEN, OP_TIMESTAMP, OP_HEADERS, OP_VALUE_LEN_BE32 };
+enum { OP_LIT = 1, OP_TOPIC, OP_PARTITION, OP_OFFSET, OP_KEY, OP_VALUE, OP_KEY_LEN, OP_VALUE_LEN, OP_TIMESTAMP, OP_HEADERS, OP_VALUE_LEN_BE32, OP_JSONL };
 enum { MODE_RAW = 0, MODE_BASE64 = 1, MODE_HEX = 2 };
 enum { TS_MS = 0, TS_S = 1, TS_ISO = 2 };
 
@@ -180,6 +180,123 @@ static void put_timestamp(buf_t *b, int64_t ts, int mode) {
         }
 }
 
+/* ---- the jsonl record (src/lib/records/jsonl.ts, docs/formats.md), written here so that null
+ * header values survive: the client library's binding turns them into empty buffers. */
+
+/* Strict UTF-8, the same verdict as TextDecoder with fatal: no overlong forms, no surrogates,
+ * nothing above U+10FFFF. */
+static bool utf8_valid(const unsigned char *p, size_t n) {
+        size_t i = 0;
+        while (i < n) {
+                unsigned char b0 = p[i];
+                if (b0 < 0x80) { i++; continue; }
+                size_t len;
+                uint32_t cp;
+                if (b0 >= 0xc2 && b0 <= 0xdf) len = 2, cp = b0 & 0x1f;
+                else if (b0 >= 0xe0 && b0 <= 0xef) len = 3, cp = b0 & 0x0f;
+                else if (b0 >= 0xf0 && b0 <= 0xf4) len = 4, cp = b0 & 0x07;
+                else return false;
+                if (i + len > n) return false;
+                for (size_t k = 1; k < len; k++) {
+                        if ((p[i + k] & 0xc0) != 0x80) return false;
+                        cp = cp << 6 | (p[i + k] & 0x3f);
+                }
+                if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+                        return false;
+                i += len;
+        }
+        return true;
+}
+
+/* A JSON string as JSON.stringify writes it: \" \\ \b \f \n \r \t, other controls as \u00xx. */
+static void put_json_string(buf_t *b, const unsigned char *p, size_t n) {
+        static const char H[] = "0123456789abcdef";
+        size_t i, run = 0;
+        put(b, "\"", 1);
+        for (i = 0; i < n; i++) {
+                unsigned char ch = p[i];
+                const char *esc = NULL;
+                char u[6];
+                if (ch == '"') esc = "\\\"";
+                else if (ch == '\\') esc = "\\\\";
+                else if (ch == '\b') esc = "\\b";
+                else if (ch == '\f') esc = "\\f";
+                else if (ch == '\n') esc = "\\n";
+                else if (ch == '\r') esc = "\\r";
+                else if (ch == '\t') esc = "\\t";
+                else if (ch < 0x20) u[0] = '\\', u[1] = 'u', u[2] = '0', u[3] = '0', u[4] = H[ch >> 4], u[5] = H[ch & 15];
+                else continue;
+                put(b, p + run, i - run);
+                if (esc) put(b, esc, strlen(esc));
+                else put(b, u, 6);
+                run = i + 1;
+        }
+        put(b, p + run, n - run);
+        put(b, "\"", 1);
+}
+
+/* null, a UTF-8 string, or {"base64":"..."} for bytes that are not UTF-8. */
+static void put_json_payload(buf_t *b, const void *p, size_t n) {
+        if (!p) {
+                put(b, "null", 4);
+        } else if (utf8_valid(p, n)) {
+                put_json_string(b, p, n);
+        } else {
+                put(b, "{\"base64\":\"", 11);
+                put_bytes(b, p, n, MODE_BASE64);
+                put(b, "\"}", 2);
+        }
+}
+
+static void put_jsonl_record(buf_t *b, const rd_kafka_message_t *m) {
+        const char *topic = rd_kafka_topic_name(m->rkt);
+        rd_kafka_timestamp_type_t tstype;
+        int64_t ts = rd_kafka_message_timestamp(m, &tstype);
+        rd_kafka_headers_t *hdrs = NULL;
+        put(b, "{\"topic\":", 9);
+        put_json_string(b, (const unsigned char *)topic, strlen(topic));
+        put(b, ",\"partition\":", 13);
+        put_int(b, m->partition);
+        put(b, ",\"offset\":", 10);
+        put_int(b, m->offset);
+        if (ts >= 0 && tstype != RD_KAFKA_TIMESTAMP_NOT_AVAILABLE) {
+                char iso[40];
+                time_t secs = (time_t)(ts / 1000);
+                struct tm tm;
+                gmtime_r(&secs, &tm);
+                size_t n = strftime(iso, sizeof(iso), "%Y-%m-%dT%H:%M:%S", &tm);
+                snprintf(iso + n, sizeof(iso) - n, ".%03dZ", (int)(ts % 1000));
+                put(b, ",\"timestamp\":", 13);
+                put_int(b, ts);
+                put(b, ",\"timestampIso\":\"", 17);
+                put(b, iso, strlen(iso));
+                put(b, "\",\"timestampType\":", 18);
+                if (tstype == RD_KAFKA_TIMESTAMP_LOG_APPEND_TIME) put(b, "\"log-append\"", 12);
+                else put(b, "\"create\"", 8);
+        }
+        put(b, ",\"key\":", 7);
+        put_json_payload(b, m->key, m->key_len);
+        put(b, ",\"value\":", 9);
+        put_json_payload(b, m->payload, m->len);
+        put(b, ",\"headers\":[", 12);
+        if (rd_kafka_message_headers(m, &hdrs) == RD_KAFKA_RESP_ERR_NO_ERROR && hdrs) {
+                size_t idx = 0;
+                const char *name;
+                const void *val;
+                size_t size;
+                while (rd_kafka_header_get_all(hdrs, idx, &name, &val, &size) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+                        if (idx > 0) put(b, ",", 1);
+                        put(b, "{\"key\":", 7);
+                        put_json_string(b, (const unsigned char *)name, strlen(name));
+                        put(b, ",\"value\":", 9);
+                        put_json_payload(b, val, size);
+                        put(b, "}", 1);
+                        idx++;
+                }
+        }
+        put(b, "]}\n", 3);
+}
+
 static void format_record(consumer_t *c, buf_t *b, const rd_kafka_message_t *m) {
         size_t i;
         for (i = LITERAL_SLOTS * 2; i + 3 <= c->nops; i += 3) {
@@ -225,6 +342,9 @@ static void format_record(consumer_t *c, buf_t *b, const rd_kafka_message_t *m) 
                         put_timestamp(b, type == RD_KAFKA_TIMESTAMP_NOT_AVAILABLE ? -1 : ts, a);
                         break;
                 }
+                case OP_JSONL:
+                        put_jsonl_record(b, m);
+                        break;
                 case OP_HEADERS: {
                         rd_kafka_headers_t *hdrs = NULL;
                         size_t idx = 0;

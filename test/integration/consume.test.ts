@@ -176,16 +176,20 @@ describe('consume: interop with kcat and the Apache console producer', () => {
     await produceOddRecords(source)
     // Without -Z an empty value is empty, not null.
     await kcat(['-P', '-t', source, '-K:'], 'k4:\n')
+    // A null header value next to an empty one (a header without "=").
+    await kcat(['-P', '-t', source, '-K:', '-H', 'nullh', '-H', 'empty='], 'k5:v5\n')
     const exported = await kafkit(['consume', source, '-e', '--output', 'jsonl'])
-    expect(lines(exported.stdout)).toHaveLength(7)
+    expect(lines(exported.stdout)).toHaveLength(8)
+    expect(lines(exported.stdout).map((l) => JSON.parse(l).headers)).toContainEqual([{key: 'nullh', value: null}, {key: 'empty', value: ''}])
     const produced = await kafkit(['produce', copy, '--input', 'jsonl'], exported.stdout)
     expect(produced.exitCode).toBe(0)
     // Record by record: key, value, lengths (-1 = null) and headers, as bytes.
     const format = '%K|%k{hex}|%S|%s{hex}|%h{hex}\n'
     const original = await kafkit(['consume', source, '-e', '-f', format])
     const copied = await kafkit(['consume', copy, '-e', '-f', format])
-    expect(lines(copied.stdout)).toHaveLength(7)
+    expect(lines(copied.stdout)).toHaveLength(8)
     expect(copied.stdout.toString()).toBe(original.stdout.toString())
+    expect(lines(copied.stdout)).toContain(`2|6b35|2|${Buffer.from('v5').toString('hex')}|nullh=NULL,empty=`)
     expect(lines(original.stdout)).toContain(`-1||6|${Buffer.from('no key').toString('hex')}|a=31,a=c328`)
     expect(lines(original.stdout)).toContain('2|8081|-1||')
     expect(lines(original.stdout)).toContain('2|6b34|0||')

@@ -62,7 +62,7 @@ export interface NativeFormatProgram {
   literals: Buffer
 }
 
-const OP = {LIT: 1, TOPIC: 2, PARTITION: 3, OFFSET: 4, KEY: 5, VALUE: 6, KEY_LEN: 7, VALUE_LEN: 8, TIMESTAMP: 9, HEADERS: 10, VALUE_LEN_BE32: 11} as const
+const OP = {LIT: 1, TOPIC: 2, PARTITION: 3, OFFSET: 4, KEY: 5, VALUE: 6, KEY_LEN: 7, VALUE_LEN: 8, TIMESTAMP: 9, HEADERS: 10, VALUE_LEN_BE32: 11, JSONL: 12} as const
 
 /** Byte mode of a field in the native loop: raw, base64, hex; undefined when only JS can decode it. */
 function nativeMode(format: Serializer | undefined): number | undefined {
@@ -383,8 +383,18 @@ export function headerPairs(headers: ConsumedRecord['headers']): Array<[string, 
 /** One jsonl line per record (docs/formats.md), through the shared formatJsonlRecord. */
 export function jsonlFormatter(formats: Partial<RecordFormats>, options: Pick<FormatterOptions, 'onMismatch'> = {}): RecordFormatter {
   const resolved: RecordFormats = {key: formats.key ?? SERIALIZERS.str!, value: formats.value ?? SERIALIZERS.str!}
+  // The lossless default (str keys and values) is also written by the native loop, which alone
+  // sees null header values (the client library hands them over as empty buffers).
+  const lossless = [resolved.key, resolved.value].every((f) => f.name === 'str' || f.name === 'bytes')
+  let nativeProgram: NativeFormatProgram | undefined
+  if (lossless) {
+    const program = new NativeProgramBuilder({})
+    program.op(OP.JSONL, 0)
+    nativeProgram = program.build()
+  }
   return {
     encoding: 'utf8',
+    nativeProgram,
     format(record) {
       let skip = false
       const line = formatJsonlRecord(
