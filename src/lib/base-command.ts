@@ -2,6 +2,7 @@ import {Command, Errors, Flags} from '@oclif/core'
 
 import {errorToJson, ExitCode, KafkitError} from './errors.js'
 import {Output} from './output/output.js'
+import type {Column} from './output/table.js'
 import {redactSecrets} from './secrets.js'
 
 /**
@@ -30,6 +31,16 @@ export abstract class BaseCommand extends Command {
   /** Debug lines go to stderr and are masked like everything else. */
   protected debugLog(text: string): void {
     if (this.debugEnabled) process.stderr.write(`debug: ${redactSecrets(text, this.secrets)}\n`)
+  }
+
+  /**
+   * Result rows of a batch command (one row per item). Humans get the table; under --json a
+   * failing batch still puts its rows on stdout, since oclif prints the returned data only on
+   * success and the error object goes to stderr (docs/exit-codes.md).
+   */
+  protected renderBatch<Row>(rows: Row[], columns: readonly Column<Row>[], failed: boolean): void {
+    if (!this.jsonEnabled()) this.out.table(rows, columns)
+    else if (failed) this.logJson(rows)
   }
 
   async catch(err: Error & {exitCode?: number}): Promise<void> {

@@ -33,16 +33,13 @@ Exit code 6 when some partitions failed, 7 when all did.`
     await session.ensureReachable()
     const partitions = await resolvePartitionSpecs(session, specs)
     const results = await deleteGroupOffsets(session, args.group, partitions)
-    if (!this.jsonEnabled()) {
-      this.out.table(results, [
-        {header: 'TOPIC', value: (r) => r.topic},
-        {header: 'PARTITION', value: (r) => r.partition, align: 'right'},
-        {header: 'RESULT', value: (r) => (r.deleted ? 'deleted' : r.error), style: (t, r, c) => (r.deleted ? c.green(t) : c.red(t))},
-      ])
-    }
     const failed = results.filter((r) => !r.deleted)
+    this.renderBatch(results, [
+      {header: 'TOPIC', value: (r) => r.topic},
+      {header: 'PARTITION', value: (r) => r.partition, align: 'right'},
+      {header: 'RESULT', value: (r) => (r.deleted ? 'deleted' : r.error), style: (t, r, c) => (r.deleted ? c.green(t) : c.red(t))},
+    ], failed.length > 0)
     if (failed.length > 0) {
-      if (this.jsonEnabled()) this.logJson(results)
       throw new KafkitError(failed.length < results.length ? 'partial' : 'conflict', `group '${args.group}': ${failed.length} of ${results.length} offsets not deleted: ${failed[0]!.error}`)
     }
     return results

@@ -32,23 +32,17 @@ Exit code 0 when every group was deleted, 5 when all failed because the groups d
     if (!flags.yes) await this.confirm(groups)
     const session = this.connect(flags)
     const results = await deleteGroups(session, groups)
-    if (!this.jsonEnabled()) {
-      this.out.table(results, [
-        {header: 'GROUP', value: (r) => r.group},
-        {header: 'RESULT', value: (r) => (r.deleted ? 'deleted' : r.error), style: (t, r, c) => (r.deleted ? c.green(t) : c.red(t))},
-      ])
-    }
     const failed = results.filter((r) => !r.deleted)
+    this.renderBatch(results, [
+      {header: 'GROUP', value: (r) => r.group},
+      {header: 'RESULT', value: (r) => (r.deleted ? 'deleted' : r.error), style: (t, r, c) => (r.deleted ? c.green(t) : c.red(t))},
+    ], failed.length > 0)
     if (failed.length > 0) {
       const allMissing = failed.length === results.length && failed.every((r) => r.errorCode === 'GROUP_ID_NOT_FOUND')
       const kind = failed.length < results.length ? 'partial' : allMissing ? 'not_found' : 'conflict'
       const error = new KafkitError(kind, `${failed.length} of ${results.length} group${results.length === 1 ? '' : 's'} not deleted: ${failed.map((f) => `${f.group} (${f.error})`).join('; ')}`, {
         hint: failed.some((f) => f.errorCode === 'NON_EMPTY_GROUP') ? 'stop the consumers of a group before deleting it' : undefined,
       })
-      // Under --json the rows are the data; the error still decides the exit code.
-      if (this.jsonEnabled()) {
-        this.logJson(results)
-      }
       throw error
     }
     return results

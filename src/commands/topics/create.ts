@@ -52,18 +52,14 @@ Exit codes: 7 when the topic exists (without --if-not-exists) or the broker reje
     const failure = batchFailure(results, 'topics')
     // One topic that failed is reported as that topic's error alone.
     if (failure && results.length === 1) throw failure
-    if (this.jsonEnabled()) {
-      if (failure) this.logJson(results)
-    } else {
-      this.out.table(results, [
-        {header: 'TOPIC', value: (r) => r.name},
-        {header: 'STATUS', value: (r) => r.status, style: (t, r, c) => (r.status === 'failed' ? c.red(t) : c.green(t))},
-        {header: 'PARTITIONS', value: (r) => r.partitions ?? 'default', align: 'right'},
-        {header: 'REPLICATION', value: (r) => r.replicationFactor ?? 'default', align: 'right'},
-        {header: 'ERROR', value: (r) => r.error?.message ?? ''},
-      ])
-      if (flags['dry-run']) this.out.notice('dry run: nothing was created')
-    }
+    this.renderBatch(results, [
+      {header: 'TOPIC', value: (r) => r.name},
+      {header: 'STATUS', value: (r) => r.status, style: (t, r, c) => (r.status === 'failed' ? c.red(t) : c.green(t))},
+      {header: 'PARTITIONS', value: (r) => r.partitions ?? 'default', align: 'right'},
+      {header: 'REPLICATION', value: (r) => r.replicationFactor ?? 'default', align: 'right'},
+      {header: 'ERROR', value: (r) => r.error?.message ?? ''},
+    ], failure !== undefined)
+    if (flags['dry-run'] && !this.jsonEnabled()) this.out.notice('dry run: nothing was created')
     if (failure) throw failure
     return results
   }

@@ -55,15 +55,11 @@ With --json: an array of {name, status, error?}. Exit codes: 5 for a topic that 
     const results = await deleteTopics(session, plan)
     const failure = batchFailure(results, 'topics')
     if (failure && results.length === 1) throw failure
-    if (this.jsonEnabled()) {
-      if (failure) this.logJson(results)
-    } else {
-      this.out.table(results, [
-        {header: 'TOPIC', value: (r) => r.name},
-        {header: 'STATUS', value: (r) => r.status, style: (t, r, c) => (r.error ? c.red(t) : c.green(t))},
-        {header: 'ERROR', value: (r) => r.error?.message ?? ''},
-      ])
-    }
+    this.renderBatch(results, [
+      {header: 'TOPIC', value: (r) => r.name},
+      {header: 'STATUS', value: (r) => r.status, style: (t, r, c) => (r.error ? c.red(t) : c.green(t))},
+      {header: 'ERROR', value: (r) => r.error?.message ?? ''},
+    ], failure !== undefined)
     if (failure) throw failure
     return results
   }
