@@ -3,6 +3,8 @@ import {randomBytes} from 'node:crypto'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
+import {findFreePortRange} from '../../src/lib/local/index.js'
+
 // Runs the built CLI as a child process, the way users and scripts run it. `tty: true` runs it
 // under a real pseudo-terminal (util-linux `script`), so terminal rendering is tested for real.
 
@@ -68,3 +70,8 @@ export function uniqueName(prefix: string): string {
 
 // eslint-disable-next-line no-control-regex
 export const stripAnsi = (text: string) => text.replace(/\u001B\[[0-9;]*[A-Za-z]/g, '')
+
+/** A loopback address nothing listens on: connecting to it is refused. */
+export async function closedAddress(): Promise<string> {
+  return `127.0.0.1:${await findFreePortRange(1)}`
+}

@@ -6,7 +6,7 @@ import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, inject, it} from 'vitest'
 
 import {createTopics} from './admin-client.js'
-import {runKafkit, uniqueName} from './cli.js'
+import {closedAddress, runKafkit, uniqueName} from './cli.js'
 
 const bootstrap = inject('bootstrap')
 
@@ -18,21 +18,12 @@ async function silentListener(): Promise<{server: Server; address: string}> {
   return {server, address: `127.0.0.1:${port}`}
 }
 
-/** A loopback port nothing listens on: connection refused. */
-async function closedPort(): Promise<string> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const {port} = server.address() as {port: number}
-  await new Promise((resolve) => server.close(resolve))
-  return `127.0.0.1:${port}`
-}
-
 describe('reaching the cluster', () => {
   const topic = uniqueName('conn')
   beforeAll(() => createTopics(bootstrap, [topic]))
 
   it('refused address: one line naming it, a hint, exit 3, nothing on stdout', async () => {
-    const address = await closedPort()
+    const address = await closedAddress()
     const result = await runKafkit(['topics', 'list', '-b', address])
     expect(result.exitCode).toBe(3)
     expect(result.stdout).toBe('')
@@ -74,7 +65,7 @@ describe('reaching the cluster', () => {
   })
 
   it('--json puts the error on stderr as one JSON object and leaves stdout empty', async () => {
-    const result = await runKafkit(['topics', 'list', '-b', await closedPort(), '--json'])
+    const result = await runKafkit(['topics', 'list', '-b', await closedAddress(), '--json'])
     expect(result.exitCode).toBe(3)
     expect(result.stdout).toBe('')
     const json = JSON.parse(result.stderr)
@@ -86,7 +77,7 @@ describe('reaching the cluster', () => {
     const viaEnv = await runKafkit(['topics', 'list'], {env: {KAFKA_BOOTSTRAP_SERVERS: bootstrap}})
     expect(viaEnv.exitCode).toBe(0)
     expect(viaEnv.stdout.split('\n')).toContain(topic)
-    const flagWins = await runKafkit(['topics', 'list', '-b', bootstrap], {env: {KAFKA_BOOTSTRAP_SERVERS: await closedPort()}})
+    const flagWins = await runKafkit(['topics', 'list', '-b', bootstrap], {env: {KAFKA_BOOTSTRAP_SERVERS: await closedAddress()}})
     expect(flagWins.exitCode).toBe(0)
     expect(flagWins.stdout.split('\n')).toContain(topic)
   })
@@ -94,7 +85,7 @@ describe('reaching the cluster', () => {
   it('a profile from the config file supplies the address; --profile selects it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kafkit-profile-'))
     const file = join(dir, 'config.yaml')
-    writeFileSync(file, `default-profile: broken\nprofiles:\n  broken:\n    bootstrap-servers: ${await closedPort()}\n  local:\n    bootstrap-servers: ${bootstrap}\n`)
+    writeFileSync(file, `default-profile: broken\nprofiles:\n  broken:\n    bootstrap-servers: ${await closedAddress()}\n  local:\n    bootstrap-servers: ${bootstrap}\n`)
     const byDefault = await runKafkit(['topics', 'list'], {env: {KAFKIT_CONFIG: file}})
     expect(byDefault.exitCode).toBe(3)
     const selected = await runKafkit(['topics', 'list', '--profile', 'local'], {env: {KAFKIT_CONFIG: file}})

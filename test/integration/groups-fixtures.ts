@@ -3,6 +3,7 @@ import {createRequire} from 'node:module'
 
 import type * as KafkaJs from '@confluentinc/kafka-javascript'
 
+import {createTopics} from './admin-client.js'
 import {apacheClasspath} from './apache.js'
 
 // Fixtures for the groups, offsets and lag tests, made with real programs against the real
@@ -25,9 +26,7 @@ async function withAdmin<T>(bootstrap: string, use: (admin: KafkaJs.IAdminClient
   }
 }
 
-export async function createTopic(bootstrap: string, topic: string, partitions: number): Promise<void> {
-  await withAdmin(bootstrap, (admin) => call<void>((done) => admin.createTopic({topic, num_partitions: partitions, replication_factor: 1}, TIMEOUT, done)))
-}
+export const createTopic = (bootstrap: string, topic: string, partitions: number): Promise<void> => createTopics(bootstrap, [topic], partitions)
 
 export interface TestRecord {
   partition: number

@@ -1,6 +1,5 @@
 import {randomBytes} from 'node:crypto'
 import {createRequire} from 'node:module'
-import {createServer} from 'node:net'
 
 import type * as KafkaJs from '@confluentinc/kafka-javascript'
 import {afterAll, beforeAll, describe, expect, inject, it, vi} from 'vitest'
@@ -13,6 +12,8 @@ import {
   nativeAdminVersions,
   NativeKafkaError,
 } from '../../src/lib/kafka/native-admin.js'
+
+import {closedAddress} from './cli.js'
 
 // kafkit's native admin extension against the real broker. Effects are checked through the JS
 // client library (a different code path), or through a second native call where the library has
@@ -66,15 +67,6 @@ async function partitionCount(topic: string): Promise<number> {
   } finally {
     admin.disconnect()
   }
-}
-
-/** A loopback port nothing listens on. */
-async function closedPort(): Promise<string> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const {port} = server.address() as {port: number}
-  await new Promise((resolve) => server.close(resolve))
-  return `127.0.0.1:${port}`
 }
 
 /**
@@ -430,7 +422,7 @@ describe('native admin extension', () => {
 
   describe('failures', () => {
     it('an address nothing listens on rejects within the timeout, naming the connection error', async () => {
-      const address = await closedPort()
+      const address = await closedAddress()
       const unreachable = new NativeAdmin({'bootstrap.servers': address})
       const started = Date.now()
       try {
