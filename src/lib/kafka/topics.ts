@@ -1,18 +1,17 @@
 import type {TopicDescription as IAdminTopicDescription} from '@confluentinc/kafka-javascript'
 
+import {compareNames} from '../compare.js'
 import {type ErrorJson, errorToJson, ExitCode, type ExitCodeValue, KafkitError, usageError} from '../errors.js'
 import {kafkaError} from './kafka-errors.js'
 import type {AlterConfigOp} from './native-admin.js'
 import type {KafkaSession} from './session.js'
 import {describeTopicConfigs, isNonDefault, isTopicOverride, planConfigChanges, topicRequestError, type TopicConfig} from './topic-configs.js'
 import {offlineReplicas, partitionFindings, type HealthFilter} from './topic-health.js'
-import {compareNames} from '../compare.js'
 
 // Topic administration. Returns plain data; never prints.
 
-/** Kafka's own internal topics, plus its convention that names starting with "__" are internal. */
-const INTERNAL_TOPICS = new Set(['__consumer_offsets', '__transaction_state', '__share_group_state', '__cluster_metadata'])
-export const isInternalTopic = (name: string) => INTERNAL_TOPICS.has(name) || name.startsWith('__')
+/** Kafka's convention: names starting with "__" are internal (__consumer_offsets, __transaction_state, __share_group_state). */
+export const isInternalTopic = (name: string) => name.startsWith('__')
 
 /** A topic pattern is a regular expression matched against the whole name, as kafka-topics does. */
 export function topicMatcher(pattern: string | undefined): (name: string) => boolean {
