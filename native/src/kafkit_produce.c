@@ -87,6 +87,8 @@ typedef struct {
         pthread_mutex_t log_lock;
         log_line_t logs[MAX_LOGS];
         size_t logs_len;
+
+        struct line_batch *line_batch; /* produceLines' batch, allocated on first use */
 } producer_t;
 
 static char empty_bytes[1] = {0};
@@ -298,6 +300,7 @@ static void producer_finalize(napi_env env, void *data, void *hint) {
         for (i = 0; i < p->logs_len; i++) free(p->logs[i].text);
         free(p->failures);
         free(p->deliveries);
+        free(p->line_batch);
         pthread_mutex_destroy(&p->log_lock);
         free(p);
 }
@@ -487,6 +490,52 @@ done:
 }
 
 /*
+ * Batched hand-over for records without headers: rd_kafka_produce_batch reads the clock and
+ * takes the topic lock once per batch instead of once per record, which is a large part of
+ * librdkafka's per-record cost on the producing thread. Records of one call share a
+ * timestamp (they are read within a millisecond or two of each other).
+ */
+#define LINE_BATCH 2048
+
+typedef struct line_batch {
+        rd_kafka_message_t msgs[LINE_BATCH];
+        size_t ends[LINE_BATCH]; /* input position after each record */
+        int count;
+} line_batch_t;
+
+static line_batch_t *get_line_batch(producer_t *p) {
+        if (!p->line_batch) p->line_batch = calloc(1, sizeof(line_batch_t));
+        return p->line_batch;
+}
+
+/*
+ * Hands the batched records to librdkafka, waiting (up to max_wait from the first wait) while
+ * its queue is full. Returns how many records were taken, from the first: accepted, or failed
+ * for good and kept as failures. Fewer than batch->count only when the queue stayed full.
+ */
+static int submit_batch(producer_t *p, int32_t partition, line_batch_t *b, double *deadline, double max_wait) {
+        int done = 0;
+        while (done < b->count) {
+                rd_kafka_message_t *m = b->msgs + done;
+                int n = b->count - done, i;
+                for (i = 0; i < n; i++) m[i].err = RD_KAFKA_RESP_ERR_NO_ERROR;
+                rd_kafka_produce_batch(p->rkt, partition, RD_KAFKA_MSG_F_COPY, m, n);
+                /* librdkafka gives every record after the first that met a full queue the same error. */
+                for (i = 0; i < n && m[i].err != RD_KAFKA_RESP_ERR__QUEUE_FULL; i++) {
+                        if (m[i].err)
+                                add_failure(p, (double)(intptr_t)m[i]._private, partition, m[i].err, m[i].key,
+                                            m[i].key ? (ssize_t)m[i].key_len : -1, m[i].payload, m[i].payload ? (ssize_t)m[i].len : -1, NULL);
+                }
+                done += i;
+                if (i == n) break;
+                if (*deadline < 0) *deadline = now_ms() + max_wait;
+                else if (now_ms() >= *deadline) break;
+                rd_kafka_poll(p->rk, 5);
+        }
+        return done;
+}
+
+/*
  * The line fast path: splits `data[start, end)` into records at `delim` and produces them, so
  * no JavaScript runs per record. For line input whose bytes are sent unchanged (str / bytes
  * formats, no fixed key).
@@ -557,6 +606,14 @@ static napi_value js_produce_lines(napi_env env, napi_callback_info info) {
         size_t pos = start, taken = 0;
         int status = 0;
         double deadline = -1;
+        /* Records without headers go out in batches (see submit_batch); `batch_start` is where
+         * the first batched record begins, so a batch cut short by a full queue resumes there. */
+        line_batch_t *batch = hcount > 0 ? NULL : get_line_batch(p);
+        size_t batch_start = pos;
+        if (hcount == 0 && !batch) {
+                throw_usage(env, "produceLines: out of memory");
+                return NULL;
+        }
         while (pos < end) {
                 const char *rec = data + pos, *found;
                 size_t avail = end - pos;
@@ -583,6 +640,33 @@ static napi_value js_produce_lines(napi_env env, napi_callback_info info) {
                 if (val_null) val = NULL, val_len = 0;
                 else if (val_len == 0) val = empty_bytes;
                 double id = first_id + (double)taken;
+
+                if (batch) {
+                        rd_kafka_message_t *m = &batch->msgs[batch->count];
+                        memset(m, 0, sizeof(*m));
+                        m->key = (void *)key, m->key_len = key_len;
+                        m->payload = (void *)val, m->len = val_len;
+                        m->_private = (void *)(intptr_t)id;
+                        batch->ends[batch->count++] = next;
+                        taken++;
+                        pos = next;
+                        if (batch->count == LINE_BATCH) {
+                                int sent = submit_batch(p, partition, batch, &deadline, max_wait);
+                                if (sent < batch->count) {
+                                        /* The queue stayed full: resume at the first record not taken. */
+                                        taken -= (size_t)(batch->count - sent);
+                                        pos = sent ? batch->ends[sent - 1] : batch_start;
+                                        batch->count = 0;
+                                        status = 1;
+                                        break;
+                                }
+                                batch->count = 0;
+                                batch_start = pos;
+                                rd_kafka_poll(p->rk, 0);
+                        }
+                        continue;
+                }
+
                 rd_kafka_resp_err_t err;
                 for (;;) {
                         rd_kafka_headers_t *hdrs = NULL;
@@ -627,6 +711,17 @@ static napi_value js_produce_lines(napi_env env, napi_callback_info info) {
                 taken++;
                 pos = next;
                 if ((taken & 1023) == 0) rd_kafka_poll(p->rk, 0);
+        }
+        if (batch && batch->count > 0) {
+                /* The records batched before the loop ended (end of data, a line without a key
+                 * separator, or a full queue). */
+                int sent = submit_batch(p, partition, batch, &deadline, max_wait);
+                if (sent < batch->count) {
+                        taken -= (size_t)(batch->count - sent);
+                        pos = sent ? batch->ends[sent - 1] : batch_start;
+                        status = 1;
+                }
+                batch->count = 0;
         }
         rd_kafka_poll(p->rk, 0);
         state[0] = (double)taken;
@@ -675,23 +770,28 @@ static napi_value failure_to_js(napi_env env, const failure_t *f) {
 }
 
 /*
- * poll(handle, timeoutMs) -> {delivered, deliveries: Float64Array|null, failures, errors, logs, queued}
+ * poll(handle, timeoutMs, flush?) -> {delivered, deliveries: Float64Array|null, failures, errors, logs, queued}
  * Serves delivery reports (waiting up to timeoutMs for the first) and hands over what
- * accumulated since the last call.
+ * accumulated since the last call. With `flush` (at the end of the input) it waits up to
+ * timeoutMs for the whole queue instead, and librdkafka sends partial batches at once
+ * rather than after linger.ms.
  */
 static napi_value js_poll(napi_env env, napi_callback_info info) {
-        size_t argc = 2, i;
-        napi_value argv[2], o, arr;
+        size_t argc = 3, i;
+        napi_value argv[3], o, arr;
         double timeout = 0;
+        bool flush = false;
         napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
         if (argc < 2) {
-                throw_usage(env, "poll(handle, timeoutMs)");
+                throw_usage(env, "poll(handle, timeoutMs, flush?)");
                 return NULL;
         }
         producer_t *p = get_producer(env, argv[0]);
         if (!p) return NULL;
         napi_get_value_double(env, argv[1], &timeout);
-        rd_kafka_poll(p->rk, (int)timeout);
+        if (argc > 2) napi_get_value_bool(env, argv[2], &flush);
+        if (flush) rd_kafka_flush(p->rk, (int)timeout);
+        else rd_kafka_poll(p->rk, (int)timeout);
         /* Drain whatever else is ready without waiting. */
         while (rd_kafka_poll(p->rk, 0) > 0) {
         }

@@ -10,6 +10,7 @@ import {KafkaCommand} from '../lib/kafka-command.js'
 import {ACKS, COMPRESSIONS, PARTITIONERS, producerConfig} from '../lib/kafka/produce-config.js'
 import {produceOutcomeError, ProduceRun, type ProduceStats, type ProduceSummary} from '../lib/kafka/producer.js'
 import {FORMAT_NAMES, serializerFor} from '../lib/records/serializers.js'
+import {groupDigits} from '../lib/output/numbers.js'
 import {onStdoutClosed, stdoutClosed} from '../lib/output/stdout-closed.js'
 
 export default class Produce extends KafkaCommand {
@@ -118,7 +119,8 @@ See docs/produce.md; the jsonl record format is defined in docs/formats.md.`
             this.out.endProgress()
             this.out.warn(message)
           },
-          onProgress: (stats) => this.out.progress(progressLine(stats)),
+          // Only a terminal shows progress: a pipe or file would only collect redraws.
+          onProgress: this.out.term.stderr.isTTY ? (stats) => this.out.progress(progressLine(stats)) : undefined,
           onLog: (line) => this.debugLog(line),
           outputDrained: () => Promise.all([drained(process.stdout), deadLetter ? drained(deadLetter) : undefined]).then(() => undefined),
         },
@@ -164,9 +166,7 @@ async function openDeadLetter(path: string): Promise<WriteStream> {
   return stream
 }
 
-// Created on first use: building an Intl formatter costs start-up time a short run should not pay.
-let numberFormat: Intl.NumberFormat | undefined
-const number = {format: (n: number) => (numberFormat ??= new Intl.NumberFormat('en-US')).format(n)}
+const number = {format: groupDigits}
 
 function rate(stats: {read: number; elapsedMs: number}): string {
   return number.format(stats.elapsedMs > 0 ? Math.round((stats.read / stats.elapsedMs) * 1000) : 0)

@@ -136,6 +136,22 @@ describe('produce: lines', () => {
     expect(lines).toEqual(['1|4|same|1|a', '1|4|same|1|b', '2|-1||1|v', '2|1|k|-1|'])
   })
 
+  it('a tiny client queue and a multi-chunk file: every line once, in order, bad lines named', async () => {
+    // 3.3 MB of input is read in several chunks into reused buffers, and a queue of 500 records
+    // makes the native loop stop and resume in the middle of its batches again and again.
+    const t = await topic('pr-queue')
+    const lines: string[] = []
+    for (let i = 1; i <= 40_000; i++) lines.push(i === 5000 || i === 31_234 ? `no separator ${i}` : `k${i % 7}:${String(i).padStart(8, '0')}${'x'.repeat(70)}`)
+    const file = join(work, 'queue.txt')
+    writeFileSync(file, lines.join('\n') + '\n')
+    const result = await runKafkit(['produce', t, '-b', bootstrap, '-K', ':', '--on-error', 'skip', '--file', file, '-X', 'queue.buffering.max.messages=500'])
+    expect(result.stderr).toContain('line 5000: no key separator in the line')
+    expect(result.stderr).toContain('line 31234: no key separator in the line')
+    expect(result.stderr).toContain('read 40,000, delivered 39,998, failed 2 (2 invalid)')
+    const out = await kcat(['-C', '-t', t, '-e', '-f', '%k:%s\n'])
+    expect(out).toBe(lines.filter((line) => !line.startsWith('no separator')).map((line) => line + '\n').join(''))
+  })
+
   it('another delimiter, binary-safe: NUL-separated records keep newlines and CRs', async () => {
     const t = await topic('pr-delim')
     const result = await runKafkit(['produce', t, '-b', bootstrap, '-D', '\\0'], {input: Buffer.from('a\nb\0c\r\n\0\0last')})

@@ -83,7 +83,8 @@ interface ProduceBinding {
     final: boolean,
     state: Float64Array,
   ): number
-  poll(handle: ProducerHandle, timeoutMs: number): PollResult
+  /** With `flush`, waits up to timeoutMs for the whole queue and sends partial batches without waiting for linger.ms. */
+  poll(handle: ProducerHandle, timeoutMs: number, flush?: boolean): PollResult
   refreshMetadata(handle: ProducerHandle, timeoutMs: number): number
   purge(handle: ProducerHandle): void
   close(handle: ProducerHandle): void

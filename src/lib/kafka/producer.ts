@@ -165,8 +165,11 @@ export class ProduceRun {
       if (partition !== undefined && partition >= partitions) {
         throw new KafkitError('not_found', `topic ${this.settings.topic} has no partition ${partition} (it has ${partitions}: 0-${partitions - 1})`)
       }
-      for (let i = 0; i < 3; i++) {
-        this.handlePoll(this.native.poll(this.handle, 5))
+      // One more metadata answer, now that the connection is up, starts an idempotent producer's
+      // producer id request at once (measured: 40 of 40 short runs without a 500 ms stall; with
+      // none, 3 of 12 stalled).
+      if (this.settings.config['enable.idempotence'] !== 'false') {
+        this.handlePoll(this.native.poll(this.handle, 0))
         this.native.refreshMetadata(this.handle, METADATA_SLICE_MS)
       }
     } catch (error) {
@@ -557,7 +560,8 @@ export class ProduceRun {
     let purged = false
     let wait = 0
     for (;;) {
-      const result = native.poll(handle, wait)
+      // Flushing: the last partial batches go out now instead of after linger.ms.
+      const result = native.poll(handle, wait, !purged)
       wait = 100
       this.handlePoll(result)
       if (result.queued === 0) return
