@@ -28,8 +28,6 @@ const DEFAULTS: Record<string, string> = {
   'enable.idempotence': 'true',
   // Bounded memory: at most this much record data waits in the client (librdkafka's default is 1 GiB).
   'queue.buffering.max.kbytes': '131072',
-  // Room for many small records while the idempotent producer gets its producer id at start.
-  'queue.buffering.max.messages': '500000',
   // A whole input is one transaction: allow it more than librdkafka's 60 s (brokers cap it at 15 min by default).
   'transaction.timeout.ms': '600000',
 }

@@ -53,7 +53,11 @@ export interface NativeProduceError extends Error {
 }
 
 interface ProduceBinding {
-  create(config: Record<string, string>, topic: string, wantDeliveries: boolean): ProducerHandle
+  /**
+   * stickyNullKeys: the partitioner spreads null-key records at random, so the native line loop
+   * may place whole batches of them on one partition itself (as librdkafka's sticky partitioner would).
+   */
+  create(config: Record<string, string>, topic: string, wantDeliveries: boolean, stickyNullKeys: boolean): ProducerHandle
   produce(
     handle: ProducerHandle,
     data: Buffer,
@@ -85,6 +89,7 @@ interface ProduceBinding {
   ): number
   /** With `flush`, waits up to timeoutMs for the whole queue and sends partial batches without waiting for linger.ms. */
   poll(handle: ProducerHandle, timeoutMs: number, flush?: boolean): PollResult
+  /** The topic's partition count; also remembers which partitions have a leader (for sticky null-key batches). */
   refreshMetadata(handle: ProducerHandle, timeoutMs: number): number
   purge(handle: ProducerHandle): void
   close(handle: ProducerHandle): void
