@@ -75,7 +75,7 @@ typedef struct {
         bool want_deliveries;
 
         /* Sticky partitioning of null-key records, done here for whole batches (see
-         * sticky_partition). `avail` lists the partitions that had a leader in the last
+         * sticky_slice). `avail` lists the partitions that had a leader in the last
          * metadata answer. */
         bool sticky;
         int64_t sticky_bytes;   /* batch.size */
@@ -546,38 +546,48 @@ typedef struct line_batch {
         bool keyed; /* some record has a key: the partitioner must place each record */
 } line_batch_t;
 
-/*
- * The partition for a batch of null-key records, like librdkafka's sticky partitioner but
- * decided once per batch: records stay on one partition (with a leader) for about one
- * librdkafka batch (batch.size bytes, counting a record's framing, at most
- * batch.num.messages records), then move on to the next partition, round-robin from a random
- * start. librdkafka would otherwise run its partitioner per record, reading the clock twice
- * for each (a sixth of the producing thread's time, measured with perf). Round-robin keeps a
- * partition's turns far apart, so an idempotent producer seldom meets its limit of 5 requests
- * in flight per partition (where librdkafka's sending thread spins until one returns).
- * RD_KAFKA_PARTITION_UA when there is nothing to choose from.
- */
-#define RECORD_FRAMING 16 /* a record's bytes in a batch besides key and value, roughly */
-
-static int32_t sticky_partition(producer_t *p, const rd_kafka_message_t *m, int n) {
-        int64_t bytes = 0;
-        int i;
-        if (!p->sticky || p->avail_cnt == 0) return RD_KAFKA_PARTITION_UA;
-        if (p->sticky_current < 0 || p->sticky_left <= 0 || p->sticky_records_left <= 0) {
-                p->sticky_index = p->sticky_current < 0 ? rand_r(&p->seed) % p->avail_cnt : (p->sticky_index + 1) % p->avail_cnt;
-                p->sticky_current = p->avail[p->sticky_index];
-                p->sticky_left = p->sticky_bytes;
-                p->sticky_records_left = p->sticky_records;
-        }
-        for (i = 0; i < n; i++) bytes += (int64_t)m[i].len + (int64_t)m[i].key_len + RECORD_FRAMING;
-        p->sticky_left -= bytes;
-        p->sticky_records_left -= n;
-        return p->sticky_current;
-}
-
 static line_batch_t *get_line_batch(producer_t *p) {
         if (!p->line_batch) p->line_batch = calloc(1, sizeof(line_batch_t));
         return p->line_batch;
+}
+
+/*
+ * Null-key records are placed here, a window at a time, like librdkafka's sticky partitioner
+ * but decided per slice of a batch instead of per record: a window fills one partition (with
+ * a leader) up to exactly where librdkafka sees a full batch (batch.num.messages records, or
+ * batch.size bytes of keys and values), so that batch is sent at once instead of after
+ * linger.ms; then the next partition, round-robin from a random start. librdkafka would
+ * otherwise run its partitioner per record, reading the clock twice for each (a sixth of the
+ * producing thread's time, measured with perf). Round-robin keeps a partition's turns far
+ * apart, so an idempotent producer seldom meets its limit of 5 requests in flight per
+ * partition, where librdkafka's sending thread spins until one returns.
+ *
+ * sticky_slice() picks the partition for the next records and returns how many of the `n`
+ * belong to the current window; sticky_taken() counts those librdkafka accepted.
+ */
+static bool sticky_applies(const producer_t *p, int32_t partition, const line_batch_t *b) {
+        return partition < 0 && !b->keyed && p->sticky && p->avail_cnt > 0;
+}
+
+static int sticky_slice(producer_t *p, const rd_kafka_message_t *m, int n, int32_t *target) {
+        int64_t bytes = p->sticky_left, records = p->sticky_records_left;
+        int i;
+        if (p->sticky_current < 0 || bytes <= 0 || records <= 0) {
+                p->sticky_index = p->sticky_current < 0 ? rand_r(&p->seed) % p->avail_cnt : (p->sticky_index + 1) % p->avail_cnt;
+                p->sticky_current = p->avail[p->sticky_index];
+                bytes = p->sticky_left = p->sticky_bytes;
+                records = p->sticky_records_left = p->sticky_records;
+        }
+        /* The record that reaches batch.size belongs to the window: it is what makes the batch full. */
+        for (i = 0; i < n && records > 0 && bytes > 0; i++) bytes -= (int64_t)m[i].len + (int64_t)m[i].key_len, records--;
+        *target = p->sticky_current;
+        return i;
+}
+
+static void sticky_taken(producer_t *p, const rd_kafka_message_t *m, int n) {
+        int i;
+        for (i = 0; i < n; i++) p->sticky_left -= (int64_t)m[i].len + (int64_t)m[i].key_len;
+        p->sticky_records_left -= n;
 }
 
 /*
@@ -586,11 +596,12 @@ static line_batch_t *get_line_batch(producer_t *p) {
  * for good and kept as failures. Fewer than batch->count only when the queue stayed full.
  */
 static int submit_batch(producer_t *p, int32_t partition, line_batch_t *b, double *deadline, double max_wait) {
+        bool sticky = sticky_applies(p, partition, b);
         int done = 0;
         while (done < b->count) {
                 rd_kafka_message_t *m = b->msgs + done;
-                int n = b->count - done, i;
-                int32_t target = partition >= 0 || b->keyed ? partition : sticky_partition(p, m, n);
+                int32_t target = partition;
+                int n = sticky ? sticky_slice(p, m, b->count - done, &target) : b->count - done, i;
                 for (i = 0; i < n; i++) m[i].err = RD_KAFKA_RESP_ERR_NO_ERROR;
                 rd_kafka_produce_batch(p->rkt, target, RD_KAFKA_MSG_F_COPY, m, n);
                 /* librdkafka gives every record after the first that met a full queue the same error. */
@@ -599,8 +610,9 @@ static int submit_batch(producer_t *p, int32_t partition, line_batch_t *b, doubl
                                 add_failure(p, (double)(intptr_t)m[i]._private, target, m[i].err, m[i].key,
                                             m[i].key ? (ssize_t)m[i].key_len : -1, m[i].payload, m[i].payload ? (ssize_t)m[i].len : -1, NULL);
                 }
+                if (sticky) sticky_taken(p, m, i);
                 done += i;
-                if (i == n) break;
+                if (i == n) continue;
                 if (*deadline < 0) *deadline = now_ms() + max_wait;
                 else if (now_ms() >= *deadline) break;
                 rd_kafka_poll(p->rk, 5);
@@ -939,7 +951,7 @@ static napi_value js_purge(napi_env env, napi_callback_info info) {
 
 /*
  * refreshMetadata(handle, timeoutMs) -> partition count of the topic, or throws (e.g.
- * UNKNOWN_TOPIC_OR_PART). Remembers which partitions have a leader, for sticky_partition.
+ * UNKNOWN_TOPIC_OR_PART). Remembers which partitions have a leader, for sticky_slice.
  * Besides checking the topic, a metadata response makes an
  * idempotent producer ask for its producer id at once: librdkafka 2.15 otherwise asks
  * only on a 500 ms timer when its first try came before a broker connection was up.
@@ -964,7 +976,7 @@ static napi_value js_refresh_metadata(napi_env env, napi_callback_info info) {
                 throw_kafka(env, terr, rd_kafka_err2str(terr), NULL);
                 return NULL;
         }
-        /* The partitions with a leader, for sticky_partition. */
+        /* The partitions with a leader, for sticky_slice. */
         const rd_kafka_metadata_topic_t *mt = &md->topics[0];
         int32_t *avail = malloc(sizeof(int32_t) * (size_t)(mt->partition_cnt ? mt->partition_cnt : 1));
         if (avail) {

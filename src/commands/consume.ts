@@ -53,7 +53,7 @@ Ctrl-C / SIGTERM stop fetching, commit what was printed and leave the group: exi
   }
 
   static flags = {
-    topic: Flags.string({char: 't', summary: 'Topic to read (repeatable), like kcat -t.', multiple: true, helpGroup: 'READ'}),
+    topic: Flags.string({char: 't', summary: 'Topic to read (repeatable), like kcat -t.', multiple: true, multipleNonGreedy: true, helpGroup: 'READ'}),
     pattern: Flags.string({summary: 'Read every topic whose whole name matches this regular expression.', helpGroup: 'READ'}),
     partition: Flags.string({char: 'p', summary: 'Only these partitions: 0,2,5.', helpGroup: 'READ'}),
     group: Flags.string({char: 'g', summary: 'Join this consumer group and commit what was printed.', helpGroup: 'READ'}),
@@ -61,7 +61,7 @@ Ctrl-C / SIGTERM stop fetching, commit what was printed and leave the group: exi
       char: 'o',
       summary: 'Where to start (and stop): beginning, end, stored, N, -N, +N, @TIME, START:END, 0=N,1=M, Spark JSON.',
       description: 'Repeatable. See docs/offsets.md. Default: beginning (stored in group mode).',
-      multiple: true,
+      multiple: true, multipleNonGreedy: true,
       helpGroup: 'START AND STOP',
     }),
     'from-beginning': Flags.boolean({summary: 'Same as -o beginning (Apache console consumer).', helpGroup: 'START AND STOP'}),

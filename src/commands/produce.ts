@@ -35,12 +35,12 @@ See docs/produce.md; the jsonl record format is defined in docs/formats.md.`
   }
 
   static flags = {
-    file: Flags.string({summary: 'Read records from this file instead of stdin (repeatable; read in order).', multiple: true, helpGroup: 'INPUT'}),
+    file: Flags.string({summary: 'Read records from this file instead of stdin (repeatable; read in order).', multiple: true, multipleNonGreedy: true, helpGroup: 'INPUT'}),
     input: Flags.string({summary: 'Input format: one record per delimited line, or kafkit jsonl records.', options: ['lines', 'jsonl'], default: 'lines', helpGroup: 'INPUT'}),
     delimiter: Flags.string({char: 'D', summary: 'Record delimiter (escapes: \\n \\t \\0 \\xHH).', default: '\\n', helpGroup: 'INPUT'}),
     'key-separator': Flags.string({char: 'K', summary: 'Split each line into key and value at the first occurrence of this string (kcat -K, parse.key).', helpGroup: 'INPUT'}),
     key: Flags.string({char: 'k', summary: 'The same key for every record.', helpGroup: 'INPUT'}),
-    header: Flags.string({char: 'H', summary: 'Header key=value on every record (repeatable, order kept; "key" alone = null value).', multiple: true, helpGroup: 'INPUT'}),
+    header: Flags.string({char: 'H', summary: 'Header key=value on every record (repeatable, order kept; "key" alone = null value).', multiple: true, multipleNonGreedy: true, helpGroup: 'INPUT'}),
     partition: Flags.integer({char: 'p', summary: 'Write every record to this partition.', min: 0, helpGroup: 'INPUT'}),
     'null-marker': Flags.string({summary: 'A key or value equal to this string is sent as null (a null value is a tombstone).', helpGroup: 'INPUT'}),
     'empty-as-null': Flags.boolean({char: 'Z', summary: 'An empty key or value is sent as null (kcat -Z).', helpGroup: 'INPUT'}),

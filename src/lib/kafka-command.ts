@@ -25,6 +25,7 @@ export const connectionFlags = {
     char: 'X',
     summary: 'librdkafka client property key=value (repeatable), like kcat -X.',
     multiple: true,
+    multipleNonGreedy: true,
     helpGroup: 'CONNECTION',
   }),
   'command-config': Flags.string({

@@ -144,7 +144,8 @@ describe('produce: lines', () => {
     for (let i = 1; i <= 40_000; i++) lines.push(i === 5000 || i === 31_234 ? `no separator ${i}` : `k${i % 7}:${String(i).padStart(8, '0')}${'x'.repeat(70)}`)
     const file = join(work, 'queue.txt')
     writeFileSync(file, lines.join('\n') + '\n')
-    const result = await runKafkit(['produce', t, '-b', bootstrap, '-K', ':', '--on-error', 'skip', '--file', file, '-X', 'queue.buffering.max.messages=500'])
+    // -X before the topic: a repeatable flag does not swallow the argument after its value.
+    const result = await runKafkit(['produce', '-X', 'queue.buffering.max.messages=500', t, '-b', bootstrap, '-K', ':', '--on-error', 'skip', '--file', file])
     expect(result.stderr).toContain('line 5000: no key separator in the line')
     expect(result.stderr).toContain('line 31234: no key separator in the line')
     expect(result.stderr).toContain('read 40,000, delivered 39,998, failed 2 (2 invalid)')

@@ -18,6 +18,7 @@ States are Kafka's: ${GROUP_STATES.join(', ')}. A group that only holds committe
     state: Flags.string({
       summary: 'Only groups in this state (repeatable): stable, empty, preparing-rebalance, completing-rebalance, dead.',
       multiple: true,
+      multipleNonGreedy: true,
     }),
   }
 

@@ -48,7 +48,7 @@ Piped: the plan rows tab-separated without a header. --json: {group, target, exe
   }
 
   static flags = {
-    topic: Flags.string({summary: 'Topic to reset, with optional partitions: T, T:0,1, T:0-3 (upper bound excluded), T:5- (repeatable).', multiple: true, helpGroup: 'SCOPE'}),
+    topic: Flags.string({summary: 'Topic to reset, with optional partitions: T, T:0,1, T:0-3 (upper bound excluded), T:5- (repeatable).', multiple: true, multipleNonGreedy: true, helpGroup: 'SCOPE'}),
     'all-topics': Flags.boolean({summary: 'Every partition the group has a committed offset for.', helpGroup: 'SCOPE'}),
     'to-earliest': Flags.boolean({summary: 'The earliest offset still in the log.', helpGroup: 'TARGET'}),
     'to-latest': Flags.boolean({summary: 'The log-end offset (skip everything not consumed yet).', helpGroup: 'TARGET'}),

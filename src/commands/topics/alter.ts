@@ -28,10 +28,10 @@ With --json: {topic, dryRun, changes: [{kind, name, op, current, currentSource, 
 
   static flags = {
     partitions: Flags.integer({char: 'p', summary: 'The new number of partitions (more than now).', min: 1}),
-    config: Flags.string({char: 'c', summary: 'Set a config: key=value (repeatable).', multiple: true}),
-    'delete-config': Flags.string({summary: 'Remove a config override: key (repeatable).', multiple: true}),
-    'append-config': Flags.string({summary: 'Add items to a list config: key=item[,item] (repeatable).', multiple: true}),
-    'subtract-config': Flags.string({summary: 'Remove items from a list config: key=item[,item] (repeatable).', multiple: true}),
+    config: Flags.string({char: 'c', summary: 'Set a config: key=value (repeatable).', multiple: true, multipleNonGreedy: true}),
+    'delete-config': Flags.string({summary: 'Remove a config override: key (repeatable).', multiple: true, multipleNonGreedy: true}),
+    'append-config': Flags.string({summary: 'Add items to a list config: key=item[,item] (repeatable).', multiple: true, multipleNonGreedy: true}),
+    'subtract-config': Flags.string({summary: 'Remove items from a list config: key=item[,item] (repeatable).', multiple: true, multipleNonGreedy: true}),
     'dry-run': Flags.boolean({summary: 'Validate and show current -> new; change nothing.'}),
   }
 

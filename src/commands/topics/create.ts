@@ -33,7 +33,7 @@ Exit codes: 7 when the topic exists (without --if-not-exists) or the broker reje
       min: 1,
       max: 32767,
     }),
-    config: Flags.string({char: 'c', summary: 'Topic config key=value (repeatable).', multiple: true}),
+    config: Flags.string({char: 'c', summary: 'Topic config key=value (repeatable).', multiple: true, multipleNonGreedy: true}),
     'if-not-exists': Flags.boolean({summary: 'A topic that exists already is not an error.'}),
     'dry-run': Flags.boolean({summary: 'Validate with the broker; create nothing.'}),
   }

@@ -24,7 +24,7 @@ With --json: {topic, dryRun, before: {kind, offset|timestamp}, partitions: [{par
 
   static flags = {
     before: Flags.string({summary: 'OFFSET or @TIME: records before it are deleted.', required: true}),
-    partition: Flags.integer({summary: 'Only this partition (repeatable; default: all).', min: 0, multiple: true}),
+    partition: Flags.integer({summary: 'Only this partition (repeatable; default: all).', min: 0, multiple: true, multipleNonGreedy: true}),
     execute: Flags.boolean({summary: 'Delete the records (without it: a dry run).'}),
   }
 
