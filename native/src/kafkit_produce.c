@@ -86,6 +86,8 @@ typedef struct {
         int32_t *avail;
         int avail_cnt;
         unsigned int seed;
+
+        double queue_full_ms; /* time spent waiting for room in librdkafka's queue */
         bool closed;
 
         double delivered; /* since the last poll() */
@@ -187,6 +189,13 @@ static double now_ms(void) {
         struct timespec ts;
         clock_gettime(CLOCK_MONOTONIC, &ts);
         return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* librdkafka's queue is full: serve delivery reports for a moment, and count the wait (--debug reports it). */
+static void wait_for_room(producer_t *p) {
+        double started = now_ms();
+        rd_kafka_poll(p->rk, 5);
+        p->queue_full_ms += now_ms() - started;
 }
 
 /* ---------- librdkafka callbacks ---------- */
@@ -516,7 +525,7 @@ static napi_value js_produce(napi_env env, napi_callback_info info) {
                                 /* Wait for deliveries to make room, but not longer than max_wait. */
                                 if (deadline < 0) deadline = now_ms() + max_wait;
                                 else if (now_ms() >= deadline) goto done;
-                                rd_kafka_poll(p->rk, 5);
+                                wait_for_room(p);
                                 continue;
                         }
                         add_failure(p, id, d[4], err, key, kl, val, vl, hdrs);
@@ -615,7 +624,7 @@ static int submit_batch(producer_t *p, int32_t partition, line_batch_t *b, doubl
                 if (i == n) continue;
                 if (*deadline < 0) *deadline = now_ms() + max_wait;
                 else if (now_ms() >= *deadline) break;
-                rd_kafka_poll(p->rk, 5);
+                wait_for_room(p);
         }
         return done;
 }
@@ -781,7 +790,7 @@ static napi_value js_produce_lines(napi_env env, napi_callback_info info) {
                                 if (hdrs) rd_kafka_headers_destroy(hdrs);
                                 if (deadline < 0) deadline = now_ms() + max_wait;
                                 else if (now_ms() >= deadline) break;
-                                rd_kafka_poll(p->rk, 5);
+                                wait_for_room(p);
                                 continue;
                         }
                         if (err) {
@@ -856,7 +865,8 @@ static napi_value failure_to_js(napi_env env, const failure_t *f) {
 }
 
 /*
- * poll(handle, timeoutMs, flush?) -> {delivered, deliveries: Float64Array|null, failures, errors, logs, queued}
+ * poll(handle, timeoutMs, flush?) -> {delivered, deliveries: Float64Array|null, failures, errors, logs, queued,
+ *                                     queueFullMs (in all, since create)}
  * Serves delivery reports (waiting up to timeoutMs for the first) and hands over what
  * accumulated since the last call. With `flush` (at the end of the input) it waits up to
  * timeoutMs for the whole queue instead, and librdkafka sends partial batches at once
@@ -935,6 +945,7 @@ static napi_value js_poll(napi_env env, napi_callback_info info) {
         napi_set_named_property(env, o, "logs", arr);
 
         set_num(env, o, "queued", rd_kafka_outq_len(p->rk));
+        set_num(env, o, "queueFullMs", p->queue_full_ms);
         return o;
 }
 

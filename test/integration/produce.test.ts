@@ -258,6 +258,26 @@ describe('produce: partitions agree with the Java client', () => {
     expect(new Set(a.values()).size).toBeGreaterThan(1)
     expect(a).toEqual(b)
   }, 60_000)
+
+  it('records without a key fill one partition a batch at a time, then the next: an even spread', async () => {
+    const t = await topic('pr-part-nokey', 6)
+    const input = Array.from({length: 6000}, (_, i) => `v${i}`).join('\n') + '\n'
+    // 1,000 records per librdkafka batch: six batches, one per partition.
+    const result = await runKafkit(['produce', t, '-b', bootstrap, '-X', 'batch.num.messages=1000'], {input})
+    expect(result.exitCode).toBe(0)
+    const lines = (await kcat(['-C', '-t', t, '-e', '-f', '%p %s\n'])).trimEnd().split('\n')
+    const perPartition = new Map<string, number[]>()
+    for (const line of lines) {
+      const [partition, value] = line.split(' ') as [string, string]
+      perPartition.set(partition, [...(perPartition.get(partition) ?? []), Number(value.slice(1))])
+    }
+    expect([...perPartition.keys()].sort()).toEqual(['0', '1', '2', '3', '4', '5'])
+    for (const values of perPartition.values()) {
+      // A run of 1,000 consecutive input lines on each partition.
+      expect(values.length).toBe(1000)
+      expect(values.at(-1)! - values[0]!).toBe(999)
+    }
+  })
 })
 
 describe('produce: jsonl', () => {

@@ -42,6 +42,8 @@ export interface PollResult {
   logs: Array<{level: number; message: string}>
   /** Records not yet delivered (librdkafka's out queue). */
   queued: number
+  /** Milliseconds spent, since the producer was created, waiting for room in librdkafka's full queue. */
+  queueFullMs: number
 }
 
 /** A native error: `code` is librdkafka's error name; transaction errors say what to do next. */

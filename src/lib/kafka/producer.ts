@@ -224,7 +224,9 @@ export class ProduceRun {
     try {
       if (this.settings.transactional) this.beginTransaction()
       await this.readAll()
+      const drainStarted = Date.now()
       await this.drain()
+      this.hooks.onLog?.(`waited ${Math.round(this.queueFullMs)} ms for room in librdkafka's queue while reading, ${Date.now() - drainStarted} ms for the last deliveries`)
       if (this.settings.transactional) transaction = this.endTransaction()
     } finally {
       this.close()
@@ -240,6 +242,8 @@ export class ProduceRun {
   }
 
   private closed = false
+  /** Time the input waited for the broker (librdkafka's queue full), for --debug. */
+  private queueFullMs = 0
 
   // ---------- reading ----------
 
@@ -519,6 +523,7 @@ export class ProduceRun {
 
   private handlePoll(result: PollResult): void {
     this.delivered += result.delivered
+    this.queueFullMs = result.queueFullMs
     if (result.deliveries && this.settings.printDelivery) this.printDeliveries(result.deliveries)
     if (result.failures.length > 0) this.recordFailures(result.failures)
     for (const error of result.errors) {
