@@ -5,7 +5,8 @@
 #   3. kafkit's own native admin extension (native/), linked to the same librdkafka
 #   4. the TypeScript build and the oclif manifest
 #   5. a check that the built client has ssl, sasl (plain, scram, oauthbearer), zstd, lz4, snappy, gzip
-# Option: --with-peers also installs the peers the tests and benchmarks compare with (kcat, hyperfine).
+# Option: --with-peers also installs the peers the tests and benchmarks compare with (kcat,
+# hyperfine, and confluent-kafka / QuixStreams in a Python virtual environment).
 # The Kafka jars come from Maven Central on the first `kafkit local start` (or test run), not here.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,7 +25,7 @@ say() { printf 'setup: %s\n' "$*" >&2; }
 required_packages=(libssl-dev libsasl2-dev libzstd-dev liblz4-dev zlib1g-dev libcurl4-openssl-dev g++ make python3)
 command -v java >/dev/null 2>&1 || required_packages+=(openjdk-17-jre-headless)
 command -v mvn >/dev/null 2>&1 || required_packages+=(maven)
-if $with_peers; then required_packages+=(kcat hyperfine); fi
+if $with_peers; then required_packages+=(kcat hyperfine python3-venv); fi
 
 missing=()
 for pkg in "${required_packages[@]}"; do
@@ -78,5 +79,8 @@ if (missing.length) {
   console.error("setup: the Kafka client was built without: " + missing.join(", ") + " (a -dev package was missing at build time; delete node_modules and run setup again)");
   process.exit(9);
 }'
+
+# ---- 6. Python peers (with --with-peers) --------------------------------------------------------
+if $with_peers; then bash scripts/python-peers.sh >/dev/null; fi
 
 say "ready: $(node bin/run.cjs --version)"

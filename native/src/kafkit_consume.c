@@ -32,7 +32,7 @@
 
 enum { OP_LIT = 1, OP_TOPIC, OP_PARTITION, OP_OFFSET, OP_KEY, OP_VALUE, OP_KEY_LEN, OP_VALUE_LEN, OP_TIMESTAMP, OP_HEADERS, OP_VALUE_LEN_BE32, OP_JSONL };
 enum { MODE_RAW = 0, MODE_BASE64 = 1, MODE_HEX = 2 };
-enum { TS_MS = 0, TS_S = 1, TS_ISO = 2 };
+enum { TS_MS = 0, TS_S = 1, TS_ISO = 2, TS_TYPED = 3 };
 
 typedef struct {
         char *topic;
@@ -164,8 +164,17 @@ static void put_literal(consumer_t *c, buf_t *b, int slot) {
         if (len > 0) put(b, c->literals + off, (size_t)len);
 }
 
-static void put_timestamp(buf_t *b, int64_t ts, int mode) {
-        if (mode == TS_MS) {
+static void put_timestamp(buf_t *b, int64_t ts, rd_kafka_timestamp_type_t type, int mode) {
+        if (mode == TS_TYPED) {
+                /* The Apache console consumer's print.timestamp. */
+                if (ts < 0 || type == RD_KAFKA_TIMESTAMP_NOT_AVAILABLE) {
+                        put(b, "NO_TIMESTAMP", 12);
+                        return;
+                }
+                if (type == RD_KAFKA_TIMESTAMP_LOG_APPEND_TIME) put(b, "LogAppendTime:", 14);
+                else put(b, "CreateTime:", 11);
+                put_int(b, ts);
+        } else if (mode == TS_MS) {
                 put_int(b, ts);
         } else if (mode == TS_S) {
                 put_int(b, ts < 0 ? -1 : ts / 1000);
@@ -339,7 +348,7 @@ static void format_record(consumer_t *c, buf_t *b, const rd_kafka_message_t *m) 
                 case OP_TIMESTAMP: {
                         rd_kafka_timestamp_type_t type;
                         int64_t ts = rd_kafka_message_timestamp(m, &type);
-                        put_timestamp(b, type == RD_KAFKA_TIMESTAMP_NOT_AVAILABLE ? -1 : ts, a);
+                        put_timestamp(b, type == RD_KAFKA_TIMESTAMP_NOT_AVAILABLE ? -1 : ts, type, a);
                         break;
                 }
                 case OP_JSONL:

@@ -77,7 +77,7 @@ Ctrl-C / SIGTERM stop fetching, commit what was printed and leave the group: exi
     'on-error': Flags.option({options: ['warn', 'skip', 'fail'] as const, default: 'warn', summary: 'Bytes that do not fit --key/--value-format: print as hex with a warning, skip the record, or stop.', helpGroup: 'OUTPUT'})(),
     'print-key': Flags.boolean({summary: 'Print the key before the value (Apache print.key).', helpGroup: 'OUTPUT'}),
     'print-headers': Flags.boolean({summary: 'Print headers k:v,k:v (Apache print.headers).', helpGroup: 'OUTPUT'}),
-    'print-timestamp': Flags.boolean({summary: 'Print CreateTime:MS (Apache print.timestamp).', helpGroup: 'OUTPUT'}),
+    'print-timestamp': Flags.boolean({summary: 'Print CreateTime:MS or LogAppendTime:MS (Apache print.timestamp).', helpGroup: 'OUTPUT'}),
     'print-partition': Flags.boolean({summary: 'Print Partition:N (Apache print.partition).', helpGroup: 'OUTPUT'}),
     'print-offset': Flags.boolean({summary: 'Print Offset:N (Apache print.offset).', helpGroup: 'OUTPUT'}),
     'key-separator': Flags.string({summary: 'Between the printed fields (default tab).', helpGroup: 'OUTPUT'}),
@@ -147,7 +147,7 @@ Ctrl-C / SIGTERM stop fetching, commit what was printed and leave the group: exi
           notice: (text) => this.out.notice(`% ${text}`),
           onRecord,
           outputClosed: outputClosedCheck(),
-          needsTimestampType: messages !== undefined || flags.output === 'jsonl',
+          needsTimestampType: messages !== undefined || flags.output === 'jsonl' || formatter.needsTimestampType === true,
         },
         {formatter, write: writeToStdout},
       )
@@ -178,7 +178,7 @@ Ctrl-C / SIGTERM stop fetching, commit what was printed and leave the group: exi
       // The Apache console consumer's DefaultMessageFormatter layout.
       const separator = (flags['key-separator'] ?? '\t').replaceAll('%', '%%')
       const fields = [
-        flags['print-timestamp'] ? 'CreateTime:%T' : undefined,
+        flags['print-timestamp'] ? '%T{type}' : undefined,
         flags['print-partition'] ? 'Partition:%p' : undefined,
         flags['print-offset'] ? 'Offset:%o' : undefined,
         flags['print-headers'] ? '%h' : undefined,

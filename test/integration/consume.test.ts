@@ -347,7 +347,15 @@ describe('consume: formats and output modes', () => {
     const appended = JSON.parse(lines((await kafkit(['consume', logAppend, '-e', '--output', 'jsonl'])).stdout)[0]!)
     const created = JSON.parse(lines((await kafkit(['consume', topic, '-e', '-c', '1', '--output', 'jsonl'])).stdout)[0]!)
     expect([appended.timestampType, created.timestampType]).toEqual(['log-append', 'create'])
-  })
+    // --print-timestamp says which kind, as Apache's console consumer does, on both read paths.
+    const apache = await run('java', ['-cp', `${kafkaLibs}/*`, 'org.apache.kafka.tools.consumer.ConsoleConsumer', '--bootstrap-server', bootstrap,
+      '--topic', logAppend, '--from-beginning', '--max-messages', '1', '--formatter-property', 'print.timestamp=true'], '')
+    expect(apache.stdout.toString()).toBe(`LogAppendTime:${appended.timestamp}\tx\n`)
+    expect((await kafkit(['consume', logAppend, '-e', '--print-timestamp'])).stdout.toString()).toBe(apache.stdout.toString())
+    const jsPath = await run(process.execPath, [kafkitBin, 'consume', logAppend, '-e', '--print-timestamp', '-b', bootstrap], '', baseEnv({KAFKIT_NATIVE_CONSUME: '0'}))
+    expect(jsPath.stdout.toString()).toBe(apache.stdout.toString())
+    expect((await kafkit(['consume', topic, '-e', '-c', '1', '-p', '0', '-f', '%T{type}\n'])).stdout.toString()).toMatch(/^CreateTime:\d{13}\n$/)
+  }, 60_000)
 
   it('--json returns the records and a summary', async () => {
     const result = await kafkit(['consume', topic, '-e', '-c', '2', '--value-format', 'int', '--json'])

@@ -49,6 +49,15 @@ describe('format strings (kcat tokens)', () => {
     expect(text('%T{iso}|%T', record({timestamp: -1}))).toBe('|-1')
   })
 
+  it('%T{type} prints the timestamp as Apache\'s print.timestamp does, and asks for the type', () => {
+    const ms = Date.UTC(2024, 0, 31, 10, 0, 0, 5)
+    expect(text('%T{type}', record({timestampType: 'create'}))).toBe(`CreateTime:${ms}`)
+    expect(text('%T{type}', record({timestampType: 'log-append'}))).toBe(`LogAppendTime:${ms}`)
+    expect(text('%T{type}', record({timestamp: -1}))).toBe('NO_TIMESTAMP')
+    expect(compileRecordFormat('%T{type}').needsTimestampType).toBe(true)
+    expect(compileRecordFormat('%T').needsTimestampType).toBe(false)
+  })
+
   it('%R writes the value length as 4 bytes big-endian', () => {
     expect(bytes('%R%s', record({value: Buffer.from('abc')}))).toEqual(Buffer.from([0, 0, 0, 3, 0x61, 0x62, 0x63]))
   })

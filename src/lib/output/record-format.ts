@@ -54,6 +54,8 @@ export interface RecordFormatter {
   format(record: ConsumedRecord): string | undefined
   /** The same format for the native consume loop, when it can express it (see native/src/kafkit_consume.c). */
   readonly nativeProgram?: NativeFormatProgram
+  /** The format prints the timestamp type (%T{type}): records must carry it. */
+  readonly needsTimestampType?: boolean
 }
 
 /** Ops and literal bytes for native/src/kafkit_consume.c; the op codes must match its OP_ constants. */
@@ -61,6 +63,9 @@ export interface NativeFormatProgram {
   ops: Int32Array
   literals: Buffer
 }
+
+/** %T modifiers as the native loop's TS_ modes. */
+const TIMESTAMP_MODES: Record<string, number> = {ms: 0, s: 1, unix: 1, iso: 2, type: 3}
 
 const OP = {LIT: 1, TOPIC: 2, PARTITION: 3, OFFSET: 4, KEY: 5, VALUE: 6, KEY_LEN: 7, VALUE_LEN: 8, TIMESTAMP: 9, HEADERS: 10, VALUE_LEN_BE32: 11, JSONL: 12} as const
 
@@ -239,8 +244,14 @@ function timestampPart(modifier: string | undefined, whole: string): Part {
       return (r) => (r.timestamp === undefined || r.timestamp < 0 ? '-1' : String(Math.floor(r.timestamp / 1000)))
     case 'iso':
       return (r) => (r.timestamp === undefined || r.timestamp < 0 ? '' : new Date(r.timestamp).toISOString())
+    case 'type':
+      // The Apache console consumer's print.timestamp: CreateTime:MS, LogAppendTime:MS or NO_TIMESTAMP.
+      return (r) =>
+        r.timestamp === undefined || r.timestamp < 0 || r.timestampType === 'none'
+          ? 'NO_TIMESTAMP'
+          : `${r.timestampType === 'log-append' ? 'LogAppendTime' : 'CreateTime'}:${r.timestamp}`
     default:
-      throw usageError(`invalid format '${whole}': %T{${modifier}} is not a timestamp form`, 'use %T (ms), %T{iso} or %T{s}')
+      throw usageError(`invalid format '${whole}': %T{${modifier}} is not a timestamp form`, 'use %T (ms), %T{iso}, %T{s} or %T{type}')
   }
 }
 
@@ -266,6 +277,7 @@ function lengthBytes(n: number): string {
  */
 export function compileRecordFormat(format: string, options: FormatterOptions = {}): RecordFormatter {
   const parts: Part[] = []
+  let needsTimestampType = false
   const native = new NativeProgramBuilder(options)
   let literal = ''
   const flush = () => {
@@ -338,7 +350,8 @@ export function compileRecordFormat(format: string, options: FormatterOptions = 
         break
       case 'T':
         parts.push(timestampPart(modifier, format))
-        native.op(OP.TIMESTAMP, modifier === 'iso' ? 2 : modifier === 's' || modifier === 'unix' ? 1 : 0)
+        native.op(OP.TIMESTAMP, TIMESTAMP_MODES[modifier ?? 'ms'] ?? 0)
+        if (modifier === 'type') needsTimestampType = true
         break
       case 'h': {
         const serializer = serializerModifier(modifier, token, format)
@@ -359,6 +372,7 @@ export function compileRecordFormat(format: string, options: FormatterOptions = 
   return {
     encoding: 'latin1',
     nativeProgram: native.build(),
+    needsTimestampType,
     format(record) {
       let out = ''
       try {
