@@ -439,108 +439,6 @@ static napi_value js_close(napi_env env, napi_callback_info info) {
 /* ---------- produce ---------- */
 
 /*
- * produce(handle, data: Buffer, desc: Int32Array, count, headerData: Buffer|null,
- *         headerDesc: Int32Array|null, timestamps: Float64Array|null, firstId, maxWaitMs)
- *   -> number of records taken (accepted, or failed at once and kept as failures).
- * Stops early when librdkafka's queue stays full for maxWaitMs: the caller polls and
- * calls again with the rest.
- */
-static napi_value js_produce(napi_env env, napi_callback_info info) {
-        size_t argc = 9, data_len, desc_len, hdata_len = 0, hdesc_len = 0, ts_len = 0;
-        napi_value argv[9], out;
-        char *data, *hdata = NULL;
-        int32_t *desc, *hdesc = NULL;
-        double *ts = NULL, first_id, max_wait;
-        uint32_t count, i;
-        napi_valuetype t;
-        if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 9) {
-                throw_usage(env, "produce: 9 arguments expected");
-                return NULL;
-        }
-        producer_t *p = get_producer(env, argv[0]);
-        if (!p) return NULL;
-        if (!get_buffer(env, argv[1], &data, &data_len) ||
-            !get_typed(env, argv[2], napi_int32_array, (void **)&desc, &desc_len) ||
-            napi_get_value_uint32(env, argv[3], &count) != napi_ok || (size_t)count * DESC_FIELDS > desc_len) {
-                throw_usage(env, "produce: bad data, descriptors or count");
-                return NULL;
-        }
-        napi_typeof(env, argv[4], &t);
-        if (t != napi_null && t != napi_undefined &&
-            (!get_buffer(env, argv[4], &hdata, &hdata_len) ||
-             !get_typed(env, argv[5], napi_int32_array, (void **)&hdesc, &hdesc_len))) {
-                throw_usage(env, "produce: bad header data");
-                return NULL;
-        }
-        napi_typeof(env, argv[6], &t);
-        if (t != napi_null && t != napi_undefined && !get_typed(env, argv[6], napi_float64_array, (void **)&ts, &ts_len)) {
-                throw_usage(env, "produce: bad timestamps");
-                return NULL;
-        }
-        napi_get_value_double(env, argv[7], &first_id);
-        napi_get_value_double(env, argv[8], &max_wait);
-
-        double deadline = -1;
-        for (i = 0; i < count; i++) {
-                const int32_t *d = desc + (size_t)i * DESC_FIELDS;
-                int32_t kl = d[1], vl = d[3], hstart = d[5], hcount = d[6];
-                if ((kl >= 0 && ((size_t)d[0] + (size_t)kl > data_len)) || (vl >= 0 && ((size_t)d[2] + (size_t)vl > data_len)) ||
-                    (hcount > 0 && (!hdesc || (size_t)(hstart + hcount) * HDR_FIELDS > hdesc_len))) {
-                        throw_usage(env, "produce: a descriptor points outside its buffer");
-                        return NULL;
-                }
-                const char *key = kl < 0 ? NULL : kl == 0 ? empty_bytes : data + d[0];
-                const char *val = vl < 0 ? NULL : vl == 0 ? empty_bytes : data + d[2];
-                int64_t timestamp = ts && i < ts_len ? (int64_t)ts[i] : 0;
-                double id = first_id + d[7];
-                void *opaque = (void *)(intptr_t)id;
-                for (;;) {
-                        rd_kafka_headers_t *hdrs = NULL;
-                        if (hcount > 0) {
-                                int32_t h;
-                                hdrs = rd_kafka_headers_new((size_t)hcount);
-                                for (h = hstart; h < hstart + hcount; h++) {
-                                        const int32_t *hd = hdesc + (size_t)h * HDR_FIELDS;
-                                        if ((size_t)hd[0] + (size_t)hd[1] > hdata_len || (hd[3] >= 0 && (size_t)hd[2] + (size_t)hd[3] > hdata_len)) {
-                                                rd_kafka_headers_destroy(hdrs);
-                                                throw_usage(env, "produce: a header descriptor points outside its buffer");
-                                                return NULL;
-                                        }
-                                        rd_kafka_header_add(hdrs, hdata + hd[0], hd[1], hd[3] < 0 ? NULL : hdata + hd[2], hd[3] < 0 ? 0 : hd[3]);
-                                }
-                        }
-                        rd_kafka_resp_err_t err =
-                            hdrs ? rd_kafka_producev(p->rk, RD_KAFKA_V_RKT(p->rkt), RD_KAFKA_V_PARTITION(d[4]),
-                                                     RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_KEY(key, kl < 0 ? 0 : (size_t)kl),
-                                                     RD_KAFKA_V_VALUE((void *)val, vl < 0 ? 0 : (size_t)vl),
-                                                     RD_KAFKA_V_TIMESTAMP(timestamp), RD_KAFKA_V_OPAQUE(opaque), RD_KAFKA_V_HEADERS(hdrs),
-                                                     RD_KAFKA_V_END)
-                                 : rd_kafka_producev(p->rk, RD_KAFKA_V_RKT(p->rkt), RD_KAFKA_V_PARTITION(d[4]),
-                                                     RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_KEY(key, kl < 0 ? 0 : (size_t)kl),
-                                                     RD_KAFKA_V_VALUE((void *)val, vl < 0 ? 0 : (size_t)vl),
-                                                     RD_KAFKA_V_TIMESTAMP(timestamp), RD_KAFKA_V_OPAQUE(opaque), RD_KAFKA_V_END);
-                        if (!err) break;
-                        if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
-                                if (hdrs) rd_kafka_headers_destroy(hdrs);
-                                /* Wait for deliveries to make room, but not longer than max_wait. */
-                                if (deadline < 0) deadline = now_ms() + max_wait;
-                                else if (now_ms() >= deadline) goto done;
-                                wait_for_room(p);
-                                continue;
-                        }
-                        add_failure(p, id, d[4], err, key, kl, val, vl, hdrs);
-                        if (hdrs) rd_kafka_headers_destroy(hdrs);
-                        break;
-                }
-        }
-done:
-        /* Serve delivery reports now and then so their queue stays short. */
-        rd_kafka_poll(p->rk, 0);
-        napi_create_uint32(env, i, &out);
-        return out;
-}
-
-/*
  * Batched hand-over for records without headers: rd_kafka_produce_batch reads the clock and
  * takes the topic lock once per batch instead of once per record, which is a large part of
  * librdkafka's per-record cost on the producing thread. Records of one call share a
@@ -628,6 +526,142 @@ static int submit_batch(producer_t *p, int32_t partition, line_batch_t *b, doubl
         }
         return done;
 }
+
+
+/*
+ * produce(handle, data: Buffer, desc: Int32Array, count, headerData: Buffer|null,
+ *         headerDesc: Int32Array|null, timestamps: Float64Array|null, firstId, maxWaitMs)
+ *   -> number of records taken (accepted, or failed at once and kept as failures).
+ * Stops early when librdkafka's queue stays full for maxWaitMs: the caller polls and
+ * calls again with the rest.
+ */
+static napi_value js_produce(napi_env env, napi_callback_info info) {
+        size_t argc = 9, data_len, desc_len, hdata_len = 0, hdesc_len = 0, ts_len = 0;
+        napi_value argv[9], out;
+        char *data, *hdata = NULL;
+        int32_t *desc, *hdesc = NULL;
+        double *ts = NULL, first_id, max_wait;
+        uint32_t count, i;
+        napi_valuetype t;
+        if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 9) {
+                throw_usage(env, "produce: 9 arguments expected");
+                return NULL;
+        }
+        producer_t *p = get_producer(env, argv[0]);
+        if (!p) return NULL;
+        if (!get_buffer(env, argv[1], &data, &data_len) ||
+            !get_typed(env, argv[2], napi_int32_array, (void **)&desc, &desc_len) ||
+            napi_get_value_uint32(env, argv[3], &count) != napi_ok || (size_t)count * DESC_FIELDS > desc_len) {
+                throw_usage(env, "produce: bad data, descriptors or count");
+                return NULL;
+        }
+        napi_typeof(env, argv[4], &t);
+        if (t != napi_null && t != napi_undefined &&
+            (!get_buffer(env, argv[4], &hdata, &hdata_len) ||
+             !get_typed(env, argv[5], napi_int32_array, (void **)&hdesc, &hdesc_len))) {
+                throw_usage(env, "produce: bad header data");
+                return NULL;
+        }
+        napi_typeof(env, argv[6], &t);
+        if (t != napi_null && t != napi_undefined && !get_typed(env, argv[6], napi_float64_array, (void **)&ts, &ts_len)) {
+                throw_usage(env, "produce: bad timestamps");
+                return NULL;
+        }
+        napi_get_value_double(env, argv[7], &first_id);
+        napi_get_value_double(env, argv[8], &max_wait);
+
+        double deadline = -1;
+        /* Records without headers or a timestamp of their own go out in batches (see
+         * submit_batch), in runs of one partition setting; the others one by one, in order. */
+        line_batch_t *batch = get_line_batch(p);
+        uint32_t batch_first = 0;
+        int32_t batch_partition = -1;
+        if (batch) batch->count = 0, batch->keyed = false;
+        for (i = 0; i < count; i++) {
+                const int32_t *d = desc + (size_t)i * DESC_FIELDS;
+                int32_t kl = d[1], vl = d[3], hstart = d[5], hcount = d[6];
+                if ((kl >= 0 && ((size_t)d[0] + (size_t)kl > data_len)) || (vl >= 0 && ((size_t)d[2] + (size_t)vl > data_len)) ||
+                    (hcount > 0 && (!hdesc || (size_t)(hstart + hcount) * HDR_FIELDS > hdesc_len))) {
+                        throw_usage(env, "produce: a descriptor points outside its buffer");
+                        return NULL;
+                }
+                const char *key = kl < 0 ? NULL : kl == 0 ? empty_bytes : data + d[0];
+                const char *val = vl < 0 ? NULL : vl == 0 ? empty_bytes : data + d[2];
+                int64_t timestamp = ts && i < ts_len ? (int64_t)ts[i] : 0;
+                double id = first_id + d[7];
+                void *opaque = (void *)(intptr_t)id;
+                bool batchable = batch && hcount <= 0 && timestamp == 0;
+                if (batch && batch->count > 0 && (!batchable || d[4] != batch_partition || batch->count == LINE_BATCH)) {
+                        int sent = submit_batch(p, batch_partition, batch, &deadline, max_wait);
+                        if (sent < batch->count) {
+                                i = batch_first + (uint32_t)sent;
+                                batch->count = 0;
+                                goto done;
+                        }
+                        batch->count = 0, batch->keyed = false;
+                }
+                if (batchable) {
+                        rd_kafka_message_t *m = &batch->msgs[batch->count];
+                        if (batch->count == 0) batch_first = i, batch_partition = d[4];
+                        memset(m, 0, sizeof(*m));
+                        m->key = (void *)key, m->key_len = kl < 0 ? 0 : (size_t)kl;
+                        m->payload = (void *)val, m->len = vl < 0 ? 0 : (size_t)vl;
+                        m->_private = opaque;
+                        if (key) batch->keyed = true;
+                        batch->count++;
+                        continue;
+                }
+                for (;;) {
+                        rd_kafka_headers_t *hdrs = NULL;
+                        if (hcount > 0) {
+                                int32_t h;
+                                hdrs = rd_kafka_headers_new((size_t)hcount);
+                                for (h = hstart; h < hstart + hcount; h++) {
+                                        const int32_t *hd = hdesc + (size_t)h * HDR_FIELDS;
+                                        if ((size_t)hd[0] + (size_t)hd[1] > hdata_len || (hd[3] >= 0 && (size_t)hd[2] + (size_t)hd[3] > hdata_len)) {
+                                                rd_kafka_headers_destroy(hdrs);
+                                                throw_usage(env, "produce: a header descriptor points outside its buffer");
+                                                return NULL;
+                                        }
+                                        rd_kafka_header_add(hdrs, hdata + hd[0], hd[1], hd[3] < 0 ? NULL : hdata + hd[2], hd[3] < 0 ? 0 : hd[3]);
+                                }
+                        }
+                        rd_kafka_resp_err_t err =
+                            hdrs ? rd_kafka_producev(p->rk, RD_KAFKA_V_RKT(p->rkt), RD_KAFKA_V_PARTITION(d[4]),
+                                                     RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_KEY(key, kl < 0 ? 0 : (size_t)kl),
+                                                     RD_KAFKA_V_VALUE((void *)val, vl < 0 ? 0 : (size_t)vl),
+                                                     RD_KAFKA_V_TIMESTAMP(timestamp), RD_KAFKA_V_OPAQUE(opaque), RD_KAFKA_V_HEADERS(hdrs),
+                                                     RD_KAFKA_V_END)
+                                 : rd_kafka_producev(p->rk, RD_KAFKA_V_RKT(p->rkt), RD_KAFKA_V_PARTITION(d[4]),
+                                                     RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_KEY(key, kl < 0 ? 0 : (size_t)kl),
+                                                     RD_KAFKA_V_VALUE((void *)val, vl < 0 ? 0 : (size_t)vl),
+                                                     RD_KAFKA_V_TIMESTAMP(timestamp), RD_KAFKA_V_OPAQUE(opaque), RD_KAFKA_V_END);
+                        if (!err) break;
+                        if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+                                if (hdrs) rd_kafka_headers_destroy(hdrs);
+                                /* Wait for deliveries to make room, but not longer than max_wait. */
+                                if (deadline < 0) deadline = now_ms() + max_wait;
+                                else if (now_ms() >= deadline) goto done;
+                                wait_for_room(p);
+                                continue;
+                        }
+                        add_failure(p, id, d[4], err, key, kl, val, vl, hdrs);
+                        if (hdrs) rd_kafka_headers_destroy(hdrs);
+                        break;
+                }
+        }
+        if (batch && batch->count > 0) {
+                int sent = submit_batch(p, batch_partition, batch, &deadline, max_wait);
+                if (sent < batch->count) i = batch_first + (uint32_t)sent;
+                batch->count = 0, batch->keyed = false;
+        }
+done:
+        /* Serve delivery reports now and then so their queue stays short. */
+        rd_kafka_poll(p->rk, 0);
+        napi_create_uint32(env, i, &out);
+        return out;
+}
+
 
 /*
  * The line fast path: splits `data[start, end)` into records at `delim` and produces them, so

@@ -153,6 +153,28 @@ describe('produce: lines', () => {
     expect(out).toBe(lines.filter((line) => !line.startsWith('no separator')).map((line) => line + '\n').join(''))
   })
 
+  it('jsonl through a tiny client queue: batched and one-by-one records keep their order', async () => {
+    // Records without headers or timestamps go to librdkafka in batches, the others one by one;
+    // a 300-record queue makes both stop and resume again and again.
+    const t = await topic('pr-queue-jsonl')
+    const records = Array.from({length: 5000}, (_, i) => ({
+      key: `k${i}`,
+      value: `v${i}`,
+      headers: i % 7 === 0 ? [{key: 'h', value: String(i)}] : [],
+      ...(i % 11 === 0 ? {timestamp: 1_700_000_000_000 + i} : {}),
+    }))
+    const input = records.map((r) => JSON.stringify(r)).join('\n') + '\n'
+    const result = await runKafkit(['produce', t, '-b', bootstrap, '--input', 'jsonl', '-X', 'queue.buffering.max.messages=300'], {input})
+    expect(result.exitCode).toBe(0)
+    const out = (await kcat(['-C', '-t', t, '-e', '-f', '%k|%s|%h|%T\n'])).trimEnd().split('\n')
+    expect(out).toHaveLength(records.length)
+    for (const [i, line] of out.entries()) {
+      const [key, value, headers, timestamp] = line.split('|')
+      expect([key, value, headers]).toEqual([`k${i}`, `v${i}`, i % 7 === 0 ? `h=${i}` : ''])
+      if (i % 11 === 0) expect(Number(timestamp)).toBe(1_700_000_000_000 + i)
+    }
+  })
+
   it('another delimiter, binary-safe: NUL-separated records keep newlines and CRs', async () => {
     const t = await topic('pr-delim')
     const result = await runKafkit(['produce', t, '-b', bootstrap, '-D', '\\0'], {input: Buffer.from('a\nb\0c\r\n\0\0last')})
