@@ -17,6 +17,7 @@ import {
   headerPairs,
   type RecordFormatter,
 } from '../lib/output/record-format.js'
+import {recordFilter} from '../lib/records/record-filter.js'
 import {formatJsonlRecord, type JsonlRecord} from '../lib/records/jsonl.js'
 import {FORMAT_NAMES, SERIALIZERS, serializerFor} from '../lib/records/serializers.js'
 import {parseTimestamp} from '../lib/time.js'
@@ -43,6 +44,7 @@ Ctrl-C / SIGTERM stop fetching, commit what was printed and leave the group: exi
     {description: 'The last hour, as JSON Lines for jq', command: "<%= config.bin %> consume orders -o @-1h -e --output jsonl --value-format json | jq .value.id"},
     {description: 'kcat-style format with key, partition and offset', command: "<%= config.bin %> consume orders -e -f '%k\\t%p:%o\\t%s\\n'"},
     {description: 'Join a group; stop once caught up (also works in group mode)', command: '<%= config.bin %> consume orders -g billing -e'},
+    {description: 'Only records with a header type=refund, and values mentioning EUR', command: "<%= config.bin %> consume orders -e --filter 'header:type~^refund$' --grep EUR"},
     {description: 'Copy a topic losslessly', command: '<%= config.bin %> consume orders -e --output jsonl | <%= config.bin %> produce orders-copy --input jsonl'},
   ]
 
@@ -69,6 +71,14 @@ Ctrl-C / SIGTERM stop fetching, commit what was printed and leave the group: exi
     count: Flags.integer({char: 'c', summary: 'Exit after this many records.', min: 0, helpGroup: 'START AND STOP', aliases: ['max-messages']}),
     until: Flags.string({summary: 'Stop at records stamped at or after this time (same forms as @TIME).', helpGroup: 'START AND STOP'}),
     'idle-timeout': Flags.string({summary: 'Exit when no record arrived for this long: 5s, 1m.', helpGroup: 'START AND STOP'}),
+    grep: Flags.string({summary: 'Only records whose key, value or a header value matches this regular expression.', helpGroup: 'READ'}),
+    filter: Flags.string({
+      summary: 'Only records where key~REGEX, value~REGEX, header:NAME~REGEX matches, or header:NAME exists (repeatable: all must match).',
+      description: 'Keys, values and header values are matched as text (their bytes read as UTF-8). -c counts the records printed; records passed over still move a group\'s committed position.',
+      multiple: true,
+      multipleNonGreedy: true,
+      helpGroup: 'READ',
+    }),
     'isolation-level': Flags.option({options: ['read_committed', 'read_uncommitted'] as const, default: 'read_uncommitted', summary: 'Whether to show records of aborted or open transactions.', helpGroup: 'READ'})(),
     format: Flags.string({char: 'f', summary: "kcat format string, e.g. '%k\\t%s\\n'; modifiers %v{base64} %v{hex} %T{iso}.", helpGroup: 'OUTPUT'}),
     output: Flags.option({options: ['jsonl', 'text'] as const, summary: 'jsonl: one JSON record per line (docs/formats.md); text: the value per line, as when piped, also on a terminal.', helpGroup: 'OUTPUT'})(),
@@ -96,6 +106,7 @@ Ctrl-C / SIGTERM stop fetching, commit what was printed and leave the group: exi
     const idleTimeoutMs = flags['idle-timeout'] === undefined ? undefined : parseDuration(flags['idle-timeout'], '--idle-timeout')
     const keyFormat = flags['key-format'] === undefined ? undefined : serializerFor(flags['key-format'], '--key-format')
     const valueFormat = flags['value-format'] === undefined ? undefined : serializerFor(flags['value-format'], '--value-format')
+    const filter = recordFilter(flags.grep, flags.filter)
 
     const onError = flags['on-error']
     let mismatches = 0
@@ -146,6 +157,7 @@ Ctrl-C / SIGTERM stop fetching, commit what was printed and leave the group: exi
           signal: abort.signal,
           notice: (text) => this.out.notice(`% ${text}`),
           onRecord,
+          filter,
           outputClosed: outputClosedCheck(),
           needsTimestampType: messages !== undefined || flags.output === 'jsonl' || formatter.needsTimestampType === true,
         },

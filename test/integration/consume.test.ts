@@ -384,6 +384,36 @@ describe('consume: groups, pipes and signals', () => {
     expect(lines(second.stdout)).toEqual([])
   })
 
+  it('--grep and --filter print only matching records; -c counts those; a group commits past the others', async () => {
+    const t = uniqueName('cons-grep')
+    await createTopics(bootstrap, [t], 2)
+    const records = Array.from({length: 40}, (_, i) => ({
+      key: `k${i}`,
+      value: i % 4 === 0 ? `EUR ${i}` : `USD ${i}`,
+      headers: [{key: 'type', value: i % 5 === 0 ? 'refund' : 'sale'}],
+      partition: i % 2,
+    }))
+    const produced = await kafkit(['produce', t, '--input', 'jsonl'], records.map((r) => JSON.stringify(r)).join('\n'))
+    expect(produced.exitCode).toBe(0)
+    const sorted = (b: Buffer) => lines(b).sort()
+    const want = (keep: (i: number) => boolean) => records.filter((_, i) => keep(i)).map((r) => r.value).sort()
+
+    expect(sorted((await kafkit(['consume', t, '-e', '--grep', '^EUR'])).stdout)).toEqual(want((i) => i % 4 === 0))
+    expect(sorted((await kafkit(['consume', t, '-e', '--filter', 'header:type~^refund$'])).stdout)).toEqual(want((i) => i % 5 === 0))
+    expect(sorted((await kafkit(['consume', t, '-e', '--filter', 'header:type~refund', '--grep', 'EUR'])).stdout)).toEqual(want((i) => i % 20 === 0))
+    const counted = await kafkit(['consume', t, '-e', '--grep', 'EUR', '-c', '3'])
+    expect(lines(counted.stdout)).toHaveLength(3)
+    expect(lines(counted.stdout).every((l) => l.startsWith('EUR'))).toBe(true)
+
+    const group = uniqueName('cons-grep-g')
+    const filtered = await kafkit(['consume', t, '-g', group, '-e', '--grep', '^EUR'])
+    expect(sorted(filtered.stdout)).toEqual(want((i) => i % 4 === 0))
+    expect(await committed(group, t, 2)).toEqual([20, 20])
+    const bad = await kafkit(['consume', t, '-e', '--filter', 'size~3'])
+    expect(bad.exitCode).toBe(2)
+    expect(bad.stderr).toContain("--filter 'size~3': unknown field 'size'")
+  }, 60_000)
+
   it('--pattern reads every matching topic, with and without a group', async () => {
     const prefix = uniqueName('cons-pat')
     await createTopics(bootstrap, [`${prefix}.a`, `${prefix}.b`, `${prefix}-other`])

@@ -41,6 +41,8 @@ export interface ConsumeRequest {
   needsTimestampType?: boolean
   /** A function called for every record printed (for --json collection). */
   onRecord?: (record: ConsumedRecord) => void
+  /** Only records it accepts are printed and counted (--grep, --filter); the others are passed over. */
+  filter?: (record: ConsumedRecord) => boolean
 }
 
 export interface ConsumeSink {
@@ -198,7 +200,7 @@ export async function consumeRecords(session: KafkaSession, request: ConsumeRequ
     state.set(key(plan), {...plan, next: plan.start ?? null, written: null, committed: null, done: empty, assigned: false})
   }
 
-  const native = grouped || request.onRecord || !sink.formatter.nativeProgram || plans.some((p) => p.stopTime !== undefined) ? undefined : loadNativeConsume()
+  const native = grouped || request.onRecord || request.filter || !sink.formatter.nativeProgram || plans.some((p) => p.stopTime !== undefined) ? undefined : loadNativeConsume()
   if (native) return consumeNatively(native, request, sink, state, consumerConfig(session, request, false, userReset), session)
 
   const timestampTypes = request.needsTimestampType ? await timestampTypesOf(session, topics) : undefined
@@ -302,7 +304,8 @@ export async function consumeRecords(session: KafkaSession, request: ConsumeRequ
         }
         if (request.count !== undefined && printed + kept.length >= request.count) break
         if (timestampTypes) (m as unknown as ConsumedRecord).timestampType = timestampTypes.get(m.topic) ?? 'create'
-        kept.push(m)
+        // A record the filter passes over still moves the position (and the commit) past it.
+        if (!request.filter || request.filter(m as unknown as ConsumedRecord)) kept.push(m)
         s.next = m.offset + 1
         nextByPartition.set(s, s.next)
         if (s.stop !== undefined && s.next >= s.stop) {
@@ -326,6 +329,11 @@ export async function consumeRecords(session: KafkaSession, request: ConsumeRequ
           },
         )
         printed += kept.length
+      } else if (nextByPartition.size > 0) {
+        // Only records the filter passed over: they count as written once what came before is.
+        pendingWrite = pendingWrite.then(() => {
+          for (const [s, next] of nextByPartition) s.written = next
+        })
       }
       if (request.count !== undefined && printed >= request.count) stoppedBy = 'count'
       if (grouped && Date.now() - lastCommitAt >= COMMIT_INTERVAL_MS) {
