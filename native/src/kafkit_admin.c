@@ -50,6 +50,7 @@ typedef enum {
         OP_DESCRIBE_CONFIGS,
         OP_INCREMENTAL_ALTER_CONFIGS,
         OP_CREATE_TOPICS,
+        OP_DELETE_TOPICS,
         OP_ALTER_GROUP_OFFSETS,
         OP_DELETE_GROUP_OFFSETS,
 } op_kind_t;
@@ -456,6 +457,7 @@ static void tsfn_finalize(napi_env env, void *data, void *hint) {
 static bool is_admin_result(rd_kafka_event_type_t t) {
         switch (t) {
         case RD_KAFKA_EVENT_CREATETOPICS_RESULT:
+        case RD_KAFKA_EVENT_DELETETOPICS_RESULT:
         case RD_KAFKA_EVENT_DESCRIBECONFIGS_RESULT:
         case RD_KAFKA_EVENT_INCREMENTALALTERCONFIGS_RESULT:
         case RD_KAFKA_EVENT_ALTERCONSUMERGROUPOFFSETS_RESULT:
@@ -626,17 +628,10 @@ static bool build_config_resources(napi_env env,
         return true;
 }
 
-static bool build_create_topics(napi_env env, rd_kafka_event_t *ev,
-                                napi_value *out) {
-        const rd_kafka_CreateTopics_result_t *res =
-            rd_kafka_event_CreateTopics_result(ev);
-        size_t cnt = 0, i;
-        if (!res) {
-                napi_throw_error(env, NULL, "unexpected result event");
-                return false;
-        }
-        const rd_kafka_topic_result_t **topics =
-            rd_kafka_CreateTopics_result_topics(res, &cnt);
+/* Create/DeleteTopics: [{name, error?}]. */
+static bool build_topic_results(napi_env env, const rd_kafka_topic_result_t **topics,
+                                size_t cnt, napi_value *out) {
+        size_t i;
         NAPI_OK(napi_create_array_with_length(env, cnt, out));
         for (i = 0; i < cnt; i++) {
                 napi_value o;
@@ -721,8 +716,24 @@ static bool build_result(napi_env env, op_t *op, rd_kafka_event_t *ev,
                                                                       &cnt);
                 return build_config_resources(env, rs, cnt, false, out);
         }
-        case OP_CREATE_TOPICS:
-                return build_create_topics(env, ev, out);
+        case OP_CREATE_TOPICS: {
+                const rd_kafka_CreateTopics_result_t *res =
+                    rd_kafka_event_CreateTopics_result(ev);
+                if (!res)
+                        break;
+                const rd_kafka_topic_result_t **ts =
+                    rd_kafka_CreateTopics_result_topics(res, &cnt);
+                return build_topic_results(env, ts, cnt, out);
+        }
+        case OP_DELETE_TOPICS: {
+                const rd_kafka_DeleteTopics_result_t *res =
+                    rd_kafka_event_DeleteTopics_result(ev);
+                if (!res)
+                        break;
+                const rd_kafka_topic_result_t **ts =
+                    rd_kafka_DeleteTopics_result_topics(res, &cnt);
+                return build_topic_results(env, ts, cnt, out);
+        }
         case OP_ALTER_GROUP_OFFSETS: {
                 const rd_kafka_AlterConsumerGroupOffsets_result_t *res =
                     rd_kafka_event_AlterConsumerGroupOffsets_result(ev);
@@ -1282,6 +1293,60 @@ fail:
         return NULL;
 }
 
+/* deleteTopics(handle, names, timeoutMs): one request for all of them (the client library
+ * sends one per topic, and the controller takes ~30 ms for each). */
+static napi_value js_delete_topics(napi_env env, napi_callback_info info) {
+        napi_value argv[3], promise;
+        handle_t *h;
+        int timeout;
+        uint32_t cnt = 0, i;
+        rd_kafka_DeleteTopic_t **ts = NULL;
+        rd_kafka_AdminOptions_t *o;
+
+        if (!get_args(env, info, 3, argv, &h) ||
+            !get_int_range(env, argv[2], "timeoutMs", 0, 3600000, &timeout))
+                return NULL;
+        CLOSED_CHECK(h);
+        if (!get_array(env, argv[1], "names", &cnt))
+                return NULL;
+        if (cnt == 0) {
+                napi_throw_range_error(env, NULL, "no topics given");
+                return NULL;
+        }
+        if (!(ts = calloc(cnt, sizeof(*ts)))) {
+                napi_throw_error(env, NULL, "kafkit_admin: out of memory");
+                return NULL;
+        }
+        for (i = 0; i < cnt; i++) {
+                napi_value v;
+                char *name;
+                if (!get_element(env, argv[1], i, &v) ||
+                    !(name = dup_str(env, v, "topic name")))
+                        goto fail;
+                ts[i] = rd_kafka_DeleteTopic_new(name);
+                free(name);
+        }
+        if (!(o = make_options(env, h, RD_KAFKA_ADMIN_OP_DELETETOPICS, timeout,
+                               timeout, -1)))
+                goto fail;
+        if (!op_begin(env, h, argv[0], OP_DELETE_TOPICS, o, &promise)) {
+                rd_kafka_AdminOptions_destroy(o);
+                goto fail;
+        }
+        rd_kafka_DeleteTopics(h->rk, ts, cnt, o, h->bgq);
+        rd_kafka_AdminOptions_destroy(o);
+        rd_kafka_DeleteTopic_destroy_array(ts, cnt);
+        free(ts);
+        return promise;
+
+fail:
+        for (i = 0; i < cnt; i++)
+                if (ts[i])
+                        rd_kafka_DeleteTopic_destroy(ts[i]);
+        free(ts);
+        return NULL;
+}
+
 /* [{topic, partition, offset?}] -> topic partition list */
 static rd_kafka_topic_partition_list_t *
 parse_partitions(napi_env env, napi_value arr, bool with_offset) {
@@ -1719,6 +1784,8 @@ static napi_value init(napi_env env, napi_value exports) {
             {"incrementalAlterConfigs", NULL, js_incremental_alter_configs,
              NULL, NULL, NULL, napi_enumerable, NULL},
             {"createTopics", NULL, js_create_topics, NULL, NULL, NULL,
+             napi_enumerable, NULL},
+            {"deleteTopics", NULL, js_delete_topics, NULL, NULL, NULL,
              napi_enumerable, NULL},
             {"alterConsumerGroupOffsets", NULL, js_alter_group_offsets, NULL,
              NULL, NULL, napi_enumerable, NULL},

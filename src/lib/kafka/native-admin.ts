@@ -160,6 +160,7 @@ interface RawBinding {
     timeoutMs: number,
   ): Promise<AlterConfigResult[]>
   createTopics(handle: Handle, topics: NewTopic[], validateOnly: boolean, timeoutMs: number): Promise<CreateTopicResult[]>
+  deleteTopics(handle: Handle, names: string[], timeoutMs: number): Promise<CreateTopicResult[]>
   alterConsumerGroupOffsets(handle: Handle, group: string, offsets: PartitionOffset[], timeoutMs: number): Promise<GroupOffsetsResult<AlteredPartitionOffset>>
   deleteConsumerGroupOffsets(handle: Handle, group: string, partitions: TopicPartition[], timeoutMs: number): Promise<GroupOffsetsResult<DeletedPartitionOffset>>
 }
@@ -433,6 +434,15 @@ export class NativeAdmin {
     const results = await bounded(() => this.raw.createTopics(this.handle, raw, options.validateOnly ?? false, t), t)
     const byName = new Map(results.map((r) => [r.name, r]))
     return topics.map((topic) => byName.get(topic.name) ?? {name: topic.name, error: {code: '_FAIL', message: 'the broker returned no result for this topic'}})
+  }
+
+  /** Deletes topics in one request (the client library sends one per topic); a result per name, in order. */
+  async deleteTopics(names: string[], options: TimeoutOption): Promise<CreateTopicResult[]> {
+    const t = checkTimeout(options.timeoutMs)
+    if (names.length === 0) return []
+    const results = await bounded(() => this.raw.deleteTopics(this.handle, names, t), t)
+    const byName = new Map(results.map((r) => [r.name, r]))
+    return names.map((name) => byName.get(name) ?? {name, error: {code: '_FAIL', message: 'the broker returned no result for this topic'}})
   }
 
   /** Commits offsets for a group (the broker accepts this only while the group has no active members). */

@@ -323,20 +323,16 @@ export async function planTopicDeletion(
 
 /** Deletes the planned topics (those with status would-delete); the others keep their status. */
 export async function deleteTopics(session: KafkaSession, plan: DeleteTopicResult[]): Promise<DeleteTopicResult[]> {
-  const admin = session.admin()
-  const results = await Promise.all(
-    plan.map(async (item): Promise<DeleteTopicResult> => {
-      if (item.status !== 'would-delete') return item
-      try {
-        await session.call<void>(`topic ${item.name}`, (done) => admin.deleteTopic(item.name, session.timeoutMs, done))
-        return {name: item.name, status: 'deleted'}
-      } catch (error) {
-        const e = error instanceof KafkitError ? error : session.translate(error as never, `topic ${item.name}`)
-        if (e.kind === 'connection' && e.kafkaCode === '_TRANSPORT') throw e
-        return {name: item.name, status: 'failed', error: itemError(e)}
-      }
-    }),
-  )
+  const names = plan.filter((item) => item.status === 'would-delete').map((item) => item.name)
+  // One DeleteTopics request for all of them: the client library sends one per topic, and the
+  // controller takes about 30 ms for each (100 topics: 2.9 s).
+  const native = await session.native()
+  const outcome = new Map((await session.guard('delete topics', native.deleteTopics(names, {timeoutMs: session.timeoutMs}))).map((r) => [r.name, r]))
+  const results = plan.map((item): DeleteTopicResult => {
+    if (item.status !== 'would-delete') return item
+    const error = outcome.get(item.name)?.error
+    return error ? {name: item.name, status: 'failed', error: itemError(kafkaError(error, `topic ${item.name}`))} : {name: item.name, status: 'deleted'}
+  })
   await settleMetadata(session, results.filter((r) => r.status === 'deleted').map((r) => r.name), 'absent')
   return results
 }
