@@ -337,14 +337,22 @@ static int64_t conf_number(rd_kafka_conf_t *conf, const char *name, int64_t fall
 }
 
 /*
- * create(config: Record<string, string>, topic: string, wantDeliveries: boolean,
- *        stickyNullKeys: boolean) -> handle
- * stickyNullKeys: the partitioner spreads null-key records at random (murmur2_random and the
- * other *_random ones), so produceLines may pick one partition per batch itself.
+ * Whether librdkafka would spread null-key records with its sticky partitioner: the *_random
+ * partitioners do (consistent_random is its default), unless sticky.partitioning.linger.ms is 0.
+ * Then the batch paths may place whole batches of them themselves (sticky_slice).
  */
+static bool spreads_null_keys(rd_kafka_conf_t *conf) {
+        char text[64];
+        size_t len = sizeof(text);
+        if (rd_kafka_conf_get(conf, "partitioner", text, &len) == RD_KAFKA_CONF_OK && !strstr(text, "random")) return false;
+        len = sizeof(text);
+        return rd_kafka_conf_get(conf, "sticky.partitioning.linger.ms", text, &len) != RD_KAFKA_CONF_OK || atoll(text) > 0;
+}
+
+/* create(config: Record<string, string>, topic: string, wantDeliveries: boolean) -> handle */
 static napi_value js_create(napi_env env, napi_callback_info info) {
-        size_t argc = 4;
-        napi_value argv[4], names, ext;
+        size_t argc = 3;
+        napi_value argv[3], names, ext;
         uint32_t i, n;
         char errstr[512], key[512], topic[512];
         static char value[65536];
@@ -359,8 +367,6 @@ static napi_value js_create(napi_env env, napi_callback_info info) {
                 return NULL;
         }
         napi_get_value_bool(env, argv[2], &want);
-        bool sticky = false;
-        if (argc > 3) napi_get_value_bool(env, argv[3], &sticky);
 
         /* Keep freed memory for reuse instead of returning it to the kernel: every record passes
          * through malloc (a copy in librdkafka's queue), every ProduceRequest through a ~1 MB
@@ -374,7 +380,6 @@ static napi_value js_create(napi_env env, napi_callback_info info) {
         if (!p) return NULL;
         pthread_mutex_init(&p->log_lock, NULL);
         p->want_deliveries = want;
-        p->sticky = sticky;
         p->sticky_current = -1;
         p->seed = (unsigned int)(now_ms() * 1000) ^ (unsigned int)(uintptr_t)p;
         rd_kafka_conf_t *conf = rd_kafka_conf_new();
@@ -398,6 +403,7 @@ static napi_value js_create(napi_env env, napi_callback_info info) {
                         return NULL;
                 }
         }
+        p->sticky = spreads_null_keys(conf);
         p->sticky_bytes = conf_number(conf, "batch.size", 1000000);
         p->sticky_records = conf_number(conf, "batch.num.messages", 10000);
         rd_kafka_conf_set_opaque(conf, p);
@@ -456,6 +462,20 @@ typedef struct line_batch {
 static line_batch_t *get_line_batch(producer_t *p) {
         if (!p->line_batch) p->line_batch = calloc(1, sizeof(line_batch_t));
         return p->line_batch;
+}
+
+static void batch_clear(line_batch_t *b) {
+        b->count = 0, b->keyed = false;
+}
+
+/* Appends a record (key/value NULL for null; the bytes stay the caller's until submit_batch). */
+static void batch_add(line_batch_t *b, const char *key, size_t key_len, const char *val, size_t val_len, void *opaque) {
+        rd_kafka_message_t *m = &b->msgs[b->count++];
+        memset(m, 0, sizeof(*m));
+        m->key = (void *)key, m->key_len = key_len;
+        m->payload = (void *)val, m->len = val_len;
+        m->_private = opaque;
+        if (key) b->keyed = true;
 }
 
 /*
@@ -576,7 +596,7 @@ static napi_value js_produce(napi_env env, napi_callback_info info) {
         line_batch_t *batch = get_line_batch(p);
         uint32_t batch_first = 0;
         int32_t batch_partition = -1;
-        if (batch) batch->count = 0, batch->keyed = false;
+        if (batch) batch_clear(batch);
         for (i = 0; i < count; i++) {
                 const int32_t *d = desc + (size_t)i * DESC_FIELDS;
                 int32_t kl = d[1], vl = d[3], hstart = d[5], hcount = d[6];
@@ -595,20 +615,14 @@ static napi_value js_produce(napi_env env, napi_callback_info info) {
                         int sent = submit_batch(p, batch_partition, batch, &deadline, max_wait);
                         if (sent < batch->count) {
                                 i = batch_first + (uint32_t)sent;
-                                batch->count = 0;
+                                batch_clear(batch);
                                 goto done;
                         }
-                        batch->count = 0, batch->keyed = false;
+                        batch_clear(batch);
                 }
                 if (batchable) {
-                        rd_kafka_message_t *m = &batch->msgs[batch->count];
                         if (batch->count == 0) batch_first = i, batch_partition = d[4];
-                        memset(m, 0, sizeof(*m));
-                        m->key = (void *)key, m->key_len = kl < 0 ? 0 : (size_t)kl;
-                        m->payload = (void *)val, m->len = vl < 0 ? 0 : (size_t)vl;
-                        m->_private = opaque;
-                        if (key) batch->keyed = true;
-                        batch->count++;
+                        batch_add(batch, key, kl < 0 ? 0 : (size_t)kl, val, vl < 0 ? 0 : (size_t)vl, opaque);
                         continue;
                 }
                 for (;;) {
@@ -653,7 +667,7 @@ static napi_value js_produce(napi_env env, napi_callback_info info) {
         if (batch && batch->count > 0) {
                 int sent = submit_batch(p, batch_partition, batch, &deadline, max_wait);
                 if (sent < batch->count) i = batch_first + (uint32_t)sent;
-                batch->count = 0, batch->keyed = false;
+                batch_clear(batch);
         }
 done:
         /* Serve delivery reports now and then so their queue stays short. */
@@ -770,13 +784,8 @@ static napi_value js_produce_lines(napi_env env, napi_callback_info info) {
                 double id = first_id + (double)taken;
 
                 if (batch) {
-                        rd_kafka_message_t *m = &batch->msgs[batch->count];
-                        memset(m, 0, sizeof(*m));
-                        m->key = (void *)key, m->key_len = key_len;
-                        m->payload = (void *)val, m->len = val_len;
-                        m->_private = (void *)(intptr_t)id;
-                        if (key) batch->keyed = true;
-                        batch->ends[batch->count++] = next;
+                        batch->ends[batch->count] = next;
+                        batch_add(batch, key, key_len, val, val_len, (void *)(intptr_t)id);
                         taken++;
                         pos = next;
                         if (batch->count == LINE_BATCH) {
@@ -785,11 +794,11 @@ static napi_value js_produce_lines(napi_env env, napi_callback_info info) {
                                         /* The queue stayed full: resume at the first record not taken. */
                                         taken -= (size_t)(batch->count - sent);
                                         pos = sent ? batch->ends[sent - 1] : batch_start;
-                                        batch->count = 0, batch->keyed = false;
+                                        batch_clear(batch);
                                         status = 1;
                                         break;
                                 }
-                                batch->count = 0, batch->keyed = false;
+                                batch_clear(batch);
                                 batch_start = pos;
                                 rd_kafka_poll(p->rk, 0);
                         }
@@ -850,7 +859,7 @@ static napi_value js_produce_lines(napi_env env, napi_callback_info info) {
                         pos = sent ? batch->ends[sent - 1] : batch_start;
                         status = 1;
                 }
-                batch->count = 0, batch->keyed = false;
+                batch_clear(batch);
         }
         rd_kafka_poll(p->rk, 0);
         state[0] = (double)taken;

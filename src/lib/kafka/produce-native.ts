@@ -55,11 +55,7 @@ export interface NativeProduceError extends Error {
 }
 
 interface ProduceBinding {
-  /**
-   * stickyNullKeys: the partitioner spreads null-key records at random, so the native line loop
-   * may place whole batches of them on one partition itself (as librdkafka's sticky partitioner would).
-   */
-  create(config: Record<string, string>, topic: string, wantDeliveries: boolean, stickyNullKeys: boolean): ProducerHandle
+  create(config: Record<string, string>, topic: string, wantDeliveries: boolean): ProducerHandle
   produce(
     handle: ProducerHandle,
     data: Buffer,

@@ -108,15 +108,6 @@ const QUEUE_FULL_WAIT_MS = 100
 const IDLE_POLL_MS = 100
 const METADATA_SLICE_MS = 500
 
-/**
- * Whether librdkafka would spread null-key records with its sticky partitioner: the *_random
- * partitioners (and random) do, unless sticky.partitioning.linger.ms is 0.
- */
-export function stickyNullKeys(config: Readonly<Record<string, string>>): boolean {
-  const partitioner = config.partitioner ?? 'consistent_random'
-  return partitioner.includes('random') && config['sticky.partitioning.linger.ms'] !== '0'
-}
-
 interface InvalidRecord extends Error {
   invalid: true
 }
@@ -151,7 +142,7 @@ export class ProduceRun {
   ) {
     this.fixedHeaders = settings.headers.length > 0 ? new FixedHeaders(settings.headers) : null
     try {
-      this.handle = this.native.create(settings.config, settings.topic, settings.printDelivery, stickyNullKeys(settings.config))
+      this.handle = this.native.create(settings.config, settings.topic, settings.printDelivery)
     } catch (error) {
       throw new KafkitError('usage', `invalid producer configuration: ${(error as Error).message}`, {
         hint: 'check the -X / profile / --command-config properties against librdkafka\'s CONFIGURATION.md',
