@@ -445,6 +445,29 @@ static napi_value js_close(napi_env env, napi_callback_info info) {
 /* ---------- produce ---------- */
 
 /*
+ * The headers descriptors [first, first + count) describe, or NULL (with a JS exception
+ * thrown, naming `fn`) when one points outside headerData.
+ */
+static rd_kafka_headers_t *headers_from_desc(napi_env env, const char *fn, const int32_t *hdesc, int32_t first, int32_t count,
+                                             const char *hdata, size_t hdata_len) {
+        rd_kafka_headers_t *hdrs = rd_kafka_headers_new((size_t)count);
+        int32_t h;
+        for (h = first; h < first + count; h++) {
+                const int32_t *hd = hdesc + (size_t)h * HDR_FIELDS;
+                if ((size_t)hd[0] + (size_t)hd[1] > hdata_len || (hd[3] >= 0 && (size_t)hd[2] + (size_t)hd[3] > hdata_len)) {
+                        char message[128];
+                        rd_kafka_headers_destroy(hdrs);
+                        snprintf(message, sizeof(message), "%s: a header descriptor points outside its buffer", fn);
+                        throw_usage(env, message);
+                        return NULL;
+                }
+                rd_kafka_header_add(hdrs, hdata + hd[0], hd[1], hd[3] < 0 ? NULL : hdata + hd[2], hd[3] < 0 ? 0 : hd[3]);
+        }
+        return hdrs;
+}
+
+
+/*
  * Batched hand-over for records without headers: rd_kafka_produce_batch reads the clock and
  * takes the topic lock once per batch instead of once per record, which is a large part of
  * librdkafka's per-record cost on the producing thread. Records of one call share a
@@ -627,19 +650,7 @@ static napi_value js_produce(napi_env env, napi_callback_info info) {
                 }
                 for (;;) {
                         rd_kafka_headers_t *hdrs = NULL;
-                        if (hcount > 0) {
-                                int32_t h;
-                                hdrs = rd_kafka_headers_new((size_t)hcount);
-                                for (h = hstart; h < hstart + hcount; h++) {
-                                        const int32_t *hd = hdesc + (size_t)h * HDR_FIELDS;
-                                        if ((size_t)hd[0] + (size_t)hd[1] > hdata_len || (hd[3] >= 0 && (size_t)hd[2] + (size_t)hd[3] > hdata_len)) {
-                                                rd_kafka_headers_destroy(hdrs);
-                                                throw_usage(env, "produce: a header descriptor points outside its buffer");
-                                                return NULL;
-                                        }
-                                        rd_kafka_header_add(hdrs, hdata + hd[0], hd[1], hd[3] < 0 ? NULL : hdata + hd[2], hd[3] < 0 ? 0 : hd[3]);
-                                }
-                        }
+                        if (hcount > 0 && !(hdrs = headers_from_desc(env, "produce", hdesc, hstart, hcount, hdata, hdata_len))) return NULL;
                         rd_kafka_resp_err_t err =
                             hdrs ? rd_kafka_producev(p->rk, RD_KAFKA_V_RKT(p->rkt), RD_KAFKA_V_PARTITION(d[4]),
                                                      RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_KEY(key, kl < 0 ? 0 : (size_t)kl),
@@ -808,19 +819,7 @@ static napi_value js_produce_lines(napi_env env, napi_callback_info info) {
                 rd_kafka_resp_err_t err;
                 for (;;) {
                         rd_kafka_headers_t *hdrs = NULL;
-                        if (hcount > 0) {
-                                int32_t h;
-                                hdrs = rd_kafka_headers_new((size_t)hcount);
-                                for (h = 0; h < hcount; h++) {
-                                        const int32_t *hd = hdesc + (size_t)h * HDR_FIELDS;
-                                        if ((size_t)hd[0] + (size_t)hd[1] > hdata_len || (hd[3] >= 0 && (size_t)hd[2] + (size_t)hd[3] > hdata_len)) {
-                                                rd_kafka_headers_destroy(hdrs);
-                                                throw_usage(env, "produceLines: a header descriptor points outside its buffer");
-                                                return NULL;
-                                        }
-                                        rd_kafka_header_add(hdrs, hdata + hd[0], hd[1], hd[3] < 0 ? NULL : hdata + hd[2], hd[3] < 0 ? 0 : hd[3]);
-                                }
-                        }
+                        if (hcount > 0 && !(hdrs = headers_from_desc(env, "produceLines", hdesc, 0, hcount, hdata, hdata_len))) return NULL;
                         err = hdrs ? rd_kafka_producev(p->rk, RD_KAFKA_V_RKT(p->rkt), RD_KAFKA_V_PARTITION(partition),
                                                        RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_KEY(key, key_len),
                                                        RD_KAFKA_V_VALUE((void *)val, val_len), RD_KAFKA_V_OPAQUE((void *)(intptr_t)id),
