@@ -47,6 +47,8 @@ export abstract class BaseCommand extends Command {
     const error = toKafkitError(err)
     const message = redactSecrets(error.message, this.secrets)
     const hint = error.hint === undefined ? undefined : redactSecrets(error.hint, this.secrets)
+    // A failing command may still have a result to report (KafkitError.data): JSON users get it on stdout.
+    if (this.jsonEnabled() && error.data !== undefined) this.logJson(error.data)
     if (this.jsonEnabled()) {
       const json = errorToJson(new KafkitError(error.kind, message, {hint, kafkaCode: error.kafkaCode, exitCode: error.exitCode}))
       process.stderr.write(JSON.stringify(json) + '\n')

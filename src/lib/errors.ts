@@ -67,6 +67,11 @@ export interface KafkitErrorOptions {
   /** Overrides the exit code implied by the kind (used for 130 vs 143). */
   exitCode?: ExitCodeValue
   cause?: unknown
+  /**
+   * The command's result despite the failure (a produce summary, a batch's rows). Under --json the
+   * base command still prints it on stdout, before the error object on stderr.
+   */
+  data?: unknown
 }
 
 export class KafkitError extends Error {
@@ -74,6 +79,7 @@ export class KafkitError extends Error {
   readonly hint?: string
   readonly kafkaCode?: string
   readonly exitCode: ExitCodeValue
+  readonly data?: unknown
 
   constructor(kind: ErrorKind, message: string, options: KafkitErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : {cause: options.cause})
@@ -82,7 +88,20 @@ export class KafkitError extends Error {
     this.hint = options.hint
     this.kafkaCode = options.kafkaCode
     this.exitCode = options.exitCode ?? exitCodeByKind[kind]
+    this.data = options.data
   }
+}
+
+export type InterruptSignal = 'SIGINT' | 'SIGTERM'
+
+/** 130 for Ctrl-C, 143 for SIGTERM: the shell's 128 + signal number. */
+export function exitCodeForSignal(signal: InterruptSignal): ExitCodeValue {
+  return signal === 'SIGTERM' ? ExitCode.INTERRUPTED_SIGTERM : ExitCode.INTERRUPTED_SIGINT
+}
+
+/** The error a command ends with after SIGINT / SIGTERM; `data` is what it still reports. */
+export function interruptedError(signal: InterruptSignal, message = `interrupted by ${signal}`, options: Omit<KafkitErrorOptions, 'exitCode'> = {}): KafkitError {
+  return new KafkitError('interrupted', message, {...options, exitCode: exitCodeForSignal(signal)})
 }
 
 export const usageError = (message: string, hint?: string) => new KafkitError('usage', message, {hint})

@@ -76,7 +76,27 @@ async function stateRoot(): Promise<{root: string; temporary: boolean}> {
   return {root: await mkdtemp(join(resolve(given), 'brokers-')), temporary: false}
 }
 
+/**
+ * KAFKIT_TEST_BOOTSTRAP=host:port runs the tests against brokers that are already up (a developer's
+ * `kafkit local start`, or one shared by several checkouts): nothing is started or stopped. With it,
+ * KAFKIT_TEST_CLUSTER_BOOTSTRAP and KAFKIT_TEST_CLUSTER_STATE_DIR name a running 3-node cluster.
+ */
+async function useRunningBrokers(project: TestProject, bootstrap: string): Promise<() => Promise<void>> {
+  const root = await mkdtemp(join(tmpdir(), 'kafkit-test-'))
+  project.provide('bootstrap', bootstrap)
+  project.provide('clusterBootstrap', process.env.KAFKIT_TEST_CLUSTER_BOOTSTRAP ?? '')
+  project.provide('clusterStateDir', process.env.KAFKIT_TEST_CLUSTER_STATE_DIR ?? '')
+  project.provide('stateRoot', root)
+  say(`using running brokers at ${bootstrap}${process.env.KAFKIT_TEST_CLUSTER_BOOTSTRAP ? ` and ${process.env.KAFKIT_TEST_CLUSTER_BOOTSTRAP}` : ''}`)
+  return async () => {
+    await waitUntilGone(killLocalKafkaSync(root), 10_000)
+    await rm(root, {recursive: true, force: true})
+  }
+}
+
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const running = process.env.KAFKIT_TEST_BOOTSTRAP
+  if (running) return useRunningBrokers(project, running)
   const began = Date.now()
   const {root, temporary} = await stateRoot()
   const withCluster = process.env.KAFKIT_TEST_NO_CLUSTER !== '1'

@@ -8,10 +8,7 @@ import {nativeModulePath} from '../package-root.js'
 // the threading model and the descriptor layout. Nothing here blocks longer than the
 // timeout it is given.
 
-/** Int32 fields per record: keyOffset, keyLength, valueOffset, valueLength, partition, headerStart, headerCount, idDelta. */
-export const DESC_FIELDS = 8
-/** Int32 fields per header: nameOffset, nameLength, valueOffset, valueLength. */
-export const HEADER_FIELDS = 4
+export {PRODUCE_DESC_FIELDS as DESC_FIELDS, PRODUCE_HEADER_FIELDS as HEADER_FIELDS} from '../native/contracts.js'
 
 export type ProducerHandle = {readonly __producer: unique symbol}
 

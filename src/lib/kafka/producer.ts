@@ -1,6 +1,7 @@
 import {KafkitError} from '../errors.js'
 import {parseJsonlRecord, toPayload, type RawRecord} from '../records/jsonl.js'
 import {decodeUtf8, type Serializer} from '../records/serializers.js'
+import {ConnectionDiagnosis, UNREACHABLE_CODES} from './connection-diagnosis.js'
 import {kafkaError} from './kafka-errors.js'
 import {FixedHeaders, ProduceBatch} from './produce-batch.js'
 import {DESC_FIELDS, loadProduceBinding, type NativeFailure, type NativeProduceError, type PollResult, type ProducerHandle} from './produce-native.js'
@@ -180,7 +181,7 @@ export class ProduceRun {
 
   private async topicPartitions(bootstrapServers: string): Promise<number> {
     const deadline = Date.now() + this.settings.timeoutMs
-    let reason: string | undefined
+    const diagnosis = new ConnectionDiagnosis(bootstrapServers, this.settings.timeoutMs)
     for (;;) {
       try {
         return this.native.refreshMetadata(this.handle, Math.max(1, Math.min(METADATA_SLICE_MS, deadline - Date.now())))
@@ -192,20 +193,14 @@ export class ProduceRun {
             kafkaCode: 'UNKNOWN_TOPIC_OR_PART',
           })
         }
-        if (!UNREACHABLE.has(code)) throw kafkaError(error as NativeProduceError, `topic ${this.settings.topic}`)
+        if (!UNREACHABLE_CODES.has(code)) throw kafkaError(error as NativeProduceError, `topic ${this.settings.topic}`)
         // What the client saw while trying: a refused connection, a failed authentication.
-        const seen = this.native.poll(this.handle, 0)
-        for (const clientError of seen.errors) {
-          if (/authentication|SASL|SSL handshake/i.test(clientError.message) || clientError.code === '_AUTHENTICATION' || clientError.code === '_SSL') {
-            throw new KafkitError('auth', `authentication to ${bootstrapServers} failed: ${clientError.message}`, {
-              hint: 'check the SASL/SSL settings of the profile, --command-config or -X',
-              kafkaCode: clientError.code,
-            })
-          }
-          reason ??= clientError.message.replace(/^\S+\/(bootstrap|\d+): /, '').replace(/\s*\(after \d+ms in state \w+\)$/, '')
-          if (clientError.code === '_ALL_BROKERS_DOWN' || clientError.code === '_TRANSPORT' || clientError.code === '_RESOLVE') throw unreachable(bootstrapServers, reason)
+        for (const clientError of this.native.poll(this.handle, 0).errors) {
+          const proven = diagnosis.observe(clientError.message, clientError.code)
+          if (proven) throw proven
+          if (clientError.code === '_ALL_BROKERS_DOWN' || clientError.code === '_TRANSPORT' || clientError.code === '_RESOLVE') throw diagnosis.unreachable(false)
         }
-        if (Date.now() >= deadline) throw unreachable(bootstrapServers, reason ?? `no answer within ${this.settings.timeoutMs} ms`)
+        if (Date.now() >= deadline) throw diagnosis.unreachable(true)
       }
     }
   }
@@ -656,15 +651,6 @@ export class ProduceRun {
       fatal: this.fatal,
     }
   }
-}
-
-const UNREACHABLE = new Set(['_TIMED_OUT', '_TRANSPORT', '_ALL_BROKERS_DOWN', '_RESOLVE'])
-
-function unreachable(bootstrapServers: string, reason: string): KafkitError {
-  return new KafkitError('connection', `cannot reach Kafka at ${bootstrapServers}: ${reason}`, {
-    hint: 'is a broker running there? Pass -b host:port, set KAFKA_BOOTSTRAP_SERVERS, or start one with: kafkit local start',
-    kafkaCode: '_TRANSPORT',
-  })
 }
 
 function isBlank(buffer: Buffer, start: number, end: number): boolean {

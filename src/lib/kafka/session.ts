@@ -1,9 +1,9 @@
 import type {IAdminClient, LibrdKafkaError} from '@confluentinc/kafka-javascript'
 
 import type {Connection} from '../config/connection.js'
-import {formatDuration} from '../duration.js'
 import {KafkitError} from '../errors.js'
 import {loadAdminClientLibrary} from './client-library.js'
+import {ConnectionDiagnosis} from './connection-diagnosis.js'
 import {errorName, kafkaError, type KafkaErrorLike} from './kafka-errors.js'
 import type {NativeAdmin} from './native-admin.js'
 
@@ -154,17 +154,18 @@ export class KafkaSession {
 }
 
 /**
- * Watches librdkafka's error and log events. When every bootstrap broker has failed it settles
- * `failure` at once, naming the address and librdkafka's reason, instead of waiting out --timeout.
+ * Watches librdkafka's error and log events. When every bootstrap broker has failed, or the
+ * diagnosis proves an authentication or TLS failure, it settles `failure` at once, naming the
+ * address and librdkafka's reason, instead of waiting out --timeout.
  */
 class ConnectionWatcher {
   readonly failure: Promise<never>
   private fail!: (error: KafkitError) => void
-  private lastReason?: string
   private failed = false
+  private readonly diagnosis: ConnectionDiagnosis
 
   noteReason(reason: string): void {
-    this.lastReason ??= reason
+    this.diagnosis.noteReason(reason)
   }
 
   get hasFailed(): boolean {
@@ -172,9 +173,10 @@ class ConnectionWatcher {
   }
 
   constructor(
-    private readonly connection: Connection,
+    connection: Connection,
     private readonly onLog?: (line: string) => void,
   ) {
+    this.diagnosis = new ConnectionDiagnosis(connection.bootstrapServers, connection.timeoutMs)
     this.failure = new Promise<never>((_, reject) => {
       this.fail = reject
     })
@@ -190,26 +192,19 @@ class ConnectionWatcher {
   private onClientLog(log: {severity: number; fac: string; message: string}): void {
     this.onLog?.(`librdkafka ${log.fac}: ${log.message}`)
     if (log.severity > 3) return
-    // "[thrd:host:port/bootstrap]: host:port/bootstrap: Connect to ipv4#... failed: Connection refused (after 0ms in state CONNECT)"
-    const reason = log.message.replace(/^\[thrd:[^\]]*\]:\s*/, '').replace(/^\S+\/(bootstrap|\d+): /, '').replace(/\s*\(after \d+ms in state \w+\)$/, '')
-    this.lastReason = reason
-    if (/SASL authentication error|Authentication failed|SASL .*failed/i.test(reason)) {
-      this.settle(new KafkitError('auth', `authentication to ${this.connection.bootstrapServers} failed: ${reason}`, {
-        hint: 'check the SASL mechanism, user name and password in the profile, --command-config or -X',
-        kafkaCode: 'SASL_AUTHENTICATION_FAILED',
-      }))
-    } else if (/SSL handshake failed|certificate verify failed/i.test(reason)) {
-      this.settle(new KafkitError('auth', `TLS handshake with ${this.connection.bootstrapServers} failed: ${reason}`, {
-        hint: 'check ssl.ca.location / the profile\'s ssl settings, or whether the listener uses TLS at all',
-        kafkaCode: '_SSL',
-      }))
-    }
+    const proven = this.diagnosis.observe(log.message)
+    if (proven) this.settle(proven)
   }
 
   private onError(error: LibrdKafkaError): void {
     const text = String(error.message ?? '')
-    if (/all broker connections are down/i.test(text)) this.settle(this.unreachable(false))
-    else if (/authentication/i.test(text)) this.settle(new KafkitError('auth', `authentication failed: ${this.lastReason ?? text}`, {kafkaCode: '_AUTHENTICATION'}))
+    if (/all broker connections are down/i.test(text)) {
+      this.settle(this.unreachable(false))
+      return
+    }
+    if (!/authentication/i.test(text)) return
+    const reason = this.diagnosis.lastReason
+    this.settle(this.diagnosis.observe(reason ?? text, '_AUTHENTICATION') ?? this.unreachable(false))
   }
 
   private settle(error: KafkitError): void {
@@ -219,12 +214,7 @@ class ConnectionWatcher {
   }
 
   unreachable(timedOut: boolean): KafkitError {
-    const {bootstrapServers, timeoutMs} = this.connection
-    const why = this.lastReason ?? (timedOut ? `no answer within ${formatDuration(timeoutMs)}` : 'connection failed')
-    return new KafkitError(timedOut && !this.lastReason ? 'timeout' : 'connection', `cannot reach Kafka at ${bootstrapServers}: ${why}`, {
-      hint: 'is a broker running there? Pass -b host:port, set KAFKA_BOOTSTRAP_SERVERS, or start one with: kafkit local start',
-      kafkaCode: timedOut ? '_TIMED_OUT' : '_TRANSPORT',
-    })
+    return this.diagnosis.unreachable(timedOut)
   }
 }
 

@@ -1,4 +1,5 @@
 import {usageError} from '../errors.js'
+import {CONSUME_OPS, CONSUME_TIMESTAMP_MODES} from '../native/contracts.js'
 import {formatJsonlRecord, type RecordFormats, type TimestampType} from '../records/jsonl.js'
 import {FORMAT_NAMES, SERIALIZERS, serializerFor, type Serializer} from '../records/serializers.js'
 
@@ -58,16 +59,14 @@ export interface RecordFormatter {
   readonly needsTimestampType?: boolean
 }
 
-/** Ops and literal bytes for native/src/kafkit_consume.c; the op codes must match its OP_ constants. */
+/** Ops and literal bytes for native/src/kafkit_consume.c (the op codes: CONSUME_OPS in consume-native.ts). */
 export interface NativeFormatProgram {
   ops: Int32Array
   literals: Buffer
 }
 
-/** %T modifiers as the native loop's TS_ modes. */
-const TIMESTAMP_MODES: Record<string, number> = {ms: 0, s: 1, unix: 1, iso: 2, type: 3}
-
-const OP = {LIT: 1, TOPIC: 2, PARTITION: 3, OFFSET: 4, KEY: 5, VALUE: 6, KEY_LEN: 7, VALUE_LEN: 8, TIMESTAMP: 9, HEADERS: 10, VALUE_LEN_BE32: 11, JSONL: 12} as const
+const OP = CONSUME_OPS
+const TIMESTAMP_MODES = CONSUME_TIMESTAMP_MODES
 
 /** Byte mode of a field in the native loop: raw, base64, hex; undefined when only JS can decode it. */
 function nativeMode(format: Serializer | undefined): number | undefined {
