@@ -1,17 +1,21 @@
-import {createWriteStream, type WriteStream} from 'node:fs'
-
 import {Args, Flags} from '@oclif/core'
 
-import {formatDuration, parseDuration} from '../lib/duration.js'
-import {KafkitError, usageError} from '../lib/errors.js'
+import {parseDuration} from '../lib/duration.js'
+import {usageError} from '../lib/errors.js'
 import {parseEscapes} from '../lib/input/escapes.js'
 import {checkInputFiles, readInput} from '../lib/input/sources.js'
 import {KafkaCommand} from '../lib/kafka-command.js'
-import {ACKS, COMPRESSIONS, PARTITIONERS, producerConfig} from '../lib/kafka/produce-config.js'
-import {produceOutcomeError, ProduceRun, type ProduceStats, type ProduceSummary} from '../lib/kafka/producer.js'
-import {FORMAT_NAMES, serializerFor} from '../lib/records/serializers.js'
-import {groupDigits} from '../lib/output/numbers.js'
+import {ACKS, COMPRESSIONS, PARTITIONERS, producerConfig} from '../lib/kafka/produce/config.js'
+import {produceOutcomeError} from '../lib/kafka/produce/outcome.js'
+import {ProduceRun} from '../lib/kafka/produce/run.js'
+import type {ProduceSummary} from '../lib/kafka/produce/tally.js'
+import {openFileWriter} from '../lib/output/file-writer.js'
+import {deliveryLineFormatter, invalidInputJson, progressLine, summaryLine} from '../lib/output/produce-report.js'
 import {onStdoutClosed, stdoutClosed} from '../lib/output/stdout-closed.js'
+import {stdoutDrained} from '../lib/output/stdout-drain.js'
+import {deadLetterLines} from '../lib/records/dead-letter.js'
+import {FORMAT_NAMES, serializerFor} from '../lib/records/serializers.js'
+import {trapInterrupts} from '../lib/signals.js'
 
 export default class Produce extends KafkaCommand {
   static summary = 'Write records to a topic from stdin or files: one per line, or kafkit\'s jsonl records.'
@@ -62,7 +66,8 @@ See docs/produce.md; the jsonl record format is defined in docs/formats.md.`
 
   async run(): Promise<ProduceSummary> {
     const {args, flags} = await this.parse(Produce)
-    if (flags['print-delivery'] && this.jsonEnabled()) throw usageError('--print-delivery and --json both write to stdout', 'choose one of them')
+    const json = this.jsonEnabled()
+    if (flags['print-delivery'] && json) throw usageError('--print-delivery and --json both write to stdout', 'choose one of them')
     const files = flags.file ?? []
     await checkInputFiles(files)
     const settings = {
@@ -79,7 +84,6 @@ See docs/produce.md; the jsonl record format is defined in docs/formats.md.`
       valueFormat: serializerFor(flags['value-format'], '--value-format'),
       onError: flags['on-error'] as 'fail' | 'skip',
       transactional: flags['transactional-id'] !== undefined,
-      printDelivery: flags['print-delivery'],
       deliveryTimeoutMs: parseDuration(flags['delivery-timeout'], '--delivery-timeout'),
     }
     if (settings.input === 'jsonl' && (settings.keySeparator || settings.nullMarker || settings.emptyIsNull || settings.fixedKey !== undefined)) {
@@ -97,44 +101,48 @@ See docs/produce.md; the jsonl record format is defined in docs/formats.md.`
       transactionalId: flags['transactional-id'],
       deliveryTimeoutMs: settings.deliveryTimeoutMs,
     })
-    const deadLetter = flags['dead-letter'] === undefined ? undefined : await openDeadLetter(flags['dead-letter'])
-    const stop = new AbortController()
-    const hardStop = new AbortController()
-    const onSignal = (signal: NodeJS.Signals) => (stop.signal.aborted ? hardStop.abort(signal) : stop.abort(signal))
-    process.on('SIGINT', onSignal)
-    process.on('SIGTERM', onSignal)
+    const deadLetter = flags['dead-letter'] === undefined ? undefined : await openFileWriter(flags['dead-letter'], '--dead-letter')
+    const interrupts = trapInterrupts()
     // --print-delivery | head: stop reading, deliver what was read, and exit as if the input ended.
-    const offStdoutClosed = onStdoutClosed(() => stop.abort('EPIPE'))
+    const stdoutGone = new AbortController()
+    const offStdoutClosed = onStdoutClosed(() => stdoutGone.abort('EPIPE'))
+    const stop = AbortSignal.any([interrupts.stop, stdoutGone.signal])
+    const deliveryLines = deliveryLineFormatter(args.topic)
     let summary: ProduceSummary
     try {
       const producer = new ProduceRun(
         {...settings, config, timeoutMs: session.timeoutMs, drainTimeoutMs: session.timeoutMs},
         {
-          chunks: readInput(files, stop.signal),
-          stop: stop.signal,
-          hardStop: hardStop.signal,
-          onDeliveries: (text) => stdoutClosed() || this.out.write(text),
-          onDeadLetters: deadLetter ? (text) => deadLetter.write(text) : undefined,
-          onInvalid: (message) => {
-            this.out.endProgress()
-            this.out.warn(message)
+          chunks: readInput(files, stop),
+          stop,
+          hardStop: interrupts.hardStop,
+          onDeliveries: flags['print-delivery'] ? (reports) => stdoutClosed() || this.out.write(deliveryLines(reports)) : undefined,
+          onFailedRecords: deadLetter ? (records) => deadLetter.write(deadLetterLines(records)) : undefined,
+          // One line per invalid record, as it is read; the final error only counts them.
+          onInvalid: (line, message) => {
+            if (json) {
+              this.out.notice(invalidInputJson(line, message))
+            } else {
+              this.out.endProgress()
+              this.out.warn(message)
+            }
           },
           // Only a terminal shows progress: a pipe or file would only collect redraws.
-          onProgress: this.out.term.stderr.isTTY ? (stats) => this.out.progress(progressLine(stats)) : undefined,
+          onProgress: this.out.term.stderr.isTTY && !json ? (stats) => this.out.progress(progressLine(stats)) : undefined,
           onLog: (line) => this.debugLog(line),
-          outputDrained: () => Promise.all([drained(process.stdout), deadLetter ? drained(deadLetter) : undefined]).then(() => undefined),
+          outputDrained: () => Promise.all([stdoutDrained(), deadLetter?.drained()]).then(() => undefined),
         },
       )
       await producer.prepare(session.connection.bootstrapServers)
       summary = await producer.run()
     } finally {
-      process.off('SIGINT', onSignal)
-      process.off('SIGTERM', onSignal)
+      interrupts.dispose()
       offStdoutClosed()
-      if (deadLetter) await new Promise<void>((resolve) => deadLetter.end(resolve))
+      await deadLetter?.close()
     }
     this.out.endProgress()
-    if (!this.jsonEnabled()) this.out.notice(summaryLine(summary))
+    if (!json) this.out.notice(summaryLine(summary))
+    // Under --json the error still carries the summary, which the base command prints on stdout.
     const failure = produceOutcomeError(summary, flags['dead-letter'], settings.onError)
     if (failure) throw failure
     return summary
@@ -145,39 +153,4 @@ function parseHeader(text: string): [string, Buffer | null] {
   const at = text.indexOf('=')
   if (at === 0) throw usageError(`--header '${text}': the header name is empty`, 'use --header name=value')
   return at < 0 ? [text, null] : [text.slice(0, at), Buffer.from(text.slice(at + 1), 'utf8')]
-}
-
-/** Waits for a stream's buffered output to be written (a slow reader of stdout slows the input, not memory). */
-function drained(stream: NodeJS.WritableStream & {writableNeedDrain?: boolean; destroyed?: boolean}): Promise<void> {
-  // A closed stdout never drains: there is nothing left to wait for.
-  if (!stream.writableNeedDrain || stream.destroyed || (stream === process.stdout && stdoutClosed())) return Promise.resolve()
-  return new Promise((resolve) => {
-    stream.once('drain', () => resolve())
-    stream.once('close', () => resolve())
-  })
-}
-
-async function openDeadLetter(path: string): Promise<WriteStream> {
-  const stream = createWriteStream(path)
-  await new Promise<void>((resolve, reject) => {
-    stream.once('open', () => resolve())
-    stream.once('error', (error) => reject(new KafkitError('usage', `--dead-letter ${path}: ${error.message}`)))
-  })
-  return stream
-}
-
-const number = {format: groupDigits}
-
-function rate(stats: {read: number; elapsedMs: number}): string {
-  return number.format(stats.elapsedMs > 0 ? Math.round((stats.read / stats.elapsedMs) * 1000) : 0)
-}
-
-function progressLine(stats: ProduceStats): string {
-  return `produce: read ${number.format(stats.read)}, delivered ${number.format(stats.delivered)}, failed ${number.format(stats.failed)} (${rate(stats)} records/s)`
-}
-
-function summaryLine(summary: ProduceSummary): string {
-  const invalid = summary.invalid > 0 ? ` (${number.format(summary.invalid)} invalid)` : ''
-  const transaction = summary.transaction ? `, transaction ${summary.transaction}` : ''
-  return `produced to ${summary.topic}: read ${number.format(summary.read)}, delivered ${number.format(summary.delivered)}, failed ${number.format(summary.failed)}${invalid}${transaction} in ${formatDuration(summary.elapsedMs)} (${rate(summary)} records/s)`
 }

@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
 import {parseEscapes} from '../../src/lib/input/escapes.js'
-import {RecordSplitter} from '../../src/lib/input/records.js'
+import {RecordSplitter} from '../../src/lib/input/record-splitter.js'
 
 function split(delimiter: string, chunks: string[]): string[] {
   const splitter = new RecordSplitter(Buffer.from(delimiter))

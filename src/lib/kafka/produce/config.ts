@@ -1,5 +1,5 @@
-import {usageError} from '../errors.js'
-import type {KafkaSession} from './session.js'
+import {usageError} from '../../errors.js'
+import type {KafkaSession} from '../session.js'
 
 // The librdkafka configuration of `kafkit produce`. Precedence, lowest first: kafkit's defaults,
 // then the connection's properties (profile, --command-config, -X), then the dedicated flags.

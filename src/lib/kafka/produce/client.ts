@@ -1,0 +1,30 @@
+import {KafkitError} from '../../errors.js'
+import {loadProduceBinding, type ProducerHandle} from '../produce-native.js'
+
+// One native producer (native/src/kafkit_produce.c) and its handle: created from the librdkafka
+// configuration, destroyed once.
+
+export type ProduceBinding = ReturnType<typeof loadProduceBinding>
+
+export class ProducerClient {
+  readonly native: ProduceBinding = loadProduceBinding()
+  readonly handle: ProducerHandle
+  private closed = false
+
+  constructor(config: Record<string, string>, topic: string, wantDeliveries: boolean) {
+    try {
+      this.handle = this.native.create(config, topic, wantDeliveries)
+    } catch (error) {
+      throw new KafkitError('usage', `invalid producer configuration: ${(error as Error).message}`, {
+        hint: 'check the -X / profile / --command-config properties against librdkafka\'s CONFIGURATION.md',
+      })
+    }
+  }
+
+  /** Destroys the client; safe to call more than once. */
+  close(): void {
+    if (this.closed) return
+    this.closed = true
+    this.native.close(this.handle)
+  }
+}

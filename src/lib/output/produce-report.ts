@@ -1,0 +1,54 @@
+import {formatDuration} from '../duration.js'
+import {DELIVERY_REPORT_FIELDS, type DeliveryReports} from '../records/delivery-reports.js'
+import {groupDigits} from './numbers.js'
+
+// The text of what `kafkit produce` reports: --print-delivery lines on stdout; the progress
+// line, the summary line and invalid input lines on stderr (docs/produce.md).
+
+/** The counts the produce lines show (a subset of the produce summary). */
+export interface ProduceCounts {
+  read: number
+  delivered: number
+  failed: number
+  elapsedMs: number
+}
+
+export interface ProduceTotals extends ProduceCounts {
+  topic: string
+  invalid: number
+  transaction: 'committed' | 'aborted' | null
+}
+
+/**
+ * A function that turns delivery reports into --print-delivery lines, one JSON object each:
+ * {"topic","partition","offset","timestamp","line"}. One string per batch of reports.
+ */
+export function deliveryLineFormatter(topic: string): (reports: DeliveryReports) => string {
+  const topicJson = JSON.stringify(topic)
+  return (reports) => {
+    let text = ''
+    for (let i = 0; i < reports.length; i += DELIVERY_REPORT_FIELDS) {
+      text += `{"topic":${topicJson},"partition":${reports[i + 1]},"offset":${reports[i + 2]},"timestamp":${reports[i + 3]},"line":${reports[i]}}\n`
+    }
+    return text
+  }
+}
+
+/** An invalid input line under --json: one JSON object on stderr. */
+export function invalidInputJson(line: number, message: string): string {
+  return JSON.stringify({warning: {code: 'invalid_input', line, message}})
+}
+
+function rate(counts: ProduceCounts): string {
+  return groupDigits(counts.elapsedMs > 0 ? Math.round((counts.read / counts.elapsedMs) * 1000) : 0)
+}
+
+export function progressLine(counts: ProduceCounts): string {
+  return `produce: read ${groupDigits(counts.read)}, delivered ${groupDigits(counts.delivered)}, failed ${groupDigits(counts.failed)} (${rate(counts)} records/s)`
+}
+
+export function summaryLine(totals: ProduceTotals): string {
+  const invalid = totals.invalid > 0 ? ` (${groupDigits(totals.invalid)} invalid)` : ''
+  const transaction = totals.transaction ? `, transaction ${totals.transaction}` : ''
+  return `produced to ${totals.topic}: read ${groupDigits(totals.read)}, delivered ${groupDigits(totals.delivered)}, failed ${groupDigits(totals.failed)}${invalid}${transaction} in ${formatDuration(totals.elapsedMs)} (${rate(totals)} records/s)`
+}
