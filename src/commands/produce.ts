@@ -10,8 +10,8 @@ import {produceOutcomeError} from '../lib/kafka/produce/outcome.js'
 import {ProduceRun} from '../lib/kafka/produce/run.js'
 import type {ProduceSummary} from '../lib/kafka/produce/tally.js'
 import {openFileWriter} from '../lib/output/file-writer.js'
-import {deliveryLineFormatter, invalidInputJson, progressLine, summaryLine} from '../lib/output/produce-report.js'
-import {onStdoutClosed, stdoutClosed} from '../lib/output/stdout-closed.js'
+import {ProduceReporter} from '../lib/output/produce-report.js'
+import {onStdoutClosed} from '../lib/output/stdout-closed.js'
 import {stdoutDrained} from '../lib/output/stdout-drain.js'
 import {deadLetterLines} from '../lib/records/dead-letter.js'
 import {FORMAT_NAMES, serializerFor} from '../lib/records/serializers.js'
@@ -107,7 +107,7 @@ See docs/produce.md; the jsonl record format is defined in docs/formats.md.`
     const stdoutGone = new AbortController()
     const offStdoutClosed = onStdoutClosed(() => stdoutGone.abort('EPIPE'))
     const stop = AbortSignal.any([interrupts.stop, stdoutGone.signal])
-    const deliveryLines = deliveryLineFormatter(args.topic)
+    const report = new ProduceReporter(this.out, {topic: args.topic, json, printDelivery: flags['print-delivery']})
     let summary: ProduceSummary
     try {
       const producer = new ProduceRun(
@@ -116,19 +116,10 @@ See docs/produce.md; the jsonl record format is defined in docs/formats.md.`
           chunks: readInput(files, stop),
           stop,
           hardStop: interrupts.hardStop,
-          onDeliveries: flags['print-delivery'] ? (reports) => stdoutClosed() || this.out.write(deliveryLines(reports)) : undefined,
+          onDeliveries: report.deliveries,
           onFailedRecords: deadLetter ? (records) => deadLetter.write(deadLetterLines(records)) : undefined,
-          // One line per invalid record, as it is read; the final error only counts them.
-          onInvalid: (line, message) => {
-            if (json) {
-              this.out.notice(invalidInputJson(line, message))
-            } else {
-              this.out.endProgress()
-              this.out.warn(message)
-            }
-          },
-          // Only a terminal shows progress: a pipe or file would only collect redraws.
-          onProgress: this.out.term.stderr.isTTY && !json ? (stats) => this.out.progress(progressLine(stats)) : undefined,
+          onInvalid: (line, message) => report.invalid(line, message),
+          onProgress: report.progress,
           onLog: (line) => this.debugLog(line),
           outputDrained: () => Promise.all([stdoutDrained(), deadLetter?.drained()]).then(() => undefined),
         },
@@ -140,8 +131,7 @@ See docs/produce.md; the jsonl record format is defined in docs/formats.md.`
       offStdoutClosed()
       await deadLetter?.close()
     }
-    this.out.endProgress()
-    if (!json) this.out.notice(summaryLine(summary))
+    report.finished(summary)
     // Under --json the error still carries the summary, which the base command prints on stdout.
     const failure = produceOutcomeError(summary, flags['dead-letter'], settings.onError)
     if (failure) throw failure

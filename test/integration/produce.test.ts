@@ -471,3 +471,71 @@ describe('produce: signals', () => {
     })
   }
 })
+
+/** Every stderr line under --json is a JSON object; returns them. */
+function jsonLines(stderr: string): Array<Record<string, {code?: string; line?: number; message?: string; exitCode?: number}>> {
+  return stderr.trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, {code?: string; line?: number; message?: string; exitCode?: number}>)
+}
+
+const occurrences = (text: string, part: string) => text.split(part).length - 1
+
+describe('produce --json: the summary on stdout whatever the exit code, only JSON on stderr', () => {
+  it('invalid input (exit 2): the summary, one JSON warning per bad line, then the error object', async () => {
+    const t = await topic('pr-json-invalid')
+    const result = await runKafkit(['produce', t, '-b', bootstrap, '--value-format', 'int', '--on-error', 'skip', '--json'], {input: '1\nabc\n3\nx\n'})
+    expect(result.exitCode).toBe(2)
+    expect(JSON.parse(result.stdout)).toMatchObject({topic: t, read: 4, delivered: 2, failed: 2, invalid: 2, interrupted: null, firstInvalid: "line 2: value: not a valid int value: 'abc' is not an integer"})
+    const stderr = jsonLines(result.stderr)
+    expect(stderr.map((o) => o.warning?.line ?? o.error?.exitCode)).toEqual([2, 4, 2])
+    expect(stderr[0]!.warning).toEqual({code: 'invalid_input', line: 2, message: "line 2: value: not a valid int value: 'abc' is not an integer"})
+  })
+
+  it('records not delivered (exit 6): the summary names the failure', async () => {
+    const t = await topic('pr-json-partial')
+    const result = await runKafkit(['produce', t, '-b', bootstrap, '-X', 'message.max.bytes=2000', '--on-error', 'skip', '--json'], {input: `small\n${'x'.repeat(3000)}\nsmall\n`})
+    expect(result.exitCode).toBe(6)
+    const summary = JSON.parse(result.stdout) as {read: number; delivered: number; failed: number; failures: Array<{code: string; count: number}>}
+    expect(summary).toMatchObject({read: 3, delivered: 2, failed: 1, invalid: 0})
+    expect(summary.failures).toEqual([expect.objectContaining({code: 'MSG_SIZE_TOO_LARGE', count: 1})])
+    expect(jsonLines(result.stderr).map((o) => o.error?.exitCode)).toEqual([6])
+  })
+
+  it('SIGINT (exit 130): the summary of what was read and delivered', async () => {
+    const t = await topic('pr-json-sigint')
+    const child = spawn(process.execPath, [kafkitBin, 'produce', t, '-b', bootstrap, '--json'], {env: baseEnv(), stdio: ['pipe', 'pipe', 'pipe']})
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d) => (stdout += d))
+    child.stderr.on('data', (d) => (stderr += d))
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve))
+    // stdin stays open: the records arrive and are delivered, then the signal.
+    child.stdin.write('one\ntwo\n')
+    const deadline = Date.now() + 20_000
+    while ((await kcat(['-C', '-t', t, '-e', '-f', '%s\n'])).split('\n').length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100))
+    child.kill('SIGINT')
+    expect(await exited).toBe(130)
+    expect(JSON.parse(stdout)).toMatchObject({topic: t, read: 2, delivered: 2, failed: 0, interrupted: 'SIGINT'})
+    expect(jsonLines(stderr).map((o) => [o.error?.code, o.error?.exitCode])).toEqual([['interrupted', 130]])
+  })
+})
+
+describe('produce: each invalid line is reported once', () => {
+  const bad = "line 3: value: not a valid int value: 'abc' is not an integer"
+  for (const onError of ['fail', 'skip']) {
+    it(`--on-error ${onError}: one stderr line for the bad line, then the summary and an error that counts`, async () => {
+      const t = await topic(`pr-once-${onError}`)
+      const result = await runKafkit(['produce', t, '-b', bootstrap, '--value-format', 'int', '--on-error', onError], {input: '1\n2\nabc\n4\n'})
+      expect(result.exitCode).toBe(2)
+      expect(occurrences(result.stderr, bad)).toBe(1)
+      expect(occurrences(result.stderr, 'line 3')).toBe(1)
+      expect(result.stderr).toContain('error: 1 invalid input record\n')
+    })
+  }
+
+  it('--json: once, in its warning object', async () => {
+    const t = await topic('pr-once-json')
+    const result = await runKafkit(['produce', t, '-b', bootstrap, '--value-format', 'int', '--json'], {input: '1\n2\nabc\n'})
+    expect(result.exitCode).toBe(2)
+    expect(occurrences(result.stderr, bad)).toBe(1)
+  })
+})

@@ -1,8 +1,10 @@
 import {formatDuration} from '../duration.js'
 import {DELIVERY_REPORT_FIELDS, type DeliveryReports} from '../records/delivery-reports.js'
 import {groupDigits} from './numbers.js'
+import type {Output} from './output.js'
+import {stdoutClosed} from './stdout-closed.js'
 
-// The text of what `kafkit produce` reports: --print-delivery lines on stdout; the progress
+// What `kafkit produce` reports, and its text: --print-delivery lines on stdout; the progress
 // line, the summary line and invalid input lines on stderr (docs/produce.md).
 
 /** The counts the produce lines show (a subset of the produce summary). */
@@ -51,4 +53,51 @@ export function summaryLine(totals: ProduceTotals): string {
   const invalid = totals.invalid > 0 ? ` (${groupDigits(totals.invalid)} invalid)` : ''
   const transaction = totals.transaction ? `, transaction ${totals.transaction}` : ''
   return `produced to ${totals.topic}: read ${groupDigits(totals.read)}, delivered ${groupDigits(totals.delivered)}, failed ${groupDigits(totals.failed)}${invalid}${transaction} in ${formatDuration(totals.elapsedMs)} (${rate(totals)} records/s)`
+}
+
+export interface ProduceReporterOptions {
+  topic: string
+  json: boolean
+  printDelivery: boolean
+}
+
+/**
+ * Where produce's reports go. Humans: invalid lines as warnings, progress on a terminal, the
+ * summary line. --json: invalid lines as JSON objects and nothing else on stderr (the summary is
+ * the command's result). --print-delivery: delivery lines on stdout while its reader is there.
+ */
+export class ProduceReporter {
+  /** --print-delivery: writes the delivery lines (undefined without the flag). */
+  readonly deliveries?: (reports: DeliveryReports) => void
+  /** Redraws the progress line; only when stderr is a terminal (a pipe or file would only collect redraws). */
+  readonly progress?: (counts: ProduceCounts) => void
+
+  constructor(
+    private readonly out: Output,
+    private readonly options: ProduceReporterOptions,
+  ) {
+    if (options.printDelivery) {
+      const lines = deliveryLineFormatter(options.topic)
+      this.deliveries = (reports) => {
+        if (!stdoutClosed()) out.write(lines(reports))
+      }
+    }
+    if (out.term.stderr.isTTY && !options.json) this.progress = (counts) => out.progress(progressLine(counts))
+  }
+
+  /** One invalid input record, as it is read. */
+  invalid(line: number, message: string): void {
+    if (this.options.json) {
+      this.out.notice(invalidInputJson(line, message))
+      return
+    }
+    this.out.endProgress()
+    this.out.warn(message)
+  }
+
+  /** The end: the summary line for humans (under --json the summary is the command's result). */
+  finished(totals: ProduceTotals): void {
+    this.out.endProgress()
+    if (!this.options.json) this.out.notice(summaryLine(totals))
+  }
 }
