@@ -9,7 +9,8 @@ import type {ProduceHooks, ProduceSettings, ReadCursor} from '../../src/lib/kafk
 import {Tally, type ProduceSummary} from '../../src/lib/kafka/produce/tally.js'
 import {DESC_FIELDS, type NativeFailure, type PollResult} from '../../src/lib/kafka/produce-native.js'
 import {KafkaSession} from '../../src/lib/kafka/session.js'
-import {deliveryLineFormatter, summaryLine} from '../../src/lib/output/produce-report.js'
+import type {Output} from '../../src/lib/output/output.js'
+import {deliveryLineFormatter, ProduceReporter, summaryLine} from '../../src/lib/output/produce-report.js'
 import {deadLetterLines, type FailedRecord} from '../../src/lib/records/dead-letter.js'
 import {parseJsonlRecord} from '../../src/lib/records/jsonl.js'
 import {serializerFor} from '../../src/lib/records/serializers.js'
@@ -321,5 +322,41 @@ describe('produce output text (built outside the Kafka core)', () => {
     expect(summaryLine({topic: 't', read: 1234, delivered: 1233, failed: 1, invalid: 1, transaction: 'aborted', elapsedMs: 1000})).toBe(
       'produced to t: read 1,234, delivered 1,233, failed 1 (1 invalid), transaction aborted in 1s (1,234 records/s)',
     )
+  })
+})
+
+describe('ProduceReporter: where the reports go', () => {
+  function fakeOutput(stderrIsTTY: boolean) {
+    const calls: string[] = []
+    const out = {
+      term: {stderr: {isTTY: stderrIsTTY}},
+      write: (t: string) => calls.push(`stdout ${t}`),
+      notice: (t: string) => calls.push(`notice ${t}`),
+      warn: (t: string) => calls.push(`warn ${t}`),
+      progress: (t: string) => calls.push(`progress ${t}`),
+      endProgress: () => undefined,
+    }
+    return {out: out as unknown as Output, calls}
+  }
+  const totals = {topic: 't', read: 2, delivered: 1, failed: 1, invalid: 1, transaction: null, elapsedMs: 10}
+
+  it('for a person: a warning per invalid line, progress on a terminal, the summary line', () => {
+    const {out, calls} = fakeOutput(true)
+    const report = new ProduceReporter(out, {topic: 't', json: false, printDelivery: false})
+    report.invalid(2, 'line 2: bad')
+    report.progress?.(totals)
+    report.finished(totals)
+    expect(report.deliveries).toBeUndefined()
+    expect(calls.map((c) => c.split(' ')[0])).toEqual(['warn', 'progress', 'notice'])
+    expect(calls[0]).toBe('warn line 2: bad')
+  })
+
+  it('under --json: only JSON on stderr (no progress, no summary line: the summary is the result)', () => {
+    const {out, calls} = fakeOutput(true)
+    const report = new ProduceReporter(out, {topic: 't', json: true, printDelivery: false})
+    report.invalid(2, 'line 2: bad')
+    expect(report.progress).toBeUndefined()
+    report.finished(totals)
+    expect(calls).toEqual(['notice {"warning":{"code":"invalid_input","line":2,"message":"line 2: bad"}}'])
   })
 })

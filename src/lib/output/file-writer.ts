@@ -1,6 +1,7 @@
 import {createWriteStream} from 'node:fs'
 
 import {KafkitError} from '../errors.js'
+import {streamDrained} from './stream-drained.js'
 
 // A file a command writes as it goes (produce --dead-letter): opened before any work starts, so a
 // bad path fails at once; written without waiting; `drained` lets a producer of text wait for
@@ -24,10 +25,7 @@ export async function openFileWriter(path: string, flag: string): Promise<FileWr
     write: (text) => {
       stream.write(text)
     },
-    drained: () => (stream.writableNeedDrain && !stream.destroyed ? new Promise((resolve) => {
-      stream.once('drain', () => resolve())
-      stream.once('close', () => resolve())
-    }) : Promise.resolve()),
+    drained: () => streamDrained(stream),
     close: () => new Promise<void>((resolve) => stream.end(resolve)),
   }
 }

@@ -7,7 +7,7 @@ import {preflight} from './preflight.js'
 import {produceRecords} from './record-path.js'
 import {ProduceReports} from './reports.js'
 import type {ProduceHooks, ProduceSettings, ReadCursor, ReadingRun} from './settings.js'
-import {Tally, type ProduceStats, type ProduceSummary} from './tally.js'
+import {Tally, type ProduceSummary} from './tally.js'
 import {beginTransaction, endTransaction} from './transaction.js'
 
 // The produce engine: input chunks -> records -> the native producer (native/src/kafkit_produce.c)
@@ -50,7 +50,7 @@ export class ProduceRun implements ReadingRun {
         onPoll: (result) => this.reports.take(result),
       })
     } catch (error) {
-      this.close()
+      this.client.close()
       throw error
     }
   }
@@ -74,18 +74,9 @@ export class ProduceRun implements ReadingRun {
       hooks.onLog?.(`waited ${Math.round(this.reports.queueFullMs)} ms for room in librdkafka's queue while reading, ${Date.now() - drainStarted} ms for the last deliveries`)
       if (settings.transactional) transaction = this.endTransaction()
     } finally {
-      this.close()
+      this.client.close()
     }
     return this.tally.summary(settings.topic, transaction, this.interruptedBy())
-  }
-
-  /** Destroys the client; safe to call more than once (and for a run that never started). */
-  close(): void {
-    this.client.close()
-  }
-
-  stats(): ProduceStats {
-    return this.tally.stats()
   }
 
   // ---------- what the reading paths use (ReadingRun) ----------
