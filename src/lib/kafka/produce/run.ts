@@ -17,6 +17,11 @@ import {beginTransaction, endTransaction} from './transaction.js'
 //
 // Flow control: the native call stops taking records when librdkafka's queue stays full, and
 // no more input is read until deliveries make room, so memory stays bounded whatever the input.
+//
+// The parts: config.ts (librdkafka settings), client.ts, preflight.ts, line-path.ts (lines in C)
+// or record-path.ts + parse.ts + batch.ts (records in JavaScript), reports.ts (deliveries and
+// failed records to the hooks), drain.ts, transaction.ts, tally.ts (the accounting and the
+// summary), outcome.ts (the exit decision).
 
 const PROGRESS_EVERY_MS = 500
 const IDLE_POLL_MS = 100
