@@ -33,7 +33,7 @@ Without -g, partitions are assigned directly and nothing is committed. With -g t
 
 Output: piped, the value alone per line (like kcat); on a terminal, a readable view. -f takes kcat's format tokens: ${FORMAT_TOKENS_HELP}. --output jsonl writes the binary-safe record format of docs/formats.md, which \`kafkit produce --input jsonl\` reads back.
 
-Ctrl-C / SIGTERM stop fetching, commit what was printed and leave the group: exit 130 / 143. A closed pipe (| head) ends quietly with exit 0.`
+Ctrl-C / SIGTERM stop fetching, commit what was printed and leave the group: exit 130 / 143 (under --json the summary is still printed). A closed pipe (| head) ends quietly with exit 0.`
 
   static examples = [
     {description: 'Everything in a topic, then exit', command: '<%= config.bin %> consume orders -o beginning -e'},
@@ -49,13 +49,13 @@ Ctrl-C / SIGTERM stop fetching, commit what was printed and leave the group: exi
   static strict = false
 
   static args = {
-    topic: Args.string({description: 'Topic(s) to read (several may be given; or use -t / --pattern).'}),
+    topic: Args.string({description: 'Topic(s) to read (several may be given; or use -t / --pattern; a Spark JSON -o names its own).'}),
   }
 
   static flags = {
     topic: Flags.string({char: 't', summary: 'Topic to read (repeatable), like kcat -t.', multiple: true, multipleNonGreedy: true, helpGroup: 'READ'}),
     pattern: Flags.string({summary: 'Read every topic whose whole name matches this regular expression.', helpGroup: 'READ'}),
-    partition: Flags.string({char: 'p', summary: 'Only these partitions: 0,2,5.', helpGroup: 'READ'}),
+    partition: Flags.string({char: 'p', summary: 'Only these partitions: 0,2,5; ranges include both ends: 0-3, 5-, -3.', helpGroup: 'READ'}),
     group: Flags.string({char: 'g', summary: 'Join this consumer group and commit what was printed.', helpGroup: 'READ'}),
     offset: Flags.string({
       char: 'o',
