@@ -183,17 +183,13 @@ export function compileRecordFormat(format: string, options: FormatterOptions = 
         native.op(OP.OFFSET, 0)
         parts.push((r) => String(r.offset))
         break
-      case 'k': {
-        const serializer = serializerModifier(modifier, token, format, options.keyFormat)
-        native.op(OP.KEY, nativeMode(serializer))
-        parts.push(bytesPart('key', key, serializer, options))
-        break
-      }
+      case 'k':
       case 's':
       case 'v': {
-        const serializer = serializerModifier(modifier, token, format, options.valueFormat)
-        native.op(OP.VALUE, nativeMode(serializer))
-        parts.push(bytesPart('value', value, serializer, options))
+        const isKey = token === 'k'
+        const serializer = serializerModifier(modifier, token, format, isKey ? options.keyFormat : options.valueFormat)
+        native.op(isKey ? OP.KEY : OP.VALUE, nativeMode(serializer))
+        parts.push(isKey ? bytesPart('key', key, serializer, options) : bytesPart('value', value, serializer, options))
         break
       }
       case 'K':
