@@ -1,25 +1,23 @@
 import {Args, Flags} from '@oclif/core'
 
 import {parseDuration} from '../lib/duration.js'
-import {KafkitError, ExitCode, usageError} from '../lib/errors.js'
+import {interruptedError, KafkitError, usageError} from '../lib/errors.js'
 import {KafkaCommand} from '../lib/kafka-command.js'
-import {outputClosedCheck} from '../lib/kafka/consume-native.js'
-import {consumeRecords, type ConsumeSummary} from '../lib/kafka/consumer.js'
+import {consumeRecords} from '../lib/kafka/consume/consume-records.js'
+import type {ConsumeSummary} from '../lib/kafka/consume/request.js'
 import {parseOffsetSpec} from '../lib/offset-spec.js'
-import {
-  compileRecordFormat,
-  FORMAT_TOKENS_HELP,
-  jsonlFormatter,
-  terminalFormatter,
-  type ConsumedRecord,
-  type FormatterOptions,
-  type MismatchAction,
-  headerPairs,
-  type RecordFormatter,
-} from '../lib/output/record-format.js'
+import {writeStdoutChunk} from '../lib/output/chunks.js'
+import {chooseRecordFormatter, silentFormatter} from '../lib/output/format/choose.js'
+import {FORMAT_TOKENS_HELP} from '../lib/output/format/format-string.js'
+import {jsonlCollector} from '../lib/output/format/jsonl.js'
+import {stdoutClosed} from '../lib/output/stdout-closed.js'
+import {parsePartitionList} from '../lib/partition-spec.js'
+import type {ConsumedRecord} from '../lib/records/consumed-record.js'
+import type {JsonlRecord} from '../lib/records/jsonl.js'
 import {recordFilter} from '../lib/records/record-filter.js'
-import {formatJsonlRecord, type JsonlRecord} from '../lib/records/jsonl.js'
-import {FORMAT_NAMES, SERIALIZERS, serializerFor} from '../lib/records/serializers.js'
+import type {MismatchAction} from '../lib/records/record-formatter.js'
+import {FORMAT_NAMES, serializerFor} from '../lib/records/serializers.js'
+import {trapInterrupts} from '../lib/signals.js'
 import {parseTimestamp} from '../lib/time.js'
 
 interface ConsumeResult extends ConsumeSummary {
@@ -35,7 +33,7 @@ Without -g, partitions are assigned directly and nothing is committed. With -g t
 
 Output: piped, the value alone per line (like kcat); on a terminal, a readable view. -f takes kcat's format tokens: ${FORMAT_TOKENS_HELP}. --output jsonl writes the binary-safe record format of docs/formats.md, which \`kafkit produce --input jsonl\` reads back.
 
-Ctrl-C / SIGTERM stop fetching, commit what was printed and leave the group: exit 130 / 143. A closed pipe (| head) ends quietly with exit 0.`
+Ctrl-C / SIGTERM stop fetching, commit what was printed and leave the group: exit 130 / 143 (under --json the summary is still printed). A closed pipe (| head) ends quietly with exit 0.`
 
   static examples = [
     {description: 'Everything in a topic, then exit', command: '<%= config.bin %> consume orders -o beginning -e'},
@@ -51,13 +49,13 @@ Ctrl-C / SIGTERM stop fetching, commit what was printed and leave the group: exi
   static strict = false
 
   static args = {
-    topic: Args.string({description: 'Topic(s) to read (several may be given; or use -t / --pattern).'}),
+    topic: Args.string({description: 'Topic(s) to read (several may be given; or use -t / --pattern; a Spark JSON -o names its own).'}),
   }
 
   static flags = {
     topic: Flags.string({char: 't', summary: 'Topic to read (repeatable), like kcat -t.', multiple: true, multipleNonGreedy: true, helpGroup: 'READ'}),
     pattern: Flags.string({summary: 'Read every topic whose whole name matches this regular expression.', helpGroup: 'READ'}),
-    partition: Flags.string({char: 'p', summary: 'Only these partitions: 0,2,5.', helpGroup: 'READ'}),
+    partition: Flags.string({char: 'p', summary: 'Only these partitions: 0,2,5; ranges include both ends: 0-3, 5-, -3.', helpGroup: 'READ'}),
     group: Flags.string({char: 'g', summary: 'Join this consumer group and commit what was printed.', helpGroup: 'READ'}),
     offset: Flags.string({
       char: 'o',
@@ -96,12 +94,14 @@ Ctrl-C / SIGTERM stop fetching, commit what was printed and leave the group: exi
 
   async run(): Promise<ConsumeResult> {
     const {argv, flags} = await this.parse(Consume)
-    const topics = [...(argv as string[]), ...(flags.topic ?? [])]
-    if (topics.length === 0 && flags.pattern === undefined) throw usageError('name a topic to read', 'kafkit consume TOPIC, -t TOPIC, or --pattern REGEX')
-
     const offsetTexts = [...(flags['from-beginning'] ? ['beginning'] : []), ...(flags.offset ?? [])]
     const spec = parseOffsetSpec(offsetTexts)
-    const partitions = flags.partition === undefined ? undefined : parsePartitionList(flags.partition)
+    const named = [...(argv as string[]), ...(flags.topic ?? [])]
+    // Spark's JSON form names its topics: without a topic argument, read those.
+    const topics = named.length === 0 && flags.pattern === undefined ? [...spec.topics.keys()] : named
+    if (topics.length === 0 && flags.pattern === undefined) throw usageError('name a topic to read', 'kafkit consume TOPIC, -t TOPIC, or --pattern REGEX')
+
+    const partitions = flags.partition === undefined ? undefined : parsePartitionList(flags.partition, `--partition '${flags.partition}'`)
     const untilMs = flags.until === undefined ? undefined : parseTimestamp(flags.until.replace(/^@/, ''), '--until')
     const idleTimeoutMs = flags['idle-timeout'] === undefined ? undefined : parseDuration(flags['idle-timeout'], '--idle-timeout')
     const keyFormat = flags['key-format'] === undefined ? undefined : serializerFor(flags['key-format'], '--key-format')
@@ -118,27 +118,30 @@ Ctrl-C / SIGTERM stop fetching, commit what was printed and leave the group: exi
       return onError === 'skip' ? 'skip' : 'fallback'
     }
 
-    const messages: JsonlRecord[] | undefined = this.jsonEnabled() ? [] : undefined
-    const formatter = messages ? silentFormatter() : this.chooseFormatter(flags, {keyFormat, valueFormat, onMismatch})
-    const onRecord = messages
-      ? (r: ConsumedRecord) => {
-          const formats = {key: keyFormat ?? SERIALIZERS.str!, value: valueFormat ?? SERIALIZERS.str!}
-          const line = formatJsonlRecord({...r, timestampType: r.timestampType}, {key: r.key === undefined || r.key === null ? null : Buffer.from(r.key), value: r.value, headers: headerPairs(r.headers)}, formats)
-          messages.push(JSON.parse(line) as JsonlRecord)
-        }
-      : undefined
+    // Under --json the records are collected and returned, not streamed.
+    const collected = this.jsonEnabled() ? jsonlCollector({key: keyFormat, value: valueFormat}) : undefined
+    const formatter = collected
+      ? silentFormatter()
+      : chooseRecordFormatter(
+          {
+            format: flags.format,
+            output: flags.output,
+            printKey: flags['print-key'],
+            printHeaders: flags['print-headers'],
+            printTimestamp: flags['print-timestamp'],
+            printPartition: flags['print-partition'],
+            printOffset: flags['print-offset'],
+            keySeparator: flags['key-separator'],
+            nullLiteral: flags['null-literal'],
+            showTopic: topics.length > 1 || flags.pattern !== undefined,
+            terminal: this.out.isTTY ? this.out.color : undefined,
+          },
+          {keyFormat, valueFormat, onMismatch},
+        )
 
-    // Signals stop the loop; the core commits what was printed and leaves the group.
-    const abort = new AbortController()
-    let signalExit: number | undefined
-    const onSignal = (signal: NodeJS.Signals) => {
-      if (signalExit !== undefined) process.exit(signalExit) // a second Ctrl-C: stop at once
-      signalExit = signal === 'SIGINT' ? ExitCode.INTERRUPTED_SIGINT : ExitCode.INTERRUPTED_SIGTERM
-      abort.abort()
-    }
-    process.on('SIGINT', onSignal)
-    process.on('SIGTERM', onSignal)
-
+    // The first Ctrl-C / SIGTERM stops the loop, which commits what was printed and leaves the
+    // group; a second one ends the process at once.
+    const interrupts = trapInterrupts({exitOnSecond: true})
     const session = this.connect(flags)
     try {
       const summary = await consumeRecords(
@@ -154,85 +157,26 @@ Ctrl-C / SIGTERM stop fetching, commit what was printed and leave the group: exi
           untilMs,
           idleTimeoutMs,
           isolation: flags['isolation-level'],
-          signal: abort.signal,
+          // For tests and benches: KAFKIT_NATIVE_CONSUME=0 forces the JS loop.
+          allowNative: process.env.KAFKIT_NATIVE_CONSUME !== '0',
+          signal: interrupts.stop,
           notice: (text) => this.out.notice(`% ${text}`),
-          onRecord,
+          onRecord: collected?.add,
           filter,
-          outputClosed: outputClosedCheck(),
-          needsTimestampType: messages !== undefined || flags.output === 'jsonl' || formatter.needsTimestampType === true,
+          outputClosed: stdoutClosed,
+          needsTimestampType: collected !== undefined || flags.output === 'jsonl' || formatter.needsTimestampType === true,
         },
-        {formatter, write: writeToStdout},
+        {formatter, write: writeStdoutChunk},
       )
       if (mismatches > 0 && !this.jsonEnabled()) this.out.notice(`% ${mismatches} field(s) did not fit the chosen format`)
-      if (signalExit !== undefined) process.exitCode = signalExit
-      return messages ? {...summary, messages} : summary
+      const result: ConsumeResult = collected ? {...summary, messages: collected.records} : summary
+      const signal = interrupts.received
+      if (signal !== undefined) {
+        throw interruptedError(signal, `interrupted by ${signal} after ${summary.records} record(s)${summary.committed ? '; what was printed is committed' : ''}`, {data: result})
+      }
+      return result
     } finally {
-      process.off('SIGINT', onSignal)
-      process.off('SIGTERM', onSignal)
+      interrupts.dispose()
     }
   }
-
-  private chooseFormatter(
-    flags: {format?: string; output?: 'jsonl' | 'text'; 'print-key': boolean; 'print-headers': boolean; 'print-timestamp': boolean; 'print-partition': boolean; 'print-offset': boolean; 'key-separator'?: string; 'null-literal'?: string; topic?: string[]; pattern?: string},
-    options: FormatterOptions,
-  ): RecordFormatter {
-    const apacheStyle = flags['print-key'] || flags['print-headers'] || flags['print-timestamp'] || flags['print-partition'] || flags['print-offset']
-    if (flags.output === 'jsonl') {
-      if (flags.format !== undefined || apacheStyle) throw usageError('--output jsonl cannot be combined with -f or --print-*')
-      return jsonlFormatter({key: options.keyFormat, value: options.valueFormat}, {onMismatch: options.onMismatch})
-    }
-    if (flags.format !== undefined) {
-      if (apacheStyle) throw usageError('-f cannot be combined with --print-*', 'put the fields in the format string: %k %h %T %p %o')
-      // kcat prints a null key or value as nothing, and a null header value as NULL.
-      return compileRecordFormat(flags.format, {...options, nullLiteral: flags['null-literal'], headerNullLiteral: flags['null-literal'] ?? 'NULL'})
-    }
-    if (apacheStyle) {
-      // The Apache console consumer's DefaultMessageFormatter layout.
-      const separator = (flags['key-separator'] ?? '\t').replaceAll('%', '%%')
-      const fields = [
-        flags['print-timestamp'] ? '%T{type}' : undefined,
-        flags['print-partition'] ? 'Partition:%p' : undefined,
-        flags['print-offset'] ? 'Offset:%o' : undefined,
-        flags['print-headers'] ? '%h' : undefined,
-        flags['print-key'] ? '%k' : undefined,
-        '%s',
-      ].filter((f) => f !== undefined)
-      return compileRecordFormat(fields.join(separator) + '\\n', {
-        ...options,
-        nullLiteral: flags['null-literal'] ?? 'null',
-        headerKeySeparator: ':',
-        headerSeparator: ',',
-        noHeadersLiteral: 'NO_HEADERS',
-      })
-    }
-    if (this.out.isTTY && flags.output !== 'text') {
-      const c = this.out.color
-      return terminalFormatter({dim: c.dim, cyan: c.cyan, yellow: c.yellow}, {...options, showTopic: (flags.topic?.length ?? 0) > 1 || flags.pattern !== undefined})
-    }
-    return compileRecordFormat('%s\\n', {...options, nullLiteral: flags['null-literal']})
-  }
-}
-
-/** Writes a chunk to stdout; resolves once it is written, which is when it may be committed. */
-function writeToStdout(chunk: Buffer): Promise<void> {
-  return new Promise((resolve, reject) => {
-    process.stdout.write(chunk, (error) => (error ? reject(error) : resolve()))
-  })
-}
-
-/** Under --json the records are collected, not streamed. */
-function silentFormatter(): RecordFormatter {
-  return {encoding: 'latin1', format: () => ''}
-}
-
-function parsePartitionList(text: string): number[] {
-  const out: number[] = []
-  for (const part of text.split(',')) {
-    const range = /^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$/.exec(part)
-    if (!range) throw usageError(`invalid --partition '${text}'`, 'a list of partition numbers: 0,2,5 (ranges like 0-3 work too)')
-    const from = Number(range[1])
-    const to = range[2] === undefined ? from : Number(range[2])
-    for (let p = from; p <= to; p++) if (!out.includes(p)) out.push(p)
-  }
-  return out
 }

@@ -4,7 +4,7 @@ import {parseAnyDuration, parseTimestamp} from './time.js'
 // The -o / --offset syntax of `kafkit consume` (docs/offsets.md): where each partition starts
 // and, optionally, where it stops. One parser for what users of kcat, rpk, the Apache tools and
 // Spark already type. Pure: positions are resolved against the broker elsewhere
-// (src/lib/kafka/consume-positions.ts).
+// (src/lib/kafka/consume/positions.ts).
 
 /** Where a partition starts. */
 export type StartPosition =

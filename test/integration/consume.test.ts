@@ -7,6 +7,7 @@ import {beforeAll, describe, expect, inject, it} from 'vitest'
 
 import {createTopics} from './admin-client.js'
 import {baseEnv, kafkitBin, runKafkit, stripAnsi, uniqueName} from './cli.js'
+import {groupState, waitFor} from './groups-fixtures.js'
 
 const Kafka = createRequire(import.meta.url)('@confluentinc/kafka-javascript') as typeof import('@confluentinc/kafka-javascript')
 const bootstrap = inject('bootstrap')
@@ -235,6 +236,25 @@ describe('consume: where to start and stop', () => {
     expect(await values(['--from-beginning', '-e', '-p', '0,2', '-c', '100'])).toEqual(expected([[0, 0, 10], [2, 0, 10]]))
   })
 
+  it("Spark's JSON names its topics: without a topic argument, it reads those", async () => {
+    const result = await kafkit(['consume', '-e', '-o', `{"${topic}":{"0":5,"2":8}}`, '-f', '%t %p:%o\\n'])
+    expect(result.stderr).toBe('')
+    expect(result.exitCode).toBe(0)
+    expect(lines(result.stdout).sort()).toEqual(expected([[0, 5, 10], [2, 8, 10]]).map((po) => `${topic} ${po}`))
+    const none = await kafkit(['consume', '-e'])
+    expect(none.exitCode).toBe(2)
+    expect(none.stderr).toContain('name a topic to read')
+  })
+
+  it('-p ranges include their end, as everywhere in kafkit; open ranges; a range stops at the last partition', async () => {
+    expect(await values(['-e', '-o', '-1', '-p', '0-1'])).toEqual(expected([[0, 9, 10], [1, 9, 10]]))
+    expect(await values(['-e', '-o', '-1', '-p', '1-'])).toEqual(expected([[1, 9, 10], [2, 9, 10]]))
+    expect(await values(['-e', '-o', '-1', '-p', '1-9'])).toEqual(expected([[1, 9, 10], [2, 9, 10]]))
+    const bad = await kafkit(['consume', topic, '-p', '2-1', '-e'])
+    expect(bad.exitCode).toBe(2)
+    expect(bad.stderr).toContain("invalid partition range '2-1'")
+  })
+
   it('by time: @TIME and --until', async () => {
     const future = new Date(Date.now() + 3_600_000).toISOString()
     expect(await values(['-e', '-o', `@${future}`])).toEqual([])
@@ -459,31 +479,46 @@ describe('consume: groups, pipes and signals', () => {
     expect(offsets).toEqual([-1, -1, -1, -1])
   })
 
+  /** Starts a group consumer that follows `topic`, waits until it printed everything, then sends `signal`. */
+  async function interruptFollowing(group: string, signal: 'SIGINT' | 'SIGTERM', extra: string[] = []) {
+    const child = spawn(process.execPath, [kafkitBin, 'consume', topic, '-g', group, '-b', bootstrap, '-f', '%p:%o\\n', ...extra], {env: baseEnv()})
+    const out: Buffer[] = []
+    child.stdout.on('data', (d: Buffer) => out.push(d))
+    let err = ''
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()))
+    const exited = new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)))
+    let gone = false
+    void exited.then(() => (gone = true))
+    // Wait until everything was printed (under --json nothing is printed before the end: until
+    // the consumer joined the group), then interrupt it.
+    if (extra.includes('--json')) await waitFor('the consumer to join', async () => gone || (await groupState(bootstrap, group)).members === 1)
+    else await waitFor('100 records', async () => gone || lines(Buffer.concat(out)).length >= 100)
+    expect(gone, `exited early: ${err}`).toBe(false)
+    child.kill(signal)
+    const exitCode = await exited
+    return {exitCode, stdout: Buffer.concat(out).toString(), stderr: err}
+  }
+
   it('SIGINT: stops, commits what was printed, leaves the group, exits 130; SIGTERM exits 143', async () => {
     for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
       const group = uniqueName('cons-sig')
-      const child = spawn(process.execPath, [kafkitBin, 'consume', topic, '-g', group, '-b', bootstrap, '-f', '%p:%o\\n'], {env: baseEnv()})
-      const out: Buffer[] = []
-      child.stdout.on('data', (d: Buffer) => out.push(d))
-      let err = ''
-      child.stderr.on('data', (d: Buffer) => (err += d.toString()))
-      const exited = new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)))
-      let gone = false
-      void exited.then(() => (gone = true))
-      // Wait until everything was printed, then interrupt a consumer that is following.
-      await new Promise<void>((resolve) => {
-        const check = setInterval(() => {
-          if (gone || lines(Buffer.concat(out)).length >= 100) {
-            clearInterval(check)
-            resolve()
-          }
-        }, 100)
-      })
-      expect(gone, `exited early: ${err}`).toBe(false)
-      child.kill(signal)
-      expect(await exited).toBe(code)
-      expect(err).toBe('')
+      const result = await interruptFollowing(group, signal)
+      expect(result.exitCode).toBe(code)
+      expect(result.stderr).toBe(`error: interrupted by ${signal} after 100 record(s); what was printed is committed\n`)
       expect(await committed(group, topic, 4)).toEqual([25, 25, 25, 25])
     }
   })
+
+  it('SIGINT under --json: the summary and records on stdout, the error object on stderr, exit 130', async () => {
+    const group = uniqueName('cons-sig-json')
+    const result = await interruptFollowing(group, 'SIGINT', ['--json'])
+    expect(result.exitCode).toBe(130)
+    const summary = JSON.parse(result.stdout)
+    expect(summary).toMatchObject({stoppedBy: 'signal', committed: true})
+    expect(summary.messages).toHaveLength(summary.records)
+    expect(JSON.parse(result.stderr)).toMatchObject({error: {code: 'interrupted', exitCode: 130}})
+    // What was returned is what was committed.
+    const offsets = await committed(group, topic, 4)
+    expect(offsets.reduce((sum, o) => sum + Math.max(0, o), 0)).toBe(summary.records)
+  }, 60_000)
 })

@@ -114,6 +114,12 @@ describe('groups reset-offsets: plans equal to kafka-consumer-groups --dry-run',
     expect(plan).toEqual(p(7, 7, 7))
   })
 
+  it('partition ranges include both ends, as everywhere in kafkit: T:0-1 is T:0,1', async () => {
+    expect((await kafkitPlan([group, '--topic', `${topic}:0-1`, '--shift-by', '-4'])).plan).toEqual(p(2, 4))
+    expect((await kafkitPlan([group, '--topic', `${topic}:-1`, '--to-latest'])).plan).toEqual(p(10, 10))
+    expect(Object.keys((await kafkitPlan([group, '--topic', `${topic}:1-`, '--to-latest'])).plan).sort()).toEqual([`${topic}:1`, `${topic}:2`])
+  })
+
   it('says in the plan why offsets differ from what was asked', async () => {
     const {json, notes} = await kafkitPlan([group, '--topic', topic, '--to-offset', '1'])
     expect(notes).toEqual({[`${topic}:0`]: 'clamped-to-earliest'})

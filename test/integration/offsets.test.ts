@@ -53,9 +53,11 @@ describe('kafkit offsets get, compared with kafka-get-offsets', () => {
     expect(sortedLines(iso.stdout)).toEqual([`${topic}:1:5`, `${topic}:2:5`, `${topic}:3:5`])
   }, 60_000)
 
-  it('partition ranges and max-timestamp', async () => {
-    expect(await compare([`${topic}:1-3`, '--time', 'max-timestamp'], ['--topic-partitions', `${topic}:1-3`, '--time', '-3'])).toEqual([`${topic}:1:5`, `${topic}:2:8`])
-    expect(await compare([`${topic}:-2`], ['--topic-partitions', `${topic}:-2`])).toEqual([`${topic}:0:3`, `${topic}:1:6`])
+  it('partition ranges (kafkit includes the upper bound, kafka-get-offsets excludes it) and max-timestamp', async () => {
+    expect(await compare([`${topic}:1-2`, '--time', 'max-timestamp'], ['--topic-partitions', `${topic}:1-3`, '--time', '-3'])).toEqual([`${topic}:1:5`, `${topic}:2:8`])
+    expect(await compare([`${topic}:-1`], ['--topic-partitions', `${topic}:-2`])).toEqual([`${topic}:0:3`, `${topic}:1:6`])
+    const inclusive = await runKafkit(['offsets', 'get', `${topic}:0-3`, '-b', bootstrap])
+    expect(sortedLines(inclusive.stdout)).toEqual([`${topic}:0:3`, `${topic}:1:6`, `${topic}:2:9`, `${topic}:3:12`])
     const openRange = await runKafkit(['offsets', 'get', `${topic}:2-`, '-b', bootstrap])
     expect(openRange.stdout).toBe(`${topic}:2:9\n${topic}:3:12\n`)
   }, 60_000)

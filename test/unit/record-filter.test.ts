@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
 import {KafkitError} from '../../src/lib/errors.js'
-import type {ConsumedRecord} from '../../src/lib/output/record-format.js'
+import type {ConsumedRecord} from '../../src/lib/records/consumed-record.js'
 import {recordFilter} from '../../src/lib/records/record-filter.js'
 
 const record = (over: Partial<ConsumedRecord> = {}): ConsumedRecord => ({

@@ -1,7 +1,11 @@
 import {describe, expect, it} from 'vitest'
 
 import {KafkitError} from '../../src/lib/errors.js'
-import {compileRecordFormat, jsonlFormatter, terminalFormatter, type ConsumedRecord, type MismatchAction} from '../../src/lib/output/record-format.js'
+import {compileRecordFormat} from '../../src/lib/output/format/format-string.js'
+import {jsonlFormatter} from '../../src/lib/output/format/jsonl.js'
+import {terminalFormatter} from '../../src/lib/output/format/terminal.js'
+import type {ConsumedRecord} from '../../src/lib/records/consumed-record.js'
+import type {MismatchAction} from '../../src/lib/records/record-formatter.js'
 import {serializerFor} from '../../src/lib/records/serializers.js'
 
 const record = (over: Partial<ConsumedRecord> = {}): ConsumedRecord => ({
@@ -35,6 +39,12 @@ describe('format strings (kcat tokens)', () => {
 
   it('escapes \\n \\t \\r \\0 \\\\ \\xNN and a literal %%', () => {
     expect(bytes('%s\\t\\r\\0\\\\\\x41%%\\n', record())).toEqual(Buffer.from('v1\t\r\0\\A%\n', 'latin1'))
+  })
+
+  it('\\xHH is one byte, as in produce separators; a trailing backslash stands for itself', () => {
+    expect(bytes('\\xff%s\\x1e', record())).toEqual(Buffer.from([0xff, 0x76, 0x31, 0x1e]))
+    expect(bytes('%s\\', record())).toEqual(Buffer.from('v1\\'))
+    expect(bytes('\\%%s', record())).toEqual(Buffer.from('\\%s'))
   })
 
   it('raw bytes pass through unchanged, including invalid UTF-8; literal text is UTF-8', () => {
@@ -86,7 +96,8 @@ describe('format strings (kcat tokens)', () => {
     ['%s{base64', /unclosed/],
     ['%s{nope}', /%s\{nope\} is not a format/],
     ['%T{weird}', /not a timestamp form/],
-    ['\\xZ1', /two hex digits/],
+    ['\\xZ1', /unknown escape '\\xZ1'/],
+    ['%s\\q', /unknown escape '\\q'/],
   ])('%j is refused', (format, message) => {
     expect(() => compileRecordFormat(format)).toThrow(message)
     expect(() => compileRecordFormat(format)).toThrow(KafkitError)

@@ -22,7 +22,7 @@ Exit code 6 when some partitions failed, 7 when all did.`
   }
 
   static flags = {
-    topic: Flags.string({summary: 'Topic, with optional partitions: T, T:0,1, T:0-3 (upper bound excluded), T:5- (repeatable).', multiple: true, multipleNonGreedy: true, required: true}),
+    topic: Flags.string({summary: 'Topic, with optional partitions: T, T:0,1, T:0-3 (3 included), T:5- (repeatable).', multiple: true, multipleNonGreedy: true, required: true}),
   }
 
   async run(): Promise<DeletedOffset[]> {

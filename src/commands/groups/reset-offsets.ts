@@ -28,7 +28,7 @@ export default class GroupsResetOffsets extends KafkaCommand {
   --shift-by needs a committed offset on every partition in scope;
   --to-current keeps committed offsets and sets partitions without one to the latest offset;
   --to-datetime / --by-duration pick the first record at or after the time, or the latest offset when there is none.
-Scope: --topic T (every partition), --topic T:0,1 or T:0-3 (0, 1, 2: the upper bound is excluded, as in kafka-get-offsets) or T:5- (some), repeatable; or --all-topics (the partitions the group has committed offsets for). With --from-file the file names the partitions (a scope, if given, narrows it).
+Scope: --topic T (every partition), --topic T:0,1 or T:0-3 (0, 1, 2 and 3: both ends included) or T:5- (some), repeatable; or --all-topics (the partitions the group has committed offsets for). With --from-file the file names the partitions (a scope, if given, narrows it).
 A group with active members is refused (exit 7), naming them: the broker would refuse too. A group that does not exist yet can be given offsets: that is how a new consumer is pre-positioned.
 --export prints the plan as the CSV kafka-consumer-groups --export writes (topic,partition,offset); --from-file reads that CSV (also with a group column) or kafkit's --json plan.
 Piped: the plan rows tab-separated without a header. --json: {group, target, executed, partitions: [{topic, partition, currentOffset, requestedOffset, newOffset, logStartOffset, logEndOffset, note?}]}.`
@@ -48,7 +48,7 @@ Piped: the plan rows tab-separated without a header. --json: {group, target, exe
   }
 
   static flags = {
-    topic: Flags.string({summary: 'Topic to reset, with optional partitions: T, T:0,1, T:0-3 (upper bound excluded), T:5- (repeatable).', multiple: true, multipleNonGreedy: true, helpGroup: 'SCOPE'}),
+    topic: Flags.string({summary: 'Topic to reset, with optional partitions: T, T:0,1, T:0-3 (3 included), T:5- (repeatable).', multiple: true, multipleNonGreedy: true, helpGroup: 'SCOPE'}),
     'all-topics': Flags.boolean({summary: 'Every partition the group has a committed offset for.', helpGroup: 'SCOPE'}),
     'to-earliest': Flags.boolean({summary: 'The earliest offset still in the log.', helpGroup: 'TARGET'}),
     'to-latest': Flags.boolean({summary: 'The log-end offset (skip everything not consumed yet).', helpGroup: 'TARGET'}),

@@ -25,14 +25,14 @@ interface OffsetRow {
 
 export default class OffsetsGet extends KafkaCommand {
   static summary = 'Offsets of partitions (earliest, latest, by time), or a group\'s committed offsets.'
-  static description = `Like kafka-get-offsets. Partitions: TOPIC (all), TOPIC:0, TOPIC:0,2, TOPIC:0-3 (0, 1 and 2: as in kafka-get-offsets the upper bound is excluded), TOPIC:5- (5 and up), TOPIC:-3 (below 3); no topic means every topic (internal ones excluded).
+  static description = `Like kafka-get-offsets. Partitions: TOPIC (all), TOPIC:0, TOPIC:0,2, TOPIC:0-3 (0, 1, 2 and 3: both ends included, unlike kafka-get-offsets --topic-partitions), TOPIC:5- (5 and up), TOPIC:-3 (up to 3); no topic means every topic (internal ones excluded).
 --time: latest (default, the log-end offset), earliest, max-timestamp (the record with the highest timestamp), or a time (epoch ms, ISO 8601, or a duration back from now like -1h): the first offset whose record is at or after it. Apache's -1, -2, -3 work too.
 With --group: the group's committed offsets (and commit metadata if any), optionally only for the named topics.
 Piped: topic:partition:offset lines, the Apache tool's format (like it, partitions without an offset for the time asked are left out). On a terminal: a table. --json: an array of {topic, partition, offset, timestamp?, metadata?}.`
 
   static examples = [
     {description: 'Log-end offsets of a topic', command: '<%= config.bin %> offsets get orders'},
-    {description: 'Earliest offsets of partitions 0, 1 and 2', command: '<%= config.bin %> offsets get orders:0-3 --time earliest'},
+    {description: 'Earliest offsets of partitions 0, 1 and 2', command: '<%= config.bin %> offsets get orders:0-2 --time earliest'},
     {description: 'Where the records of the last hour start', command: '<%= config.bin %> offsets get orders --time -1h'},
     {description: "A group's committed offsets", command: '<%= config.bin %> offsets get --group orders-service'},
     {description: 'Total records in a topic (latest minus earliest) with awk', command: "paste -d: <(<%= config.bin %> offsets get orders --time latest) <(<%= config.bin %> offsets get orders --time earliest) | awk -F: '{n+=$3-$6} END {print n}'"},

@@ -1,13 +1,13 @@
 import {existsSync} from 'node:fs'
 import {createRequire} from 'node:module'
 
-import type {NativeFormatProgram} from '../output/record-format.js'
 import {nativeModulePath} from '../package-root.js'
+import type {NativeFormatProgram} from '../records/record-formatter.js'
 
-// The native consume loop (native/src/kafkit_consume.c): reads and formats whole batches in C
-// on a worker thread and hands back one buffer. Used for direct assignment (no group) with
-// format-string output; everything else takes the JS path in consumer.ts. When the extension
-// is not built, `loadNativeConsume` returns undefined and the JS path is used.
+// The native consume extension (native/src/kafkit_consume.c): reads and formats whole batches in
+// C on a worker thread and hands back one buffer. Used for direct assignment (no group) with
+// output it can express; everything else takes the JS loop (kafka/consume/js-loop.ts). When the
+// extension is not built, `loadNativeConsume` returns undefined and the JS loop is used.
 
 export interface NativeBatch {
   /** The formatted records, ready to write. */
@@ -27,7 +27,6 @@ interface NativeConsumeModule {
   create(config: Record<string, string>): unknown
   assign(handle: unknown, topics: string[], partitions: Int32Array, starts: Float64Array, stops: Float64Array, ops: Int32Array, literals: Buffer): void
   consume(handle: unknown, maxRecords: number, maxBytes: number, timeoutMs: number, limit: number): Promise<NativeBatch>
-  lastError(handle: unknown): {code: string; message: string} | null
   close(handle: unknown): void
   outputClosed(fd: number): boolean
 }
@@ -37,7 +36,6 @@ let loaded: NativeConsumeModule | null | undefined
 export function loadNativeConsume(): NativeConsumeModule | undefined {
   if (loaded !== undefined) return loaded ?? undefined
   loaded = null
-  if (process.env.KAFKIT_NATIVE_CONSUME === '0') return undefined
   const file = nativeModulePath('kafkit_consume')
   if (!existsSync(file)) return undefined
   try {
@@ -88,10 +86,6 @@ export class NativeConsumer {
     return batch
   }
 
-  lastError(): {code: string; message: string} | null {
-    return this.lib.lastError(this.handle)
-  }
-
   /** Closes once no batch is being read. */
   async close(): Promise<void> {
     await this.busy
@@ -100,10 +94,9 @@ export class NativeConsumer {
 }
 
 /**
- * A check whether stdout's reader has gone (a pipe whose reader exited), without writing;
- * undefined when the native extension is not built.
+ * Whether the reader of the pipe on `fd` has gone (`| head` exited), checked without writing;
+ * undefined when the extension is not built. Used by src/lib/output/stdout-closed.ts only.
  */
-export function outputClosedCheck(fd = 1): (() => boolean) | undefined {
-  const lib = loadNativeConsume()
-  return lib ? () => lib.outputClosed(fd) : undefined
+export function pipeReaderGone(fd: number): boolean | undefined {
+  return loadNativeConsume()?.outputClosed(fd)
 }

@@ -1,5 +1,5 @@
 import {usageError} from '../errors.js'
-import type {ConsumedRecord} from '../output/record-format.js'
+import type {ConsumedRecord} from './consumed-record.js'
 
 // consume --grep / --filter: which records to print. Keys, values and header values are matched
 // as text (their bytes read as UTF-8), with JavaScript regular expressions.

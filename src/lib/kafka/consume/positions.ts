@@ -1,9 +1,9 @@
 import type {ListOffsetsResult} from '@confluentinc/kafka-javascript'
 
-import {KafkitError} from '../errors.js'
-import {describeStart, rangeFor, type OffsetSpec, type StartPosition} from '../offset-spec.js'
-import {loadClientLibrary} from './client-library.js'
-import type {KafkaSession} from './session.js'
+import {KafkitError} from '../../errors.js'
+import {describeStart, rangeFor, type OffsetSpec, type StartPosition} from '../../offset-spec.js'
+import {loadClientLibrary} from '../client-library.js'
+import type {KafkaSession} from '../session.js'
 
 // Turns an -o spec into concrete offsets for each partition, with the broker's help: the log
 // start and end offsets, and offsets for timestamps (ListOffsets). What happens when a start
@@ -44,7 +44,7 @@ export interface PlanOptions {
 }
 
 /** Reads auto.offset.reset from the client properties (librdkafka and Java spellings). */
-export function offsetResetFrom(properties: Record<string, unknown>, fallback: OffsetReset): OffsetReset {
+export function offsetResetFrom<Fallback>(properties: Record<string, unknown>, fallback: Fallback): OffsetReset | Fallback {
   const value = String(properties['auto.offset.reset'] ?? '').toLowerCase()
   if (['earliest', 'smallest', 'beginning'].includes(value)) return 'earliest'
   if (['latest', 'largest', 'end'].includes(value)) return 'latest'

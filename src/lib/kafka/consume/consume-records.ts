@@ -1,0 +1,52 @@
+import {KafkitError} from '../../errors.js'
+import {loadNativeConsume} from '../consume-native.js'
+import type {KafkaSession} from '../session.js'
+import {consumerConfig} from './config.js'
+import {consumeWithClient} from './js-loop.js'
+import {consumeNatively} from './native-loop.js'
+import {partitionsToRead, timestampTypesOf} from './partitions.js'
+import {offsetResetFrom, planPartitions, type OffsetReset} from './positions.js'
+import type {ConsumeRequest, ConsumeSink, ConsumeSummary} from './request.js'
+import {stateFromPlans} from './state.js'
+import {resolveTopics} from './topics.js'
+
+// The consume core behind `kafkit consume` (docs/consume.md): resolves topics and partitions,
+// plans where each partition starts and stops, then runs one of two read loops: the native one
+// (no group, output C can format) or the JS one. Both hand their output to the caller's sink
+// through one write pipeline. The core never prints; the command supplies the sink and notices.
+
+export async function consumeRecords(session: KafkaSession, request: ConsumeRequest, sink: ConsumeSink): Promise<ConsumeSummary> {
+  await session.ensureReachable()
+  const grouped = request.group !== undefined
+  const topics = await resolveTopics(session, request.topics, request.pattern)
+  if (topics.length === 0 && request.pattern !== undefined && !grouped) {
+    // A group keeps following the pattern: topics created later are read.
+    throw new KafkitError('not_found', `no topic matches --pattern ${request.pattern}`, {hint: 'list topics with: kafkit topics list'})
+  }
+  const userReset = offsetResetFrom(session.connection.properties, 'none' as const)
+  const reset: OffsetReset = userReset === 'none' ? 'latest' : userReset
+  const partitions = topics.length === 0 ? [] : await partitionsToRead(session, topics, request.partitions, request.spec)
+  const plans = await planPartitions(session, partitions, request.spec, {
+    isolation: request.isolation,
+    group: grouped,
+    exitAtEnd: request.exitAtEnd,
+    untilMs: request.untilMs,
+    reset,
+    now: Date.now(),
+    notice: request.notice,
+  })
+  const state = stateFromPlans(plans)
+
+  // The native loop formats in C: no group, no per-record JS (filters, --json), no time-based stop.
+  const jsOnly = grouped || request.onRecord || request.filter || !sink.formatter.nativeProgram || plans.some((p) => p.stopTime !== undefined)
+  const native = jsOnly || !request.allowNative ? undefined : loadNativeConsume()
+  if (native) return consumeNatively(native, request, sink, state, consumerConfig(session, request, false, userReset), session)
+
+  return consumeWithClient(session, request, sink, state, {
+    config: consumerConfig(session, request, grouped, userReset),
+    // librdkafka takes a topic starting with ^ as a regular expression (its own POSIX-like
+    // dialect: no (?:...) groups), and re-evaluates it as topics are created.
+    subscription: grouped ? (request.pattern === undefined ? topics : [...request.topics, `^(${request.pattern})$`]) : undefined,
+    timestampTypes: request.needsTimestampType ? await timestampTypesOf(session, topics) : undefined,
+  })
+}

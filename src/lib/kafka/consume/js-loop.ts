@@ -1,0 +1,190 @@
+import type {Message, TopicPartitionOffset} from '@confluentinc/kafka-javascript'
+
+import type {TimestampType} from '../../records/jsonl.js'
+import type {ConsumedRecord} from '../../records/consumed-record.js'
+import type {RecordFormatter} from '../../records/record-formatter.js'
+import type {KafkaSession} from '../session.js'
+import {connectClient, disconnectClient, readBatch} from './client.js'
+import {BATCH_BYTES, MAX_BATCH, nextBatchSize} from './config.js'
+import {key, type TopicPartition} from './positions.js'
+import {pausePartition} from './rebalance.js'
+import type {ConsumeRequest, ConsumeSink, ConsumeSummary, StopReason} from './request.js'
+import {stateOf, type ConsumeState, type PartitionState} from './state.js'
+import {WritePipeline} from './write-pipeline.js'
+
+// The JS read loop (group mode, filters, --json, decoders only JS has): reads batches with the
+// client's consume(n), keeps what lies inside each partition's range, formats a batch into one
+// chunk and hands it to the write pipeline. In group mode only offsets of records already
+// written are committed (at least once).
+
+const EMPTY_ASSIGNMENT_GRACE_MS = 3000
+const COMMIT_INTERVAL_MS = 5000
+
+export interface JsLoopOptions {
+  config: Record<string, string | number | boolean>
+  /** Group mode: what to subscribe to. */
+  subscription?: string[]
+  /** Each topic's timestamp type, when records must carry it. */
+  timestampTypes?: Map<string, TimestampType>
+}
+
+export async function consumeWithClient(session: KafkaSession, request: ConsumeRequest, sink: ConsumeSink, state: ConsumeState, options: JsLoopOptions): Promise<ConsumeSummary> {
+  const grouped = options.subscription !== undefined
+  const {consumer, group} = await connectClient(session, state, {config: options.config, subscription: options.subscription})
+  const pipeline = new WritePipeline(sink.write)
+  let printed = 0
+  let stoppedBy: StopReason | undefined
+  let lastRecordAt = Date.now()
+  let lastCommitAt = Date.now()
+  let committedOnExit = false
+  let batchSize = 1000
+  // With -e a partition is finished once librdkafka reports the end of its log: the end read at
+  // start lies at or before that point. The client reports ends while a batch is handed over,
+  // before its records are processed: they are applied after the batch.
+  const endsReached: TopicPartition[] = []
+  if (request.exitAtEnd) consumer.on('partition.eof', (eof: TopicPartitionOffset) => endsReached.push(eof))
+  const applyEnds = () => {
+    for (const eof of endsReached.splice(0)) stateOf(state, eof).done = true
+  }
+  const allDone = () => {
+    let assigned = 0
+    for (const s of state.values()) {
+      if (!s.assigned) continue
+      assigned++
+      if (!s.done) return false
+    }
+    // A member with nothing assigned waits a moment: cooperative rebalancing often hands out
+    // partitions in a second round.
+    if (grouped && assigned === 0) return group.lastRebalanceAt !== undefined && Date.now() - group.lastRebalanceAt > EMPTY_ASSIGNMENT_GRACE_MS
+    return true
+  }
+
+  const commitWritten = (sync: boolean) => {
+    if (!grouped) return
+    const offsets: TopicPartitionOffset[] = []
+    for (const s of state.values()) {
+      if (s.assigned && s.written !== null && s.written !== s.committed) offsets.push({topic: s.topic, partition: s.partition, offset: s.written})
+    }
+    if (offsets.length === 0) return
+    try {
+      if (sync) consumer.commitSync(offsets)
+      else consumer.commit(offsets)
+      for (const o of offsets) state.get(key(o))!.committed = o.offset
+    } catch (error) {
+      request.notice(`could not commit offsets: ${(error as Error).message}`)
+    }
+  }
+  // On a rebalance the partitions leaving are committed first; not while closing (the final
+  // commit is done by then, or deliberately skipped when the output's reader went away).
+  let closing = false
+  group.beforeRevoke = () => {
+    if (!closing) commitWritten(false)
+  }
+
+  try {
+    while (!stoppedBy) {
+      if (request.signal.aborted) {
+        stoppedBy = 'signal'
+        break
+      }
+      pipeline.throwIfFailed()
+      if (allDone()) {
+        stoppedBy = request.untilMs !== undefined && !request.exitAtEnd ? 'until' : 'end'
+        break
+      }
+      if (request.idleTimeoutMs !== undefined && Date.now() - lastRecordAt >= request.idleTimeoutMs) {
+        stoppedBy = 'idle'
+        break
+      }
+      if (request.untilMs !== undefined && Date.now() >= request.untilMs && [...state.values()].every((s) => s.done || s.stopTime !== undefined)) {
+        stoppedBy = 'until'
+        break
+      }
+      const messages = await readBatch(consumer, batchSize)
+      if (messages.length === 0) {
+        applyEnds()
+        if (request.outputClosed?.()) {
+          stoppedBy = 'output-closed'
+          // The reader took an unknown part of what was written: commit nothing more.
+          committedOnExit = true
+        }
+        continue
+      }
+      lastRecordAt = Date.now()
+
+      // Keep what lies inside each partition's range; pause partitions that are finished.
+      const kept: Message[] = []
+      const nextByPartition = new Map<PartitionState, number>()
+      let bytes = 0
+      for (const m of messages) {
+        bytes += m.size
+        const s = stateOf(state, m)
+        if (s.done) continue
+        if ((s.stop !== undefined && m.offset >= s.stop) || (s.stopTime !== undefined && m.timestamp !== undefined && m.timestamp >= s.stopTime)) {
+          s.done = true
+          pausePartition(consumer, s)
+          continue
+        }
+        if (request.count !== undefined && printed + kept.length >= request.count) break
+        if (options.timestampTypes) (m as unknown as ConsumedRecord).timestampType = options.timestampTypes.get(m.topic) ?? 'create'
+        // A record the filter passes over still moves the position (and the commit) past it.
+        if (!request.filter || request.filter(m as unknown as ConsumedRecord)) kept.push(m)
+        s.next = m.offset + 1
+        nextByPartition.set(s, s.next)
+        if (s.stop !== undefined && s.next >= s.stop) {
+          s.done = true
+          pausePartition(consumer, s)
+        }
+      }
+      applyEnds()
+      batchSize = nextBatchSize(MAX_BATCH, BATCH_BYTES, bytes, messages.length)
+      const markWritten = () => {
+        for (const [s, next] of nextByPartition) s.written = next
+      }
+      if (kept.length > 0) {
+        await pipeline.push(formatBatch(kept, sink.formatter, request.onRecord), markWritten)
+        printed += kept.length
+      } else if (nextByPartition.size > 0) {
+        // Only records the filter passed over: they count as written once what came before is.
+        pipeline.afterWritten(markWritten)
+      }
+      if (request.count !== undefined && printed >= request.count) stoppedBy = 'count'
+      if (grouped && Date.now() - lastCommitAt >= COMMIT_INTERVAL_MS) {
+        await pipeline.drain()
+        commitWritten(false)
+        lastCommitAt = Date.now()
+      }
+    }
+    await pipeline.drain()
+    if (stoppedBy !== 'output-closed') commitWritten(true)
+    committedOnExit = true
+    return {
+      records: printed,
+      stoppedBy: stoppedBy ?? 'end',
+      partitions: [...state.values()].filter((s) => s.assigned || !grouped).map((s) => ({topic: s.topic, partition: s.partition, next: s.next})),
+      committed: grouped,
+    }
+  } finally {
+    if (!committedOnExit && !pipeline.failed) {
+      // Stopped by an error (e.g. --on-error fail): still commit what reached the output.
+      await pipeline.settled()
+      commitWritten(true)
+    }
+    closing = true
+    await disconnectClient(consumer, session.timeoutMs)
+  }
+}
+
+/** One chunk for a batch; records the formatter skips are neither printed nor reported. */
+function formatBatch(messages: Message[], formatter: RecordFormatter, onRecord?: (r: ConsumedRecord) => void): Buffer {
+  let text = ''
+  for (const m of messages) {
+    const record = m as unknown as ConsumedRecord
+    const out = formatter.format(record)
+    if (out !== undefined) {
+      text += out
+      onRecord?.(record)
+    }
+  }
+  return Buffer.from(text, formatter.encoding)
+}

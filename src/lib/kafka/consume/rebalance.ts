@@ -1,0 +1,75 @@
+import type {KafkaConsumer, LibrdKafkaError, TopicPartitionOffset} from '@confluentinc/kafka-javascript'
+
+import {key, type TopicPartition} from './positions.js'
+import {adoptPartition, type ConsumeState} from './state.js'
+
+// Group mode: what happens when the group hands partitions to this member or takes them away.
+// New partitions start where -o says until this member has read from them (then the group's
+// commits are the truth); leaving partitions get what was written for them committed first.
+
+/** Methods the client has but its type declarations omit. */
+export type GroupConsumer = KafkaConsumer & {
+  rebalanceProtocol(): 'COOPERATIVE' | 'EAGER' | 'NONE'
+  incrementalAssign(assignment: Array<TopicPartition | TopicPartitionOffset>): void
+  incrementalUnassign(assignment: TopicPartition[]): void
+  setDefaultIsTimeoutOnlyForFirstMessage(only: boolean): void
+}
+
+/** What the rebalance callback shares with the read loop. */
+export interface GroupState {
+  lastRebalanceAt?: number
+  /** Called before partitions are revoked: commits what was written for them. */
+  beforeRevoke?: () => void
+}
+
+const ASSIGN_PARTITIONS = -175 // ERR__ASSIGN_PARTITIONS
+const REVOKE_PARTITIONS = -174 // ERR__REVOKE_PARTITIONS
+
+/** Pauses a partition; one no longer assigned (revoked meanwhile) needs nothing. */
+export function pausePartition(consumer: KafkaConsumer, p: TopicPartition): void {
+  try {
+    consumer.pause([{topic: p.topic, partition: p.partition}])
+  } catch {
+    // Not assigned any more.
+  }
+}
+
+/** The client's rebalance_cb (called with the consumer as `this`). */
+export function rebalanceCallback(state: ConsumeState, group: GroupState) {
+  return function (this: GroupConsumer, err: LibrdKafkaError, assignment: TopicPartitionOffset[]): void {
+    const cooperative = this.rebalanceProtocol() === 'COOPERATIVE'
+    group.lastRebalanceAt = Date.now()
+    try {
+      if (err.code === ASSIGN_PARTITIONS) {
+        const withOffsets = assignment.map((tp) => {
+          const s = state.get(key(tp))
+          if (!s) {
+            adoptPartition(state, tp)
+            return tp
+          }
+          s.assigned = true
+          // Explicit positions (N, -N, +N, @TIME) override the committed offset, until this
+          // member has read from the partition.
+          const untouched = s.next === (s.start ?? null)
+          return untouched && s.start !== undefined ? {...tp, offset: s.start} : tp
+        })
+        if (cooperative) this.incrementalAssign(withOffsets)
+        else this.assign(withOffsets)
+        for (const tp of assignment) {
+          const s = state.get(key(tp))
+          if (s?.done) pausePartition(this, s)
+        }
+      } else if (err.code === REVOKE_PARTITIONS) {
+        group.beforeRevoke?.()
+        for (const tp of assignment) {
+          const s = state.get(key(tp))
+          if (s) s.assigned = false
+        }
+        if (cooperative) this.incrementalUnassign(assignment)
+        else this.unassign()
+      }
+    } catch {
+      // The consumer is closing; librdkafka finishes the rebalance itself.
+    }
+  }
+}

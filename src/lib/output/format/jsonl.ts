@@ -1,0 +1,56 @@
+import {CONSUME_OPS} from '../../native/contracts.js'
+import {bytesOf, headerPairs, type ConsumedRecord} from '../../records/consumed-record.js'
+import {formatJsonlRecord, type JsonlRecord, type RecordFormats} from '../../records/jsonl.js'
+import type {FormatterOptions, NativeFormatProgram, RecordFormatter} from '../../records/record-formatter.js'
+import {SERIALIZERS} from '../../records/serializers.js'
+import {NativeProgramBuilder} from './native-program.js'
+
+// consume --output jsonl: one line per record in the format of docs/formats.md (through the
+// shared formatJsonlRecord), and the same records as objects for --json.
+
+function resolve(formats: Partial<RecordFormats>): RecordFormats {
+  return {key: formats.key ?? SERIALIZERS.str!, value: formats.value ?? SERIALIZERS.str!}
+}
+
+function jsonlLine(record: ConsumedRecord, formats: RecordFormats, onMismatch?: (reason: string) => void): string {
+  return formatJsonlRecord(
+    {topic: record.topic, partition: record.partition, offset: record.offset, timestamp: record.timestamp, timestampType: record.timestampType},
+    {key: bytesOf(record.key), value: record.value, headers: headerPairs(record.headers)},
+    formats,
+    onMismatch,
+  )
+}
+
+export function jsonlFormatter(formats: Partial<RecordFormats>, options: Pick<FormatterOptions, 'onMismatch'> = {}): RecordFormatter {
+  const resolved = resolve(formats)
+  // The lossless default (str keys and values) is also written by the native loop, which alone
+  // sees null header values (the client library hands them over as empty buffers).
+  const lossless = [resolved.key, resolved.value].every((f) => f.name === 'str' || f.name === 'bytes')
+  let nativeProgram: NativeFormatProgram | undefined
+  if (lossless) {
+    const program = new NativeProgramBuilder({})
+    program.op(CONSUME_OPS.JSONL, 0)
+    nativeProgram = program.build()
+  }
+  return {
+    encoding: 'utf8',
+    nativeProgram,
+    format(record) {
+      let skip = false
+      const line = jsonlLine(record, resolved, (reason) => {
+        if ((options.onMismatch?.('value', reason, record) ?? 'fallback') === 'skip') skip = true
+      })
+      return skip ? undefined : line + '\n'
+    },
+  }
+}
+
+/** A collector of records in the jsonl shape, for consume --json (the records are returned, not streamed). */
+export function jsonlCollector(formats: Partial<RecordFormats>): {records: JsonlRecord[]; add(record: ConsumedRecord): void} {
+  const resolved = resolve(formats)
+  const records: JsonlRecord[] = []
+  return {
+    records,
+    add: (record) => records.push(JSON.parse(jsonlLine(record, resolved)) as JsonlRecord),
+  }
+}

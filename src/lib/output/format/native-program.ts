@@ -1,0 +1,57 @@
+import {CONSUME_OPS} from '../../native/contracts.js'
+import type {FormatterOptions, NativeFormatProgram} from '../../records/record-formatter.js'
+import type {Serializer} from '../../records/serializers.js'
+
+// Builds the op-code program the native consume loop (native/src/kafkit_consume.c) runs per
+// record, while a format is compiled; gives up on anything only JS can decode.
+
+/** Byte mode of a field in the native loop: raw, base64, hex; undefined when only JS can decode it. */
+export function nativeMode(format: Serializer | undefined): number | undefined {
+  if (!format || format.name === 'str' || format.name === 'bytes') return 0
+  if (format.name === 'base64') return 1
+  if (format.name === 'hex') return 2
+  return undefined
+}
+
+export class NativeProgramBuilder {
+  private ops: number[] = []
+  private chunks: Buffer[] = []
+  private size = 0
+  private possible = true
+
+  constructor(options: FormatterOptions) {
+    // The literal slots the C loop reads first (native/src/kafkit_consume.c, LITERAL_SLOTS).
+    const slots = [
+      options.nullLiteral ?? '',
+      options.headerKeySeparator ?? '=',
+      options.headerSeparator ?? ',',
+      options.noHeadersLiteral ?? '',
+      options.headerNullLiteral ?? options.nullLiteral ?? '',
+    ]
+    for (const text of slots) {
+      this.ops.push(...this.literal(Buffer.from(text, 'utf8')))
+    }
+  }
+
+  private literal(bytes: Buffer): [number, number] {
+    const at = this.size
+    this.chunks.push(bytes)
+    this.size += bytes.length
+    return [at, bytes.length]
+  }
+
+  /** Literal output, as a byte string (one character per byte). */
+  text(byteString: string): void {
+    this.ops.push(CONSUME_OPS.LIT, ...this.literal(Buffer.from(byteString, 'latin1')))
+  }
+
+  /** An op; a mode of undefined (a decoder only JS has) makes the program impossible. */
+  op(code: number, mode: number | undefined): void {
+    if (mode === undefined) this.possible = false
+    this.ops.push(code, mode ?? 0, 0)
+  }
+
+  build(): NativeFormatProgram | undefined {
+    return this.possible ? {ops: Int32Array.from(this.ops), literals: Buffer.concat(this.chunks)} : undefined
+  }
+}
