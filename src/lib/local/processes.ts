@@ -2,6 +2,8 @@ import {closeSync, openSync, readdirSync, readFileSync, readSync, statSync} from
 import {basename} from 'node:path'
 import {setTimeout as sleep} from 'node:timers/promises'
 
+import {KafkitError} from '../errors.js'
+
 // Finding, checking and signalling the broker JVMs. Pids get recycled, so a pid from state.json is
 // only trusted after /proc/<pid>/cmdline shows it is `java ... kafka.Kafka <that node's properties>`.
 
@@ -93,6 +95,47 @@ export async function waitUntilGone(pids: readonly number[], timeoutMs: number):
     alive = alive.filter(isProcessAlive)
   }
   return alive
+}
+
+/**
+ * SIGTERM (Kafka's controlled shutdown) to each broker, then SIGKILL to those still alive after
+ * `timeoutMs`. Returns the pids that needed SIGKILL; throws if one survives even that.
+ */
+export async function terminateBrokers(targets: ReadonlyArray<{pid: number; propertiesFile: string}>, timeoutMs: number): Promise<number[]> {
+  for (const {pid} of targets) signalBroker(pid, 'SIGTERM')
+  const stubborn = await waitUntilGone(
+    targets.map((target) => target.pid),
+    timeoutMs,
+  )
+  for (const target of targets) {
+    if (!stubborn.includes(target.pid)) continue
+    // Checked again: in the seconds since SIGTERM the pid may have ended and been reused.
+    if (isBrokerProcess(target.pid, target.propertiesFile)) signalBroker(target.pid, 'SIGKILL')
+  }
+  const survivors = await waitUntilGone(stubborn, 10_000)
+  if (survivors.length > 0) {
+    throw new KafkitError('failure', `Kafka process ${survivors.join(', ')} is still alive after SIGKILL`, {hint: 'check it with: ps -o pid,stat,cmd -p ' + survivors.join(',')})
+  }
+  return stubborn
+}
+
+/** SIGKILLs these brokers and waits (up to 10 s) until they are gone. */
+export async function killBrokers(pids: readonly number[]): Promise<void> {
+  for (const pid of pids) signalBroker(pid, 'SIGKILL')
+  await waitUntilGone(pids, 10_000)
+}
+
+/** For exit handlers, which cannot wait or throw: SIGKILLs every Java process running under `dir`. */
+export function killJavaProcessesUnderSync(dir: string): number[] {
+  const pids = findJavaProcessesUnder(dir)
+  for (const pid of pids) {
+    try {
+      signalBroker(pid, 'SIGKILL')
+    } catch {
+      // The process may be gone already.
+    }
+  }
+  return pids
 }
 
 /** The last `lineCount` lines of a text file ('' when it does not exist). Reads only the end of big files. */
