@@ -1,6 +1,6 @@
 // oclif calls this for an unknown command (package.json oclif.hooks: the bundle's commandNotFound).
 // It ends like a failed command: a usage error rendered by the base command's rules (--json, colour).
-import {endWithError} from '../lib/base-command.js'
+import {debugRequested, endWithError} from '../lib/base-command.js'
 import {usageError} from '../lib/errors.js'
 
 interface CommandNotFoundOptions {
@@ -16,7 +16,7 @@ export default async function commandNotFound({id, argv = [], config}: CommandNo
   const hint = `${near.length > 0 ? `did you mean: ${near.slice(0, 5).join(', ')}? ` : ''}see all commands with: ${config.bin} --help`
   endWithError(usageError(`unknown command '${typed}'`, hint), {
     json: argv.includes('--json'),
-    debug: argv.includes('--debug') || process.env.KAFKIT_DEBUG === '1',
+    debug: debugRequested(argv),
     secrets: [],
   })
 }

@@ -26,7 +26,7 @@ export abstract class BaseCommand extends Command {
   protected secrets: string[] = []
 
   protected get debugEnabled(): boolean {
-    return this.argv.includes('--debug') || process.env.KAFKIT_DEBUG === '1'
+    return debugRequested(this.argv)
   }
 
   /** Debug lines go to stderr and are masked like everything else. */
@@ -50,6 +50,11 @@ export abstract class BaseCommand extends Command {
     if (this.jsonEnabled() && error.data !== undefined) this.logJson(error.data)
     endWithError(err, {json: this.jsonEnabled(), debug: this.debugEnabled, secrets: this.secrets})
   }
+}
+
+/** --debug on the command line, or KAFKIT_DEBUG=1. */
+export function debugRequested(argv: readonly string[]): boolean {
+  return argv.includes('--debug') || process.env.KAFKIT_DEBUG === '1'
 }
 
 export interface EndWithErrorOptions {
