@@ -9,7 +9,7 @@ const UNIT_MS: Record<string, number> = {ms: 1, s: 1000, m: 60_000, h: 3_600_000
 const SHORT_PART = /(\d+(?:\.\d+)?)(ms|s|m|h|d|w)/gy
 const ISO_DURATION = /^P(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/i
 
-export const DURATION_FORMS = '500ms, 10s, 5m, 1h, 2d, 1w, 1m30s, or ISO 8601 (PT30M)'
+const DURATION_FORMS = '500ms, 10s, 5m, 1h, 2d, 1w, 1m30s, or ISO 8601 (PT30M)'
 
 /** A duration with units like `1h30m` in ms, or undefined when the text is not one. */
 export function parseShortDuration(text: string): number | undefined {

@@ -15,9 +15,8 @@ export {
   type StoppedNode,
 } from './local-kafka.js'
 export {clusterPorts, type ClusterSize, type LocalKafkaInfo, type LocalKafkaNodeInfo} from './cluster-layout.js'
-export {findJava, parseJavaMajorVersion, type JavaRuntime} from './java.js'
+export {findJava, type JavaRuntime} from './java.js'
 export {resolveKafkaLibs, type KafkaLibs} from './kafka-libs.js'
 export {kafkaAnswers} from './kafka-probe.js'
-export {DEFAULT_PORT, defaultStateDir, KAFKA_VERSION, LOCAL_HOST} from './paths.js'
-export {findFreePortRange, isPortFree} from './ports.js'
-export {findBrokerProcesses, findJavaProcessesUnder, isProcessAlive, tailLines, waitUntilGone} from './processes.js'
+export {findFreePortRange} from './ports.js'
+export {isProcessAlive, waitUntilGone} from './processes.js'

@@ -10,7 +10,7 @@ import {KafkitError} from '../errors.js'
 export const BROKER_MAIN_CLASS = 'kafka.Kafka'
 
 /** The argument vector of a live process, or undefined when it is gone (or not ours to read). */
-export function readCommandLine(pid: number): string[] | undefined {
+function readCommandLine(pid: number): string[] | undefined {
   try {
     const raw = readFileSync(`/proc/${pid}/cmdline`, 'utf8')
     // A zombie has an empty cmdline: it no longer runs anything.
@@ -22,7 +22,7 @@ export function readCommandLine(pid: number): string[] | undefined {
 }
 
 /** True when `pid` is a running Kafka broker JVM started with exactly this properties file. */
-export function isBrokerProcess(pid: number, propertiesFile: string): boolean {
+function isBrokerProcess(pid: number, propertiesFile: string): boolean {
   const argv = readCommandLine(pid)
   if (!argv || argv.length === 0) return false
   return basename(argv[0]!) === 'java' && argv.includes(BROKER_MAIN_CLASS) && argv.at(-1) === propertiesFile
@@ -47,7 +47,7 @@ export function findBrokerProcesses(propertiesFile: string): number[] {
  * Every running Java process that kafkit started for a state folder inside `dir` (at any depth):
  * brokers and the storage formatting tool, recognised by a path under `dir` in their arguments.
  */
-export function findJavaProcessesUnder(dir: string): number[] {
+function findJavaProcessesUnder(dir: string): number[] {
   const prefix = dir.endsWith('/') ? dir : `${dir}/`
   return allPids().filter((pid) => {
     const argv = readCommandLine(pid)
@@ -75,7 +75,7 @@ export function isProcessAlive(pid: number): boolean {
  * Signals the process group the broker leads (it was spawned detached, so its pid is the group
  * id), falling back to the single process if the group is gone.
  */
-export function signalBroker(pid: number, signal: NodeJS.Signals): void {
+function signalBroker(pid: number, signal: NodeJS.Signals): void {
   for (const target of [-pid, pid]) {
     try {
       process.kill(target, signal)
