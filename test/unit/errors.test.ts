@@ -1,7 +1,7 @@
 import {Args, Errors, Flags, Parser} from '@oclif/core'
 import {describe, expect, it} from 'vitest'
 
-import {toKafkitError} from '../../src/lib/base-command.js'
+import {toKafkitError} from '../../src/lib/error-translation.js'
 import {errorToJson, ExitCode, KafkitError} from '../../src/lib/errors.js'
 import {kafkaError, registerClientCodes} from '../../src/lib/kafka/kafka-errors.js'
 
