@@ -1,7 +1,8 @@
 import {defineConfig} from 'vitest/config'
 
 // Two projects: `unit` (pure logic, no broker, seconds) and `integration` (the built CLI against
-// real Kafka brokers that test/integration/global-setup.ts starts and stops).
+// real Kafka brokers that test/integration/global-setup.ts starts and stops; it first refuses a
+// dist/kafkit.cjs older than src/, naming the fix: npm run build).
 export default defineConfig({
   test: {
     projects: [

@@ -31,8 +31,8 @@ state_dir=${KAFKIT_BENCH_STATE:-/tmp/kafkit-bench-consume-$port}
 kafkit=(node bin/run.cjs)
 bootstrap=127.0.0.1:$port
 topic=bench-consume-$records
-libs=${KAFKA_HOME:+$KAFKA_HOME/libs}
-libs=${libs:-$HOME/.cache/kafkit/kafka-4.3.1/libs}
+# The jars the broker runs from ($KAFKA_HOME/libs or kafkit's cache), found as kafkit finds them.
+libs=$(node -e 'require("./dist/kafkit.cjs").resolveKafkaLibs().then((libs) => console.log(libs.dir))' 2>/dev/null || true)
 
 command -v kcat >/dev/null || { say "kcat is not installed (bash scripts/setup.sh --with-peers)"; exit 9; }
 [[ -f native/build/Release/kafkit_consume.node ]] || say "warning: the native consume loop is not built (bash scripts/build-native.sh); kafkit will use its slower JS path"

@@ -19,7 +19,7 @@ RUNS=${RUNS:-5}
 KAFKIT="node bin/run.cjs"
 
 command -v hyperfine >/dev/null || { echo "bench/lag.sh: hyperfine is missing (bash scripts/setup.sh --with-peers)" >&2; exit 9; }
-[ -f dist/commands/lag.js ] || { echo "bench/lag.sh: build kafkit first: npm run build" >&2; exit 9; }
+[ -f dist/kafkit.cjs ] || { echo "bench/lag.sh: build kafkit first: npm run build" >&2; exit 9; }
 
 STATE=$(mktemp -d /tmp/kafkit-bench-lag.XXXXXX)
 cleanup() {
@@ -32,7 +32,7 @@ trap cleanup EXIT INT TERM
 PORT=${PORT:-$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')}
 BOOTSTRAP=$($KAFKIT local start --port "$PORT" --state-dir "$STATE" 2>/dev/null | tail -1)
 # The same jars the broker runs from ($KAFKA_HOME/libs or kafkit's cache).
-KAFKA_LIBS=$(node --input-type=module -e 'const {resolveKafkaLibs} = await import("./dist/lib/local/index.js"); console.log((await resolveKafkaLibs()).dir)')
+KAFKA_LIBS=$(node -e 'require("./dist/kafkit.cjs").resolveKafkaLibs().then((libs) => console.log(libs.dir))')
 APACHE="java -cp '$KAFKA_LIBS/*' -Dlog4j2.configurationFile=$PWD/bench/log4j2-quiet.properties org.apache.kafka.tools.consumer.group.ConsumerGroupCommand --bootstrap-server $BOOTSTRAP --describe --all-groups"
 echo "broker $BOOTSTRAP; creating $BENCH_GROUPS groups x $PARTITIONS partitions ($TOPICS topics)" >&2
 node bench/lag-setup.mjs "$BOOTSTRAP" "$BENCH_GROUPS" "$PARTITIONS" "$TOPICS"

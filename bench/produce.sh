@@ -33,7 +33,8 @@ done
 
 say() { printf 'bench/produce: %s\n' "$*" >&2; }
 command -v kcat >/dev/null || { say "kcat is not installed (bash scripts/setup.sh --with-peers)"; exit 9; }
-libs="$HOME/.cache/kafkit/kafka-4.3.1/libs"
+# The jars the broker runs from ($KAFKA_HOME/libs or kafkit's cache), found as kafkit finds them.
+libs=$(node -e 'require("./dist/kafkit.cjs").resolveKafkaLibs().then((libs) => console.log(libs.dir))' 2>/dev/null || true)
 if $java_peers && [[ ! -d "$libs" ]]; then say "Kafka's jars are missing at $libs (bash scripts/setup.sh --with-peers)"; exit 9; fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/kafkit-bench-produce.XXXXXX")

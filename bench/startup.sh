@@ -21,7 +21,7 @@ state=$(mktemp -d "${TMPDIR:-/tmp}/kafkit-bench-XXXXXX")
 trap 'kafkit local stop --state-dir "$state" >/dev/null 2>&1 || true; rm -rf "$state"' EXIT
 port=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
 bootstrap=$(kafkit local start --port "$port" --state-dir "$state")
-libs=$(node --input-type=module -e 'const {resolveKafkaLibs} = await import("./dist/lib/local/index.js"); console.log((await resolveKafkaLibs()).dir)' 2>/dev/null || echo "$HOME/.cache/kafkit/kafka-4.3.1/libs")
+libs=$(node -e 'require("./dist/kafkit.cjs").resolveKafkaLibs().then((libs) => console.log(libs.dir))')
 for i in 1 2 3; do kafkit topics create "bench.startup.$i" -b "$bootstrap" >/dev/null 2>&1 || true; done
 
 # What kafka-topics.sh runs: kafka-run-class.sh's default heap and JVM flags.

@@ -1,9 +1,10 @@
 // Bundles kafkit (oclif, its dependencies and every command) into one CommonJS file,
 // dist/kafkit.cjs, exporting `execute` and `COMMANDS` (oclif's "explicit" command discovery).
+// It is the only build output (tsc only type-checks): the CLI, the tests and the benches all run it.
 // Why: loading ~200 small modules costs more start-up time than everything else a command does;
 // one file, plus the V8 code cache bin/run.cjs keeps for it, makes `kafkit topics list` start
 // about as fast as Node allows. Native and rarely used modules stay outside and load on demand.
-import {readdirSync, readFileSync, statSync} from 'node:fs'
+import {readdirSync, readFileSync, rmSync, statSync} from 'node:fs'
 import {join, relative} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
@@ -32,6 +33,8 @@ const commands = commandFiles(commandsDir)
 const entry = [
   "export {execute} from '@oclif/core'",
   "export {default as commandNotFound} from './hooks/command-not-found.js'",
+  // The benches (bench/*.sh) find the broker's jars through the bundle too: it is the one build output.
+  "export {resolveKafkaLibs} from './lib/local/kafka-libs.js'",
   ...commands.map((c) => `import ${c.name} from './${relative(join(root, 'src'), c.file).replace(/\.ts$/, '.js')}'`),
   'export const COMMANDS = {',
   ...commands.map((c) => `  '${c.id}': ${c.name},`),
@@ -52,6 +55,9 @@ const oclifOrdinalSort = {
     })
   },
 }
+
+// Whatever else dist/ holds (the JavaScript tree tsc used to emit) is stale by definition.
+rmSync(join(root, 'dist'), {recursive: true, force: true})
 
 await build({
   plugins: [oclifOrdinalSort],

@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
-import {formatDuration, parseDuration} from '../lib/duration.js'
-import {ExitCode, KafkitError, usageError} from '../lib/errors.js'
+import {formatDuration, isDuration, parseDuration} from '../lib/duration.js'
+import {interruptedError, KafkitError, usageError} from '../lib/errors.js'
 import {KafkaCommand} from '../lib/kafka-command.js'
 import type {GroupPartitionRow} from '../lib/kafka/groups.js'
 import {
@@ -17,6 +17,7 @@ import {
   trendKey,
 } from '../lib/kafka/lag.js'
 import type {KafkaSession} from '../lib/kafka/session.js'
+import {trapInterrupts} from '../lib/signals.js'
 
 interface PartitionLagRow extends GroupPartitionRow {
   group: string
@@ -65,7 +66,7 @@ Piped: the same columns tab-separated without a header. --json: {at, topics: [{g
     interval: Flags.string({summary: `Time between reads with --watch (also written --watch INTERVAL).`, default: DEFAULT_INTERVAL}),
   }
 
-  async run(): Promise<LagResult | undefined> {
+  async run(): Promise<LagResult> {
     this.argv = watchIntervalAsFlag(this.argv)
     const {argv, flags} = await this.parse(Lag)
     const groups = [...new Set(argv as string[])]
@@ -75,8 +76,7 @@ Piped: the same columns tab-separated without a header. --json: {at, topics: [{g
     const session = this.connect(flags)
 
     if (flags.watch) {
-      await this.watch(session, options, parseDuration(flags.interval, '--interval'), flags['by-partition'], maxLag)
-      return undefined
+      return this.watch(session, options, parseDuration(flags.interval, '--interval'), flags['by-partition'], maxLag)
     }
     const result = toResult(await readLag(session, options), flags['by-partition'], maxLag)
     if (!this.jsonEnabled()) this.render(result)
@@ -123,52 +123,52 @@ Piped: the same columns tab-separated without a header. --json: {at, topics: [{g
     ])
   }
 
-  /** Reads every interval until Ctrl-C (or SIGTERM); the terminal view is redrawn in place. */
-  private async watch(session: KafkaSession, options: Parameters<typeof readLag>[1], intervalMs: number, byPartition: boolean, maxLag: number | undefined): Promise<void> {
-    let stopSignal: NodeJS.Signals | undefined
-    let wake: (() => void) | undefined
-    const onSignal = (signal: NodeJS.Signals) => {
-      stopSignal = signal
-      wake?.()
-    }
-    process.once('SIGINT', onSignal)
-    process.once('SIGTERM', onSignal)
+  /** Reads every interval until Ctrl-C (or SIGTERM), then ends with the interrupt's exit code; the terminal view is redrawn in place. */
+  private async watch(session: KafkaSession, options: Parameters<typeof readLag>[1], intervalMs: number, byPartition: boolean, maxLag: number | undefined): Promise<never> {
+    const trap = trapInterrupts()
     const tracker = new LagRateTracker()
-    const live = this.out.isTTY && !this.jsonEnabled()
-    if (live) this.out.write('\u001B[?25l') // hide the cursor while redrawing
+    const view = this.out.isTTY && !this.jsonEnabled() ? this.out.liveView() : undefined
     try {
-      while (stopSignal === undefined) {
+      while (!trap.stop.aborted) {
         const snapshot = await readLag(session, options)
         const result = toResult(snapshot, byPartition, maxLag)
         const trends = tracker.update(snapshot.at, result.topics)
-        if (stopSignal !== undefined) break
+        if (trap.stop.aborted) break
         if (this.jsonEnabled()) {
           this.out.line(JSON.stringify({...result, trends: result.topics.map((r) => ({group: r.group, topic: r.topic, ...trends.get(trendKey(r))}))}))
-        } else if (live) {
-          // Home, draw, then clear whatever the previous (longer) frame left below.
-          this.out.write('\u001B[H\u001B[2J')
-          const over = result.exceeded?.length ?? 0
-          this.out.line(this.out.color.dim(`${result.at}  every ${formatDuration(intervalMs)}  ${result.topics.length} group/topic rows${maxLag === undefined ? '' : `, ${over} above ${maxLag}`}  (Ctrl-C to stop)`))
-          if (byPartition) this.renderPartitions(result.partitions ?? [])
-          else this.renderTopics(result.topics, maxLag, trends)
+        } else if (view) {
+          view.frame(() => {
+            const over = result.exceeded?.length ?? 0
+            this.out.line(this.out.color.dim(`${result.at}  every ${formatDuration(intervalMs)}  ${result.topics.length} group/topic rows${maxLag === undefined ? '' : `, ${over} above ${maxLag}`}  (Ctrl-C to stop)`))
+            if (byPartition) this.renderPartitions(result.partitions ?? [])
+            else this.renderTopics(result.topics, maxLag, trends)
+          })
         } else {
           for (const r of result.topics) {
             const t = trends.get(trendKey(r))
             this.out.line([result.at, r.group, r.topic, r.partitions, r.totalLag, r.maxPartitionLag, r.members, formatRate(t?.ratePerSecond ?? null), formatEta(t?.catchUpSeconds ?? null)].join('\t'))
           }
         }
-        await new Promise<void>((resolve) => {
-          wake = resolve
-          setTimeout(resolve, intervalMs).unref()
-        })
+        await sleepUnlessStopped(intervalMs, trap.stop)
       }
     } finally {
-      process.off('SIGINT', onSignal)
-      process.off('SIGTERM', onSignal)
-      if (live) this.out.write('\u001B[?25h')
+      trap.dispose()
+      view?.end()
     }
-    process.exitCode = stopSignal === 'SIGTERM' ? ExitCode.INTERRUPTED_SIGTERM : ExitCode.INTERRUPTED_SIGINT
+    throw interruptedError(trap.received ?? 'SIGINT', `lag --watch stopped by ${trap.received ?? 'SIGINT'}`)
   }
+}
+
+function sleepUnlessStopped(ms: number, stop: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms)
+    function done() {
+      clearTimeout(timer)
+      stop.removeEventListener('abort', done)
+      resolve()
+    }
+    stop.addEventListener('abort', done)
+  })
 }
 
 function toResult(snapshot: LagSnapshot, byPartition: boolean, maxLag: number | undefined): LagResult {
@@ -193,7 +193,7 @@ export function watchIntervalAsFlag(argv: string[]): string[] {
     const arg = argv[i]!
     if (arg.startsWith('--watch=')) {
       out.push('--watch', '--interval', arg.slice('--watch='.length))
-    } else if (arg === '--watch' && i + 1 < argv.length && /^\d+(\.\d+)?(ms|s|m|h)?$/.test(argv[i + 1]!)) {
+    } else if (arg === '--watch' && i + 1 < argv.length && isDuration(argv[i + 1]!)) {
       out.push('--watch', '--interval', argv[i + 1]!)
       i++
     } else {

@@ -1,6 +1,8 @@
-import {Command, Errors, Flags} from '@oclif/core'
+import {Command, Flags} from '@oclif/core'
 
-import {errorToJson, ExitCode, KafkitError} from './errors.js'
+import {toKafkitError} from './error-translation.js'
+import {KafkitError} from './errors.js'
+import {reportError} from './output/error-report.js'
 import {Output} from './output/output.js'
 import type {Column} from './output/table.js'
 import {redactSecrets} from './secrets.js'
@@ -25,12 +27,12 @@ export abstract class BaseCommand extends Command {
   protected secrets: string[] = []
 
   protected get debugEnabled(): boolean {
-    return this.argv.includes('--debug') || process.env.KAFKIT_DEBUG === '1'
+    return debugRequested(this.argv)
   }
 
   /** Debug lines go to stderr and are masked like everything else. */
   protected debugLog(text: string): void {
-    if (this.debugEnabled) process.stderr.write(`debug: ${redactSecrets(text, this.secrets)}\n`)
+    if (this.debugEnabled) this.out.notice(`debug: ${redactSecrets(text, this.secrets)}`)
   }
 
   /**
@@ -45,36 +47,36 @@ export abstract class BaseCommand extends Command {
 
   async catch(err: Error & {exitCode?: number}): Promise<void> {
     const error = toKafkitError(err)
-    const message = redactSecrets(error.message, this.secrets)
-    const hint = error.hint === undefined ? undefined : redactSecrets(error.hint, this.secrets)
     // A failing command may still have a result to report (KafkitError.data): JSON users get it on stdout.
     if (this.jsonEnabled() && error.data !== undefined) this.logJson(error.data)
-    if (this.jsonEnabled()) {
-      const json = errorToJson(new KafkitError(error.kind, message, {hint, kafkaCode: error.kafkaCode, exitCode: error.exitCode}))
-      process.stderr.write(JSON.stringify(json) + '\n')
-    } else {
-      const c = this.out.term.errColor
-      process.stderr.write(`${c.red('error:')} ${message}\n`)
-      if (hint) process.stderr.write(`${c.dim('hint:')} ${hint}\n`)
-    }
-    if (this.debugEnabled && err.stack) process.stderr.write(redactSecrets(err.stack, this.secrets) + '\n')
-    process.exitCode = error.exitCode
+    endWithError(err, {json: this.jsonEnabled(), debug: this.debugEnabled, secrets: this.secrets})
   }
 }
 
-/** Turns what oclif or Node throws into a KafkitError; KafkitErrors pass through. */
-export function toKafkitError(err: unknown): KafkitError {
-  if (err instanceof KafkitError) return err
-  if (err instanceof Errors.CLIError) {
-    // oclif's parse errors (unknown flag, missing argument, bad option) are usage errors.
-    const text = err.message.split('\n').map((l) => l.trim()).filter(Boolean)
-    const [first, ...rest] = text
-    const hint = rest.find((l) => l.startsWith('See more help')) ?? undefined
-    return new KafkitError('usage', (first ?? 'invalid usage').replace(/^Error:\s*/, ''), {
-      hint,
-      exitCode: err.oclif?.exit === 0 ? ExitCode.OK : ExitCode.USAGE,
-    })
-  }
-  const message = err instanceof Error ? err.message : String(err)
-  return new KafkitError('failure', message.split('\n')[0] ?? 'unexpected error', {cause: err})
+/** --debug on the command line, or KAFKIT_DEBUG=1. */
+export function debugRequested(argv: readonly string[]): boolean {
+  return argv.includes('--debug') || process.env.KAFKIT_DEBUG === '1'
+}
+
+export interface EndWithErrorOptions {
+  json: boolean
+  debug: boolean
+  secrets: readonly string[]
+}
+
+/**
+ * The end of every failed run (a command's catch, the unknown-command hook): the error, masked,
+ * on stderr, and its exit code from errors.ts.
+ */
+export function endWithError(err: unknown, options: EndWithErrorOptions): void {
+  const error = toKafkitError(err)
+  const mask = (text: string) => redactSecrets(text, options.secrets)
+  const masked = new KafkitError(error.kind, mask(error.message), {
+    hint: error.hint === undefined ? undefined : mask(error.hint),
+    kafkaCode: error.kafkaCode,
+    exitCode: error.exitCode,
+  })
+  const stack = options.debug && err instanceof Error && err.stack ? mask(err.stack) : undefined
+  reportError(masked, {json: options.json, stack})
+  process.exitCode = error.exitCode
 }

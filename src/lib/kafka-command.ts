@@ -6,10 +6,10 @@ import {parseDuration} from './duration.js'
 import {KafkaSession} from './kafka/session.js'
 import {redactSecrets} from './secrets.js'
 
-export const DEFAULT_TIMEOUT = '10s'
+const DEFAULT_TIMEOUT = '10s'
 
 /** Connection flags, the same in every command that talks to Kafka (docs/configuration.md). */
-export const connectionFlags = {
+const connectionFlags = {
   'bootstrap-server': Flags.string({
     char: 'b',
     summary: 'Kafka bootstrap servers, host:port[,host:port].',

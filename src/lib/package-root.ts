@@ -8,8 +8,8 @@ let cached: string | undefined
 
 /**
  * kafkit's package folder (the one with its package.json), where native/ and kafka/ live. The
- * code runs from src/ under vitest, from dist/ when compiled and from dist/kafkit.cjs when
- * bundled, so walk up instead of assuming a depth.
+ * code runs from src/ under vitest and from dist/kafkit.cjs when built, so walk up instead of
+ * assuming a depth.
  */
 export function packageRoot(from: string = dirname(fileURLToPath(import.meta.url))): string {
   if (cached && arguments.length === 0) return cached

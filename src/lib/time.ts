@@ -1,3 +1,4 @@
+import {parseIsoDuration, parseShortDuration} from './duration.js'
 import {usageError} from './errors.js'
 
 // One parser for every point in time a user can type (consume -o @T, offsets get --time,
@@ -10,32 +11,7 @@ import {usageError} from './errors.js'
 //                          --to-datetime reads zone-less times in the local zone)
 //   -1h, 30m, -2d12h       a duration back from now (the sign is optional: time always goes back)
 //   P1DT2H, PT30M          an ISO 8601 duration back from now (Apache's --by-duration)
-
-const DURATION_PART = /(\d+(?:\.\d+)?)(ms|s|m|h|d|w)/gy
-const UNIT_MS: Record<string, number> = {ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000}
-
-/** A short duration like `1h30m` in ms, or undefined when the text is not one. */
-export function parseShortDuration(text: string): number | undefined {
-  DURATION_PART.lastIndex = 0
-  let total = 0
-  let consumed = 0
-  let match: RegExpExecArray | null
-  while ((match = DURATION_PART.exec(text)) !== null) {
-    total += Number(match[1]) * UNIT_MS[match[2]!]!
-    consumed = DURATION_PART.lastIndex
-  }
-  return consumed > 0 && consumed === text.length ? total : undefined
-}
-
-const ISO_DURATION = /^P(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/i
-
-/** An ISO 8601 duration (PnWnDTnHnMnS) in ms, or undefined. Years and months are refused: their length varies. */
-export function parseIsoDuration(text: string): number | undefined {
-  const m = ISO_DURATION.exec(text)
-  if (!m || text.toUpperCase() === 'P' || text.toUpperCase().endsWith('T')) return undefined
-  const [, w, d, h, min, s] = m.map((v) => (v === undefined ? 0 : Number(v)))
-  return Math.round((w! * 604_800 + d! * 86_400 + h! * 3600 + min! * 60 + s!) * 1000)
-}
+// The durations are duration.ts's, the same units as every duration flag.
 
 /** Any duration form kafkit accepts (short or ISO), in ms. */
 export function parseAnyDuration(text: string): number | undefined {

@@ -18,11 +18,17 @@ export interface ToolResult {
   exitCode: number | null
 }
 
+/** The `-cp` value for Apache's classes: every jar the test brokers run from. */
+export async function kafkaClasspath(): Promise<string> {
+  return `${(await apacheClasspath()).dir}/*`
+}
+
 /** Runs one of Apache Kafka's command-line classes (ConsumerGroupCommand, GetOffsetShell ...). */
 export async function runApache(mainClass: string, args: string[]): Promise<ToolResult> {
-  const {java, dir} = await apacheClasspath()
+  const {java} = await apacheClasspath()
+  const classpath = await kafkaClasspath()
   return new Promise((resolve, reject) => {
-    const child = spawn(java, ['-cp', `${dir}/*`, mainClass, ...args], {stdio: ['ignore', 'pipe', 'pipe']})
+    const child = spawn(java, ['-cp', classpath, mainClass, ...args], {stdio: ['ignore', 'pipe', 'pipe']})
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))

@@ -1,17 +1,15 @@
 import {spawn} from 'node:child_process'
 import {createRequire} from 'node:module'
-import {homedir} from 'node:os'
-import {join} from 'node:path'
 
 import {beforeAll, describe, expect, inject, it} from 'vitest'
 
+import {kafkaClasspath} from './apache.js'
 import {createTopics} from './admin-client.js'
 import {baseEnv, kafkitBin, runKafkit, stripAnsi, uniqueName} from './cli.js'
 import {groupState, waitFor} from './groups-fixtures.js'
 
 const Kafka = createRequire(import.meta.url)('@confluentinc/kafka-javascript') as typeof import('@confluentinc/kafka-javascript')
 const bootstrap = inject('bootstrap')
-const kafkaLibs = process.env.KAFKA_HOME ? join(process.env.KAFKA_HOME, 'libs') : join(homedir(), '.cache', 'kafkit', 'kafka-4.3.1', 'libs')
 
 interface Run {
   stdout: Buffer
@@ -141,7 +139,7 @@ describe('consume: interop with kcat and the Apache console producer', () => {
     const input = 'h1:x,h2:y\tkey1\tvalue one\nh3:z\tkey2\tNULL\n'
     const produced = await run('java', [
       '-cp',
-      `${kafkaLibs}/*`,
+      await kafkaClasspath(),
       'org.apache.kafka.tools.ConsoleProducer',
       '--bootstrap-server',
       bootstrap,
@@ -368,7 +366,7 @@ describe('consume: formats and output modes', () => {
     const created = JSON.parse(lines((await kafkit(['consume', topic, '-e', '-c', '1', '--output', 'jsonl'])).stdout)[0]!)
     expect([appended.timestampType, created.timestampType]).toEqual(['log-append', 'create'])
     // --print-timestamp says which kind, as Apache's console consumer does, on both read paths.
-    const apache = await run('java', ['-cp', `${kafkaLibs}/*`, 'org.apache.kafka.tools.consumer.ConsoleConsumer', '--bootstrap-server', bootstrap,
+    const apache = await run('java', ['-cp', await kafkaClasspath(), 'org.apache.kafka.tools.consumer.ConsoleConsumer', '--bootstrap-server', bootstrap,
       '--topic', logAppend, '--from-beginning', '--max-messages', '1', '--formatter-property', 'print.timestamp=true'], '')
     expect(apache.stdout.toString()).toBe(`LogAppendTime:${appended.timestamp}\tx\n`)
     expect((await kafkit(['consume', logAppend, '-e', '--print-timestamp'])).stdout.toString()).toBe(apache.stdout.toString())

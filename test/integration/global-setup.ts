@@ -5,6 +5,7 @@ import {join, resolve} from 'node:path'
 
 import type {TestProject} from 'vitest/node'
 
+import {assertBundleFresh} from './bundle-freshness.js'
 import {
   findFreePortRange,
   killLocalKafkaSync,
@@ -95,6 +96,7 @@ async function useRunningBrokers(project: TestProject, bootstrap: string): Promi
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  assertBundleFresh()
   const running = process.env.KAFKIT_TEST_BOOTSTRAP
   if (running) return useRunningBrokers(project, running)
   const began = Date.now()

@@ -33,16 +33,18 @@ beforeAll(async () => {
   ])
 }, 60_000)
 
-/** Runs kafkit under `timeout -s INT`, on a pseudo-terminal or piped, for --watch. */
-function runInterrupted(args: string[], seconds: number, tty: boolean): Promise<{stdout: string; exitCode: number | null}> {
-  const command = ['timeout', '-s', 'INT', '--preserve-status', String(seconds), process.execPath, kafkitBin, ...args]
+/** Runs kafkit under `timeout -s INT` (or TERM), on a pseudo-terminal or piped, for --watch. */
+function runInterrupted(args: string[], seconds: number, tty: boolean, signal: 'INT' | 'TERM' = 'INT'): Promise<{stdout: string; stderr: string; exitCode: number | null}> {
+  const command = ['timeout', '-s', signal, '--preserve-status', String(seconds), process.execPath, kafkitBin, ...args]
   const [file, argv] = tty ? ['script', ['-qefc', command.join(' '), '/dev/null']] : [command[0]!, command.slice(1)]
   return new Promise((resolve, reject) => {
     const child = spawn(file, argv, {cwd: repoRoot, env: tty ? {...baseEnv(), COLUMNS: '160', TERM: 'xterm'} : baseEnv(), stdio: ['ignore', 'pipe', 'pipe']})
     let stdout = ''
+    let stderr = ''
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
     child.on('error', reject)
-    child.on('close', (exitCode) => resolve({stdout: stdout.replaceAll('\r\n', '\n'), exitCode}))
+    child.on('close', (exitCode) => resolve({stdout: stdout.replaceAll('\r\n', '\n'), stderr, exitCode}))
   })
 }
 
@@ -117,5 +119,20 @@ describe('kafkit lag', () => {
     const rounds = json.stdout.trim().split('\n').map((l) => JSON.parse(l))
     expect(rounds.length).toBeGreaterThanOrEqual(2)
     expect(rounds[1].trends).toContainEqual({group: groupB, topic: topicU, ratePerSecond: 0, catchUpSeconds: null})
+  }, 30_000)
+
+  it('--watch ended by SIGTERM: exit 143; under --json the rounds on stdout, the error as JSON on stderr', async () => {
+    const json = await runInterrupted(['lag', groupB, '--watch', '1s', '--json', '-b', bootstrap], 3, false, 'TERM')
+    expect(json.exitCode).toBe(143)
+    const rounds = json.stdout.trim().split('\n').map((l) => JSON.parse(l))
+    expect(rounds.length).toBeGreaterThanOrEqual(1)
+    expect(JSON.parse(json.stderr)).toMatchObject({error: {code: 'interrupted', exitCode: 143}})
+  }, 30_000)
+
+  it('--watch on a terminal gives the cursor back when it ends', async () => {
+    const {stdout, exitCode} = await runInterrupted(['lag', groupB, '--watch', '1s', '-b', bootstrap], 3, true)
+    expect(exitCode).toBe(130)
+    expect(stdout.indexOf('\u001B[?25l')).toBeGreaterThanOrEqual(0)
+    expect(stdout.lastIndexOf('\u001B[?25h')).toBeGreaterThan(stdout.lastIndexOf('\u001B[H\u001B[2J'))
   }, 30_000)
 })

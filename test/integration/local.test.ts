@@ -14,7 +14,7 @@ import {
   stopLocalKafka,
   stopLocalNode,
 } from '../../src/lib/local/index.js'
-import {repoRoot, runKafkit} from './cli.js'
+import {runKafkit} from './cli.js'
 
 // `kafkit local start|status|stop` through the built CLI, each test on its own ports and state
 // folder (not the brokers of the global setup), and the environment checks that come first.
@@ -52,12 +52,6 @@ async function statusJson(stateDir: string): Promise<LocalKafkaStatus> {
   expect(result.exitCode, result.stderr).toBe(0)
   return JSON.parse(result.stdout) as LocalKafkaStatus
 }
-
-beforeAll(() => {
-  if (!existsSync(join(repoRoot, 'dist', 'commands', 'local', 'start.js'))) {
-    throw new Error('the CLI is not built: run `npm run build` first')
-  }
-})
 
 describe('kafkit local with one node', () => {
   let stateDir: string

@@ -8,6 +8,7 @@ import {promisify} from 'node:util'
 import type * as KafkaJs from '@confluentinc/kafka-javascript'
 import {describe, expect, inject, it} from 'vitest'
 
+import {kafkaClasspath} from './apache.js'
 import {createTopics} from './admin-client.js'
 import {baseEnv, kafkitBin, runKafkit, uniqueName} from './cli.js'
 
@@ -19,7 +20,6 @@ const bootstrap = inject('bootstrap')
 const run = promisify(execFile)
 const require = createRequire(import.meta.url)
 const Kafka = require('@confluentinc/kafka-javascript') as typeof KafkaJs
-const kafkaLibs = join(process.env.HOME ?? '', '.cache', 'kafkit', 'kafka-4.3.1', 'libs', '*')
 const work = mkdtempSync(join(tmpdir(), 'kafkit-produce-'))
 
 interface ReadRecord {
@@ -83,8 +83,9 @@ async function kcat(args: string[]): Promise<string> {
 }
 
 async function javaTool(mainClass: string, args: string[], input?: string): Promise<string> {
+  const classpath = await kafkaClasspath()
   return new Promise((resolve, reject) => {
-    const child = spawn('java', ['-cp', kafkaLibs, mainClass, ...args], {stdio: ['pipe', 'pipe', 'pipe']})
+    const child = spawn('java', ['-cp', classpath, mainClass, ...args], {stdio: ['pipe', 'pipe', 'pipe']})
     let out = ''
     let err = ''
     child.stdout.on('data', (d) => (out += d))

@@ -1,10 +1,9 @@
 import {execFile} from 'node:child_process'
-import {homedir} from 'node:os'
-import {join} from 'node:path'
 import {promisify} from 'node:util'
 
 import {describe, expect, inject, it} from 'vitest'
 
+import {kafkaClasspath} from './apache.js'
 import {runKafkit, stripAnsi, uniqueName} from './cli.js'
 
 const bootstrap = inject('bootstrap')
@@ -12,10 +11,9 @@ const run = promisify(execFile)
 
 /** The topic's overrides as Apache ConfigCommand --describe reports them: name -> value. */
 async function apacheOverrides(topic: string): Promise<Record<string, string>> {
-  const libs = process.env.KAFKA_HOME ? join(process.env.KAFKA_HOME, 'libs') : join(homedir(), '.cache/kafkit/kafka-4.3.1/libs')
   const {stdout} = await run(
     'java',
-    ['-cp', join(libs, '*'), 'kafka.admin.ConfigCommand', '--bootstrap-server', bootstrap, '--describe', '--entity-type', 'topics', '--entity-name', topic],
+    ['-cp', await kafkaClasspath(), 'kafka.admin.ConfigCommand', '--bootstrap-server', bootstrap, '--describe', '--entity-type', 'topics', '--entity-name', topic],
     {timeout: 30_000},
   )
   const entries = stdout

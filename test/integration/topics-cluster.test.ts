@@ -1,11 +1,10 @@
 import {execFile} from 'node:child_process'
-import {homedir} from 'node:os'
-import {join} from 'node:path'
 import {promisify} from 'node:util'
 
 import {describe, expect, inject, it} from 'vitest'
 
 import {startLocalNode, stopLocalNode} from '../../src/lib/local/index.js'
+import {kafkaClasspath} from './apache.js'
 import {runKafkit, uniqueName} from './cli.js'
 
 // The health filters against the real 3-node cluster: stop one broker, and
@@ -42,10 +41,9 @@ async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolea
 }
 
 async function apacheUnderReplicated(topic: string): Promise<number[]> {
-  const libs = process.env.KAFKA_HOME ? join(process.env.KAFKA_HOME, 'libs') : join(homedir(), '.cache/kafkit/kafka-4.3.1/libs')
   const {stdout} = await promisify(execFile)(
     'java',
-    ['-cp', join(libs, '*'), 'org.apache.kafka.tools.TopicCommand', '--bootstrap-server', clusterBootstrap, '--describe', '--topic', topic, '--under-replicated-partitions'],
+    ['-cp', await kafkaClasspath(), 'org.apache.kafka.tools.TopicCommand', '--bootstrap-server', clusterBootstrap, '--describe', '--topic', topic, '--under-replicated-partitions'],
     {timeout: 30_000},
   )
   return stdout

@@ -1,10 +1,9 @@
 import {execFile} from 'node:child_process'
-import {homedir} from 'node:os'
-import {join} from 'node:path'
 import {promisify} from 'node:util'
 
 import {describe, expect, inject, it} from 'vitest'
 
+import {kafkaClasspath} from './apache.js'
 import {runKafkit, stripAnsi, uniqueName} from './cli.js'
 
 const bootstrap = inject('bootstrap')
@@ -12,7 +11,7 @@ const run = promisify(execFile)
 
 /** Apache's own TopicCommand, the reference kafkit is checked against. */
 async function apacheDescribe(topic: string): Promise<string> {
-  const classpath = join(process.env.KAFKA_HOME ? join(process.env.KAFKA_HOME, 'libs') : join(homedir(), '.cache/kafkit/kafka-4.3.1/libs'), '*')
+  const classpath = await kafkaClasspath()
   const {stdout} = await run('java', ['-cp', classpath, 'org.apache.kafka.tools.TopicCommand', '--bootstrap-server', bootstrap, '--describe', '--topic', topic], {timeout: 30_000})
   return stdout
 }

@@ -1,10 +1,9 @@
 import {execFile} from 'node:child_process'
-import {homedir} from 'node:os'
-import {join} from 'node:path'
 import {promisify} from 'node:util'
 
 import {describe, expect, inject, it} from 'vitest'
 
+import {kafkaClasspath} from './apache.js'
 import {runKafkit, stripAnsi, uniqueName} from './cli.js'
 
 const bootstrap = inject('bootstrap')
@@ -21,8 +20,7 @@ const existing = async (pattern: string) => {
 
 /** Topic names as Apache TopicCommand --list reports them (the reference the delete is checked with). */
 async function apacheList(): Promise<string[]> {
-  const libs = process.env.KAFKA_HOME ? join(process.env.KAFKA_HOME, 'libs') : join(homedir(), '.cache/kafkit/kafka-4.3.1/libs')
-  const {stdout} = await promisify(execFile)('java', ['-cp', join(libs, '*'), 'org.apache.kafka.tools.TopicCommand', '--bootstrap-server', bootstrap, '--list'], {timeout: 30_000})
+  const {stdout} = await promisify(execFile)('java', ['-cp', await kafkaClasspath(), 'org.apache.kafka.tools.TopicCommand', '--bootstrap-server', bootstrap, '--list'], {timeout: 30_000})
   return stdout.split('\n').filter(Boolean)
 }
 

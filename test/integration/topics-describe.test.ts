@@ -1,10 +1,9 @@
 import {execFile, spawn} from 'node:child_process'
-import {homedir} from 'node:os'
-import {join} from 'node:path'
 import {promisify} from 'node:util'
 
 import {beforeAll, describe, expect, inject, it} from 'vitest'
 
+import {kafkaClasspath} from './apache.js'
 import {runKafkit, stripAnsi, uniqueName} from './cli.js'
 
 const bootstrap = inject('bootstrap')
@@ -12,8 +11,7 @@ const run = promisify(execFile)
 
 /** Apache's own tools (TopicCommand, ConfigCommand), the reference kafkit is compared with. */
 async function apache(mainClass: string, args: string[]): Promise<string> {
-  const libs = process.env.KAFKA_HOME ? join(process.env.KAFKA_HOME, 'libs') : join(homedir(), '.cache/kafkit/kafka-4.3.1/libs')
-  const {stdout} = await run('java', ['-cp', join(libs, '*'), mainClass, '--bootstrap-server', bootstrap, ...args], {timeout: 30_000})
+  const {stdout} = await run('java', ['-cp', await kafkaClasspath(), mainClass, '--bootstrap-server', bootstrap, ...args], {timeout: 30_000})
   return stdout
 }
 

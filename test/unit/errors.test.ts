@@ -1,7 +1,7 @@
-import {Errors} from '@oclif/core'
+import {Args, Errors, Flags, Parser} from '@oclif/core'
 import {describe, expect, it} from 'vitest'
 
-import {toKafkitError} from '../../src/lib/base-command.js'
+import {toKafkitError} from '../../src/lib/error-translation.js'
 import {errorToJson, ExitCode, KafkitError} from '../../src/lib/errors.js'
 import {kafkaError, registerClientCodes} from '../../src/lib/kafka/kafka-errors.js'
 
@@ -47,6 +47,45 @@ describe('toKafkitError', () => {
     const error = toKafkitError(new Errors.CLIError('Nonexistent flag: --bogus\nSee more help with --help'))
     expect(error.exitCode).toBe(ExitCode.USAGE)
     expect(error.message).toBe('Nonexistent flag: --bogus')
+  })
+
+  // The real errors oclif's parser throws, so an oclif upgrade that changes its wording shows here.
+  const parseError = async (argv: string[]) => {
+    const flags = {
+      partitions: Flags.integer({min: 1}),
+      count: Flags.integer({min: 0, max: 10}),
+      'on-error': Flags.option({options: ['warn', 'skip', 'fail'] as const})(),
+      since: Flags.string({parse: async () => { throw new KafkitError('usage', 'not a time', {hint: 'use -1h'}) }}),
+      a: Flags.boolean({exclusive: ['b']}),
+      b: Flags.boolean(),
+    }
+    const args = {topic: Args.string({required: true, description: 'Topic name'})}
+    try {
+      await Parser.parse(argv, {flags, args})
+    } catch (error) {
+      return toKafkitError(error)
+    }
+    throw new Error(`parsed: ${argv.join(' ')}`)
+  }
+
+  it.each([
+    [['t', '--partitions', '0'], '--partitions must be at least 1, got 0'],
+    [['t', '--partitions', '-1'], '--partitions must be at least 1, got -1'],
+    [['t', '--partitions', 'many'], "--partitions must be a whole number, got 'many'"],
+    [['t', '--count', '11'], '--count must be at most 10, got 11'],
+    [['t', '--on-error', 'bogus'], "invalid --on-error 'bogus'"],
+    [['t', '--since', 'x'], '--since: not a time'],
+    [['t', '--a', '--b'], '--b=true cannot also be provided when using --a'],
+    [[], 'Missing 1 required arg: topic (Topic name)'],
+  ])('a flag or argument the parser refuses is one line naming the rule: %j', async (argv, message) => {
+    const error = await parseError(argv)
+    expect(error.exitCode).toBe(ExitCode.USAGE)
+    expect(error.message).toBe(message)
+  })
+
+  it('an option flag names the choices in the hint; a thrown KafkitError keeps its own', async () => {
+    expect((await parseError(['t', '--on-error', 'bogus'])).hint).toBe('choose one of: warn, skip, fail')
+    expect((await parseError(['t', '--since', 'x'])).hint).toBe('use -1h')
   })
 
   it('keeps unexpected errors to their first line', () => {

@@ -1,6 +1,9 @@
 import {Chalk} from 'chalk'
 import {describe, expect, it} from 'vitest'
 
+import {KafkitError} from '../../src/lib/errors.js'
+import {reportError} from '../../src/lib/output/error-report.js'
+import {Output} from '../../src/lib/output/output.js'
 import {renderPlainRows, renderTable, renderTerminalTable, type Column} from '../../src/lib/output/table.js'
 import {_colourLevelForTests as colourLevel} from '../../src/lib/output/terminal.js'
 
@@ -61,3 +64,60 @@ describe('colour level', () => {
     expect(colourLevel(true, {TERM: 'dumb'})).toBe(0)
   })
 })
+
+describe('error report (commands and the unknown-command hook)', () => {
+  const term = (level: 0 | 1) => ({
+    stdout: {isTTY: false, columns: 80},
+    stderr: {isTTY: level > 0, columns: 80},
+    color: new Chalk({level}),
+    errColor: new Chalk({level}),
+  })
+  const captureStderr = (fn: () => void): string => {
+    const write = process.stderr.write
+    let text = ''
+    process.stderr.write = ((chunk: string) => {
+      text += chunk
+      return true
+    }) as typeof process.stderr.write
+    try {
+      fn()
+    } finally {
+      process.stderr.write = write
+    }
+    return text
+  }
+  const error = new KafkitError('usage', "unknown command 'x'", {hint: 'see all commands with: kafkit --help'})
+
+  it('plain lines without colour when stderr is not a terminal', () => {
+    expect(captureStderr(() => reportError(error, {json: false}, term(0)))).toBe("error: unknown command 'x'\nhint: see all commands with: kafkit --help\n")
+  })
+
+  it('coloured error label when stderr takes colour', () => {
+    expect(captureStderr(() => reportError(error, {json: false}, term(1)))).toContain('\u001B[31merror:\u001B[39m')
+  })
+
+  it('one JSON object under --json, never colour', () => {
+    const text = captureStderr(() => reportError(error, {json: true}, term(1)))
+    expect(JSON.parse(text)).toEqual({error: {code: 'usage', message: "unknown command 'x'", hint: 'see all commands with: kafkit --help', exitCode: 2}})
+  })
+})
+
+describe('live view', () => {
+  it('hides the cursor, starts each frame on a cleared screen and gives the cursor back once', () => {
+    let out = ''
+    const output = new Output(term0())
+    output.write = (text: string) => {
+      out += text
+    }
+    const view = output.liveView()
+    view.frame(() => output.line('one'))
+    view.frame(() => output.line('two'))
+    view.end()
+    view.end()
+    expect(out).toBe('\u001B[?25l\u001B[H\u001B[2Jone\n\u001B[H\u001B[2Jtwo\n\u001B[?25h')
+  })
+})
+
+function term0() {
+  return {stdout: {isTTY: true, columns: 80}, stderr: {isTTY: true, columns: 80}, color: new Chalk({level: 0}), errColor: new Chalk({level: 0})}
+}

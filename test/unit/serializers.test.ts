@@ -106,3 +106,41 @@ describe('jsonl record format', () => {
     expect(() => parseJsonlRecord('{"value":"x","partition":-1}', 5, formats)).toThrowError(/^line 5: partition/)
   })
 })
+
+describe('double: every IEEE-754 value survives printing and a jsonl copy', () => {
+  // Text as Java's DoubleDeserializer prints -0.0; the others as JavaScript prints them.
+  it.each([
+    ['-0.0', '8000000000000000'],
+    ['0', '0000000000000000'],
+    ['NaN', '7ff8000000000000'],
+    ['Infinity', '7ff0000000000000'],
+    ['-Infinity', 'fff0000000000000'],
+    ['5e-324', '0000000000000001'],
+    ['2.225073858507201e-308', '000fffffffffffff'],
+    ['-5e-324', '8000000000000001'],
+  ])('%s <-> %s', (text, hex) => {
+    const bytes = Buffer.from(hex, 'hex')
+    expect(s('double').toText(bytes)).toBe(text)
+    expect(s('double').encode(text).toString('hex')).toBe(hex)
+  })
+
+  it('reads the other spellings of negative zero and the infinities', () => {
+    for (const text of ['-0', '-0.0', '-0e5', '-.0']) expect(s('double').encode(text).toString('hex')).toBe('8000000000000000')
+    expect(s('double').encode('-inf').toString('hex')).toBe('fff0000000000000')
+    expect(s('double').encode('+inf').toString('hex')).toBe('7ff0000000000000')
+  })
+
+  it.each(['8000000000000000', '7ff8000000000000', '7ff0000000000000', 'fff0000000000000', '0000000000000001', '3ff8000000000000'])(
+    'jsonl round trip keeps %s byte for byte',
+    (hex) => {
+      const formats = {key: SERIALIZERS.str!, value: SERIALIZERS.double!}
+      const line = formatJsonlRecord({topic: 't', partition: 0, offset: 0}, {key: null, value: Buffer.from(hex, 'hex'), headers: []}, formats)
+      expect(parseJsonlRecord(line, 1, formats).value!.toString('hex')).toBe(hex)
+    },
+  )
+
+  it('a hand-written JSON -0 is negative zero', () => {
+    const formats = {key: SERIALIZERS.str!, value: SERIALIZERS.double!}
+    expect(parseJsonlRecord('{"key":null,"value":-0}', 1, formats).value!.toString('hex')).toBe('8000000000000000')
+  })
+})

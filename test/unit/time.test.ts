@@ -1,6 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
-import {parseAnyDuration, parseIsoDuration, parseTimestamp} from '../../src/lib/time.js'
+import {parseIsoDuration} from '../../src/lib/duration.js'
+import {parseAnyDuration, parseTimestamp} from '../../src/lib/time.js'
 
 const now = Date.UTC(2024, 0, 31, 12, 0, 0)
 

@@ -1,15 +1,11 @@
 // `kafkit local`: a real Apache Kafka on this machine, as JVM processes (no Docker).
 export {
-  clusterPorts,
   killLocalKafkaSync,
   localKafkaStatus,
   startLocalKafka,
   startLocalNode,
   stopLocalKafka,
   stopLocalNode,
-  type ClusterSize,
-  type LocalKafkaInfo,
-  type LocalKafkaNodeInfo,
   type LocalKafkaNodeStatus,
   type LocalKafkaStartResult,
   type LocalKafkaStatus,
@@ -18,9 +14,9 @@ export {
   type StopOptions,
   type StoppedNode,
 } from './local-kafka.js'
-export {findJava, parseJavaMajorVersion, type JavaRuntime} from './java.js'
+export {clusterPorts, type ClusterSize, type LocalKafkaInfo, type LocalKafkaNodeInfo} from './cluster-layout.js'
+export {findJava, type JavaRuntime} from './java.js'
 export {resolveKafkaLibs, type KafkaLibs} from './kafka-libs.js'
 export {kafkaAnswers} from './kafka-probe.js'
-export {DEFAULT_PORT, defaultStateDir, KAFKA_VERSION, LOCAL_HOST} from './paths.js'
-export {findFreePortRange, isPortFree} from './ports.js'
-export {findBrokerProcesses, findJavaProcessesUnder, isProcessAlive, tailLines, waitUntilGone} from './processes.js'
+export {findFreePortRange} from './ports.js'
+export {isProcessAlive, waitUntilGone} from './processes.js'

@@ -5,7 +5,7 @@ import {join} from 'node:path'
 import {KafkitError} from '../errors.js'
 import {KAFKA_VERSION} from './paths.js'
 
-export const MIN_JAVA_VERSION = 17
+const MIN_JAVA_VERSION = 17
 const INSTALL_JAVA = 'apt-get install openjdk-17-jre-headless'
 
 export interface JavaRuntime {
@@ -18,7 +18,7 @@ export interface JavaRuntime {
  * The major version from `java -version` output: `openjdk version "17.0.15" 2025-04-15` gives 17,
  * the pre-Java-9 scheme `java version "1.8.0_392"` gives 8.
  */
-export function parseJavaMajorVersion(versionOutput: string): number | undefined {
+function parseJavaMajorVersion(versionOutput: string): number | undefined {
   const match = /version "(\d+)(?:\.(\d+))?[^"]*"/.exec(versionOutput)
   if (!match) return undefined
   const first = Number(match[1])

@@ -4,7 +4,7 @@ import {KafkitError} from '../errors.js'
 import {LOCAL_HOST} from './paths.js'
 
 /** True when nothing listens on host:port (checked by binding it for a moment, as the broker will). */
-export function isPortFree(port: number, host = LOCAL_HOST): Promise<boolean> {
+function isPortFree(port: number, host = LOCAL_HOST): Promise<boolean> {
   return new Promise((resolve) => {
     const server = createServer()
     server.once('error', () => resolve(false))

@@ -2,13 +2,15 @@ import {closeSync, openSync, readdirSync, readFileSync, readSync, statSync} from
 import {basename} from 'node:path'
 import {setTimeout as sleep} from 'node:timers/promises'
 
+import {KafkitError} from '../errors.js'
+
 // Finding, checking and signalling the broker JVMs. Pids get recycled, so a pid from state.json is
 // only trusted after /proc/<pid>/cmdline shows it is `java ... kafka.Kafka <that node's properties>`.
 
 export const BROKER_MAIN_CLASS = 'kafka.Kafka'
 
 /** The argument vector of a live process, or undefined when it is gone (or not ours to read). */
-export function readCommandLine(pid: number): string[] | undefined {
+function readCommandLine(pid: number): string[] | undefined {
   try {
     const raw = readFileSync(`/proc/${pid}/cmdline`, 'utf8')
     // A zombie has an empty cmdline: it no longer runs anything.
@@ -20,7 +22,7 @@ export function readCommandLine(pid: number): string[] | undefined {
 }
 
 /** True when `pid` is a running Kafka broker JVM started with exactly this properties file. */
-export function isBrokerProcess(pid: number, propertiesFile: string): boolean {
+function isBrokerProcess(pid: number, propertiesFile: string): boolean {
   const argv = readCommandLine(pid)
   if (!argv || argv.length === 0) return false
   return basename(argv[0]!) === 'java' && argv.includes(BROKER_MAIN_CLASS) && argv.at(-1) === propertiesFile
@@ -45,7 +47,7 @@ export function findBrokerProcesses(propertiesFile: string): number[] {
  * Every running Java process that kafkit started for a state folder inside `dir` (at any depth):
  * brokers and the storage formatting tool, recognised by a path under `dir` in their arguments.
  */
-export function findJavaProcessesUnder(dir: string): number[] {
+function findJavaProcessesUnder(dir: string): number[] {
   const prefix = dir.endsWith('/') ? dir : `${dir}/`
   return allPids().filter((pid) => {
     const argv = readCommandLine(pid)
@@ -73,7 +75,7 @@ export function isProcessAlive(pid: number): boolean {
  * Signals the process group the broker leads (it was spawned detached, so its pid is the group
  * id), falling back to the single process if the group is gone.
  */
-export function signalBroker(pid: number, signal: NodeJS.Signals): void {
+function signalBroker(pid: number, signal: NodeJS.Signals): void {
   for (const target of [-pid, pid]) {
     try {
       process.kill(target, signal)
@@ -93,6 +95,47 @@ export async function waitUntilGone(pids: readonly number[], timeoutMs: number):
     alive = alive.filter(isProcessAlive)
   }
   return alive
+}
+
+/**
+ * SIGTERM (Kafka's controlled shutdown) to each broker, then SIGKILL to those still alive after
+ * `timeoutMs`. Returns the pids that needed SIGKILL; throws if one survives even that.
+ */
+export async function terminateBrokers(targets: ReadonlyArray<{pid: number; propertiesFile: string}>, timeoutMs: number): Promise<number[]> {
+  for (const {pid} of targets) signalBroker(pid, 'SIGTERM')
+  const stubborn = await waitUntilGone(
+    targets.map((target) => target.pid),
+    timeoutMs,
+  )
+  for (const target of targets) {
+    if (!stubborn.includes(target.pid)) continue
+    // Checked again: in the seconds since SIGTERM the pid may have ended and been reused.
+    if (isBrokerProcess(target.pid, target.propertiesFile)) signalBroker(target.pid, 'SIGKILL')
+  }
+  const survivors = await waitUntilGone(stubborn, 10_000)
+  if (survivors.length > 0) {
+    throw new KafkitError('failure', `Kafka process ${survivors.join(', ')} is still alive after SIGKILL`, {hint: 'check it with: ps -o pid,stat,cmd -p ' + survivors.join(',')})
+  }
+  return stubborn
+}
+
+/** SIGKILLs these brokers and waits (up to 10 s) until they are gone. */
+export async function killBrokers(pids: readonly number[]): Promise<void> {
+  for (const pid of pids) signalBroker(pid, 'SIGKILL')
+  await waitUntilGone(pids, 10_000)
+}
+
+/** For exit handlers, which cannot wait or throw: SIGKILLs every Java process running under `dir`. */
+export function killJavaProcessesUnderSync(dir: string): number[] {
+  const pids = findJavaProcessesUnder(dir)
+  for (const pid of pids) {
+    try {
+      signalBroker(pid, 'SIGKILL')
+    } catch {
+      // The process may be gone already.
+    }
+  }
+  return pids
 }
 
 /** The last `lineCount` lines of a text file ('' when it does not exist). Reads only the end of big files. */

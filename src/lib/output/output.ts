@@ -1,3 +1,4 @@
+import {LiveView} from './live-view.js'
 import {renderTable, type Column} from './table.js'
 import {terminal, type Terminal} from './terminal.js'
 
@@ -30,6 +31,11 @@ export class Output {
 
   table<Row>(rows: readonly Row[], columns: readonly Column<Row>[]): void {
     renderTable({isTTY: this.isTTY, color: this.color, write: (t) => this.write(t)}, rows, columns)
+  }
+
+  /** A view redrawn in place, for a terminal only (the caller checks isTTY). */
+  liveView(): LiveView {
+    return new LiveView(this)
   }
 
   /**

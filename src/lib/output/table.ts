@@ -23,13 +23,13 @@ export interface TableTarget {
   write: (text: string) => void
 }
 
-export function cellText(cell: Cell): string {
+function cellText(cell: Cell): string {
   if (cell === null || cell === undefined) return ''
   return String(cell)
 }
 
 /** Keeps one row per line and the tab as the only separator when piped. */
-export function escapePlain(text: string): string {
+function escapePlain(text: string): string {
   return text.replaceAll('\\', '\\\\').replaceAll('\t', '\\t').replaceAll('\n', '\\n').replaceAll('\r', '\\r')
 }
 

@@ -31,7 +31,7 @@ export interface Terminal {
   errColor: ChalkInstance
 }
 
-export function detectTerminal(env: NodeJS.ProcessEnv = process.env): Terminal {
+function detectTerminal(env: NodeJS.ProcessEnv = process.env): Terminal {
   const out = process.stdout
   const err = process.stderr
   const stdout = {isTTY: Boolean(out.isTTY), columns: out.columns ?? 100}

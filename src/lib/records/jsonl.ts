@@ -62,7 +62,8 @@ export function toPayload(bytes: Buffer | null, format: Serializer = SERIALIZERS
   try {
     const decoded = format.decode(bytes)
     if (typeof decoded === 'bigint') return Number.isSafeInteger(Number(decoded)) ? Number(decoded) : decoded.toString()
-    if (typeof decoded === 'number' && !Number.isFinite(decoded)) return String(decoded)
+    // JSON has no NaN or infinities, and JSON.stringify(-0) is `0`: those are written as the format's text.
+    if (typeof decoded === 'number' && (!Number.isFinite(decoded) || Object.is(decoded, -0))) return format.toText(bytes)
     return decoded as Payload
   } catch (error) {
     onMismatch?.((error as Error).message)
@@ -76,6 +77,8 @@ export function fromPayload(payload: unknown, format: Serializer, field: string)
   if (isBase64Payload(payload)) return Buffer.from(payload.base64, 'base64')
   if (format.name === 'json') return Buffer.from(JSON.stringify(payload), 'utf8')
   if (typeof payload === 'string') return format.encode(payload)
+  // String(-0) is '0': a hand-written `-0` must still store negative zero.
+  if (typeof payload === 'number' && Object.is(payload, -0)) return format.encode('-0')
   if (typeof payload === 'number' || typeof payload === 'boolean') return format.encode(String(payload))
   throw new KafkitError('usage', `${field} is a JSON ${Array.isArray(payload) ? 'array' : 'object'}`, {
     hint: 'use --value-format json (or --key-format json) to send it as JSON text, or {"base64": "..."} for bytes',

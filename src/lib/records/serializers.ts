@@ -35,15 +35,6 @@ export function decodeUtf8(bytes: Uint8Array): string {
   return utf8Decoder.decode(bytes)
 }
 
-export function isValidUtf8(bytes: Uint8Array): boolean {
-  try {
-    utf8Decoder.decode(bytes)
-    return true
-  } catch {
-    return false
-  }
-}
-
 function fail(format: string, reason: string): never {
   throw new SerializationError(`not a valid ${format} value: ${reason}`)
 }
@@ -150,7 +141,15 @@ const double: Serializer = {
     expectLength(bytes, 8, 'double')
     return bytes.readDoubleBE(0)
   },
-  toText: (bytes) => String(double.decode(bytes)),
+  toText: (bytes) => doubleText(double.decode(bytes) as number),
+}
+
+/**
+ * A double as text. String() would print negative zero as `0`, and a copy made from that text
+ * would store +0.0: it is written `-0.0`, as Java's DoubleDeserializer prints it.
+ */
+function doubleText(value: number): string {
+  return Object.is(value, -0) ? '-0.0' : String(value)
 }
 
 const bytes: Serializer = {
