@@ -502,7 +502,7 @@ describe('consume: groups, pipes and signals', () => {
       const group = uniqueName('cons-sig')
       const result = await interruptFollowing(group, signal)
       expect(result.exitCode).toBe(code)
-      expect(result.stderr).toBe(`error: interrupted by ${signal} after 100 record(s); what was printed is committed\n`)
+      expect(result.stderr).toBe(`stopped: interrupted by ${signal} after 100 record(s); what was printed is committed\n`)
       expect(await committed(group, topic, 4)).toEqual([25, 25, 25, 25])
     }
   })

@@ -15,7 +15,9 @@ export function reportError(error: KafkitError, options: ErrorReportOptions, ter
     process.stderr.write(JSON.stringify(errorToJson(error)) + '\n')
   } else {
     const c = term.errColor
-    process.stderr.write(`${c.red('error:')} ${error.message}\n`)
+    // Ctrl-C is something the person did, not something that went wrong: no red "error:".
+    const label = error.kind === 'interrupted' ? c.yellow('stopped:') : c.red('error:')
+    process.stderr.write(`${label} ${error.message}\n`)
     if (error.hint) process.stderr.write(`${c.dim('hint:')} ${error.hint}\n`)
   }
   if (options.stack) process.stderr.write(options.stack + '\n')
