@@ -26,6 +26,11 @@ export abstract class BaseCommand extends Command {
   /** Secret values to mask in anything printed (filled by commands that read credentials). */
   protected secrets: string[] = []
 
+  async init(): Promise<void> {
+    await super.init()
+    this.out.jsonWarnings = this.jsonEnabled()
+  }
+
   protected get debugEnabled(): boolean {
     return debugRequested(this.argv)
   }

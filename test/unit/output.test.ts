@@ -96,6 +96,19 @@ describe('error report (commands and the unknown-command hook)', () => {
     expect(captureStderr(() => reportError(error, {json: false}, term(1)))).toContain('\u001B[31merror:\u001B[39m')
   })
 
+  it('an interrupt is labelled stopped:, not error:', () => {
+    const stopped = new KafkitError('interrupted', 'interrupted by SIGINT after 3 record(s)')
+    expect(captureStderr(() => reportError(stopped, {json: false}, term(0)))).toBe('stopped: interrupted by SIGINT after 3 record(s)\n')
+  })
+
+  it('warnings: a plain line for people, one JSON object per warning under --json', () => {
+    const output = new Output(term(0))
+    expect(captureStderr(() => output.warn('line 2: bad', 'invalid_input', {line: 2}))).toBe('warning: line 2: bad\n')
+    output.jsonWarnings = true
+    const text = captureStderr(() => output.warn('line 2: bad', 'invalid_input', {line: 2}))
+    expect(JSON.parse(text)).toEqual({warning: {code: 'invalid_input', line: 2, message: 'line 2: bad'}})
+  })
+
   it('one JSON object under --json, never colour', () => {
     const text = captureStderr(() => reportError(error, {json: true}, term(1)))
     expect(JSON.parse(text)).toEqual({error: {code: 'usage', message: "unknown command 'x'", hint: 'see all commands with: kafkit --help', exitCode: 2}})

@@ -332,7 +332,7 @@ describe('ProduceReporter: where the reports go', () => {
       term: {stderr: {isTTY: stderrIsTTY}},
       write: (t: string) => calls.push(`stdout ${t}`),
       notice: (t: string) => calls.push(`notice ${t}`),
-      warn: (t: string) => calls.push(`warn ${t}`),
+      warn: (t: string, code?: string, details?: object) => calls.push(code === 'invalid_input' ? `warn ${t} (${code} ${JSON.stringify(details)})` : `warn ${t}`),
       progress: (t: string) => calls.push(`progress ${t}`),
       endProgress: () => undefined,
     }
@@ -348,7 +348,7 @@ describe('ProduceReporter: where the reports go', () => {
     report.finished(totals)
     expect(report.deliveries).toBeUndefined()
     expect(calls.map((c) => c.split(' ')[0])).toEqual(['warn', 'progress', 'notice'])
-    expect(calls[0]).toBe('warn line 2: bad')
+    expect(calls[0]).toBe('warn line 2: bad (invalid_input {"line":2})')
   })
 
   it('under --json: only JSON on stderr (no progress, no summary line: the summary is the result)', () => {
@@ -357,6 +357,6 @@ describe('ProduceReporter: where the reports go', () => {
     report.invalid(2, 'line 2: bad')
     expect(report.progress).toBeUndefined()
     report.finished(totals)
-    expect(calls).toEqual(['notice {"warning":{"code":"invalid_input","line":2,"message":"line 2: bad"}}'])
+    expect(calls).toEqual(['warn line 2: bad (invalid_input {"line":2})'])
   })
 })

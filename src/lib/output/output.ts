@@ -57,7 +57,18 @@ export class Output {
     process.stderr.write(text + '\n')
   }
 
-  warn(text: string): void {
+  /**
+   * Under --json, warnings too are JSON (one object per line on stderr), so a script reading
+   * stderr never meets plain text: {"warning":{"code":...,"message":...,...details}}.
+   */
+  jsonWarnings = false
+
+  /** A warning on stderr; `code` and `details` appear only in the JSON form. */
+  warn(text: string, code = 'warning', details: Record<string, unknown> = {}): void {
+    if (this.jsonWarnings) {
+      process.stderr.write(JSON.stringify({warning: {code, ...details, message: text}}) + '\n')
+      return
+    }
     process.stderr.write(`${this.term.errColor.yellow('warning:')} ${text}\n`)
   }
 

@@ -36,11 +36,6 @@ export function deliveryLineFormatter(topic: string): (reports: DeliveryReports)
   }
 }
 
-/** An invalid input line under --json: one JSON object on stderr. */
-export function invalidInputJson(line: number, message: string): string {
-  return JSON.stringify({warning: {code: 'invalid_input', line, message}})
-}
-
 function rate(counts: ProduceCounts): string {
   return groupDigits(counts.elapsedMs > 0 ? Math.round((counts.read / counts.elapsedMs) * 1000) : 0)
 }
@@ -87,12 +82,8 @@ export class ProduceReporter {
 
   /** One invalid input record, as it is read. */
   invalid(line: number, message: string): void {
-    if (this.options.json) {
-      this.out.notice(invalidInputJson(line, message))
-      return
-    }
     this.out.endProgress()
-    this.out.warn(message)
+    this.out.warn(message, 'invalid_input', {line})
   }
 
   /** The end: the summary line for humans (under --json the summary is the command's result). */
