@@ -1,8 +1,5 @@
-import {existsSync} from 'node:fs'
-import {createRequire} from 'node:module'
-
 import type {NativeFormatProgram} from '../output/record-format.js'
-import {nativeModulePath} from '../package-root.js'
+import {loadExtension} from '../native/load.js'
 
 // The native consume loop (native/src/kafkit_consume.c): reads and formats whole batches in C
 // on a worker thread and hands back one buffer. Used for direct assignment (no group) with
@@ -38,13 +35,8 @@ export function loadNativeConsume(): NativeConsumeModule | undefined {
   if (loaded !== undefined) return loaded ?? undefined
   loaded = null
   if (process.env.KAFKIT_NATIVE_CONSUME === '0') return undefined
-  const file = nativeModulePath('kafkit_consume')
-  if (!existsSync(file)) return undefined
-  try {
-    loaded = createRequire(import.meta.url)(file) as NativeConsumeModule
-  } catch {
-    loaded = null
-  }
+  // Without it (not built, or not loadable) the JS path reads instead; a stale one is an error.
+  loaded = loadExtension<NativeConsumeModule>('consume', {optional: true}) ?? null
   return loaded ?? undefined
 }
 

@@ -13,3 +13,28 @@ export const CONSUME_TIMESTAMP_MODES: Readonly<Record<string, number>> = {ms: 0,
 export const PRODUCE_DESC_FIELDS = 8
 /** Int32 fields per header in a produce descriptor: nameOffset, nameLength, valueOffset, valueLength. */
 export const PRODUCE_HEADER_FIELDS = 4
+
+/** Byte modes of key / value / header value fields in the consume format program (MODE_*). */
+export const CONSUME_BYTE_MODES = {raw: 0, base64: 1, hex: 2} as const
+
+/** Literal slots at the start of a consume format program (LITERAL_SLOTS). */
+export const CONSUME_LITERAL_SLOTS = 5
+
+/**
+ * What each extension must report as its `contract` export. `version` names the layout of its
+ * arguments and results as a whole: raise it here and in the C file (*_CONTRACT_VERSION) together
+ * whenever either side changes the layout; the other fields are checked one by one.
+ */
+export const EXTENSION_CONTRACTS = {
+  admin: {version: 1},
+  produce: {version: 1, descFields: PRODUCE_DESC_FIELDS, headerFields: PRODUCE_HEADER_FIELDS},
+  consume: {
+    version: 1,
+    literalSlots: CONSUME_LITERAL_SLOTS,
+    ops: CONSUME_OPS,
+    timestampModes: {ms: CONSUME_TIMESTAMP_MODES.ms, s: CONSUME_TIMESTAMP_MODES.s, iso: CONSUME_TIMESTAMP_MODES.iso, type: CONSUME_TIMESTAMP_MODES.type},
+    byteModes: CONSUME_BYTE_MODES,
+  },
+} as const
+
+export type ExtensionName = keyof typeof EXTENSION_CONTRACTS
