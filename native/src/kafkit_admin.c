@@ -1292,16 +1292,14 @@ fail:
         return NULL;
 }
 
-/* alterConsumerGroupOffsets(handle, group, [{topic, partition, offset}],
- *                           timeoutMs) */
-static napi_value js_alter_group_offsets(napi_env env,
-                                         napi_callback_info info) {
+/* alterConsumerGroupOffsets(handle, group, [{topic, partition, offset}], timeoutMs) with `alter`,
+ * deleteConsumerGroupOffsets(handle, group, [{topic, partition}], timeoutMs) without. */
+static napi_value group_offsets_call(napi_env env, napi_callback_info info, bool alter) {
         napi_value argv[4], promise;
         handle_t *h;
         int timeout;
         char *group;
         rd_kafka_topic_partition_list_t *parts;
-        rd_kafka_AlterConsumerGroupOffsets_t *req;
         rd_kafka_AdminOptions_t *o;
 
         if (!get_args(env, info, 4, argv, &h) ||
@@ -1310,69 +1308,40 @@ static napi_value js_alter_group_offsets(napi_env env,
         CLOSED_CHECK(h);
         if (!(group = dup_str(env, argv[1], "group")))
                 return NULL;
-        if (!(parts = parse_partitions(env, argv[2], true))) {
+        if (!(parts = parse_partitions(env, argv[2], alter))) {
                 free(group);
                 return NULL;
         }
-        req = rd_kafka_AlterConsumerGroupOffsets_new(group, parts);
+        o = make_options(env, h,
+                         alter ? RD_KAFKA_ADMIN_OP_ALTERCONSUMERGROUPOFFSETS
+                               : RD_KAFKA_ADMIN_OP_DELETECONSUMERGROUPOFFSETS,
+                         timeout, -1, -1);
+        if (o && !op_begin(env, h, argv[0], alter ? OP_ALTER_GROUP_OFFSETS : OP_DELETE_GROUP_OFFSETS, o, &promise)) {
+                rd_kafka_AdminOptions_destroy(o);
+                o = NULL;
+        }
+        if (o && alter) {
+                rd_kafka_AlterConsumerGroupOffsets_t *req = rd_kafka_AlterConsumerGroupOffsets_new(group, parts);
+                rd_kafka_AlterConsumerGroupOffsets(h->rk, &req, 1, o, h->bgq);
+                rd_kafka_AlterConsumerGroupOffsets_destroy(req);
+        } else if (o) {
+                rd_kafka_DeleteConsumerGroupOffsets_t *req = rd_kafka_DeleteConsumerGroupOffsets_new(group, parts);
+                rd_kafka_DeleteConsumerGroupOffsets(h->rk, &req, 1, o, h->bgq);
+                rd_kafka_DeleteConsumerGroupOffsets_destroy(req);
+        }
+        if (o)
+                rd_kafka_AdminOptions_destroy(o);
         free(group);
         rd_kafka_topic_partition_list_destroy(parts);
-        if (!(o = make_options(env, h,
-                               RD_KAFKA_ADMIN_OP_ALTERCONSUMERGROUPOFFSETS,
-                               timeout, -1, -1))) {
-                rd_kafka_AlterConsumerGroupOffsets_destroy(req);
-                return NULL;
-        }
-        if (!op_begin(env, h, argv[0], OP_ALTER_GROUP_OFFSETS, o, &promise)) {
-                rd_kafka_AdminOptions_destroy(o);
-                rd_kafka_AlterConsumerGroupOffsets_destroy(req);
-                return NULL;
-        }
-        rd_kafka_AlterConsumerGroupOffsets(h->rk, &req, 1, o, h->bgq);
-        rd_kafka_AdminOptions_destroy(o);
-        rd_kafka_AlterConsumerGroupOffsets_destroy(req);
-        return promise;
+        return o ? promise : NULL;
 }
 
-/* deleteConsumerGroupOffsets(handle, group, [{topic, partition}], timeoutMs) */
-static napi_value js_delete_group_offsets(napi_env env,
-                                          napi_callback_info info) {
-        napi_value argv[4], promise;
-        handle_t *h;
-        int timeout;
-        char *group;
-        rd_kafka_topic_partition_list_t *parts;
-        rd_kafka_DeleteConsumerGroupOffsets_t *req;
-        rd_kafka_AdminOptions_t *o;
+static napi_value js_alter_group_offsets(napi_env env, napi_callback_info info) {
+        return group_offsets_call(env, info, true);
+}
 
-        if (!get_args(env, info, 4, argv, &h) ||
-            !get_int_range(env, argv[3], "timeoutMs", 0, 3600000, &timeout))
-                return NULL;
-        CLOSED_CHECK(h);
-        if (!(group = dup_str(env, argv[1], "group")))
-                return NULL;
-        if (!(parts = parse_partitions(env, argv[2], false))) {
-                free(group);
-                return NULL;
-        }
-        req = rd_kafka_DeleteConsumerGroupOffsets_new(group, parts);
-        free(group);
-        rd_kafka_topic_partition_list_destroy(parts);
-        if (!(o = make_options(env, h,
-                               RD_KAFKA_ADMIN_OP_DELETECONSUMERGROUPOFFSETS,
-                               timeout, -1, -1))) {
-                rd_kafka_DeleteConsumerGroupOffsets_destroy(req);
-                return NULL;
-        }
-        if (!op_begin(env, h, argv[0], OP_DELETE_GROUP_OFFSETS, o, &promise)) {
-                rd_kafka_AdminOptions_destroy(o);
-                rd_kafka_DeleteConsumerGroupOffsets_destroy(req);
-                return NULL;
-        }
-        rd_kafka_DeleteConsumerGroupOffsets(h->rk, &req, 1, o, h->bgq);
-        rd_kafka_AdminOptions_destroy(o);
-        rd_kafka_DeleteConsumerGroupOffsets_destroy(req);
-        return promise;
+static napi_value js_delete_group_offsets(napi_env env, napi_callback_info info) {
+        return group_offsets_call(env, info, false);
 }
 
 

@@ -648,11 +648,9 @@ static napi_value js_assign(napi_env env, napi_callback_info info) {
 
 /* lastError(handle) -> {code, message} | null: the latest client error (connection, auth). */
 static napi_value js_last_error(napi_env env, napi_callback_info info) {
-        size_t argc = 1;
-        napi_value argv[1], o, v;
-        consumer_t *c = NULL;
-        napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-        if (argc < 1 || napi_get_value_external(env, argv[0], (void **)&c) != napi_ok || !c) return NULL;
+        napi_value o;
+        consumer_t *c = first_external(env, info);
+        if (!c) return NULL;
         pthread_mutex_lock(&c->lock);
         if (!c->last_error_code) {
                 pthread_mutex_unlock(&c->lock);
@@ -660,10 +658,8 @@ static napi_value js_last_error(napi_env env, napi_callback_info info) {
                 return o;
         }
         napi_create_object(env, &o);
-        napi_create_string_utf8(env, rd_kafka_err2name(c->last_error_code), NAPI_AUTO_LENGTH, &v);
-        napi_set_named_property(env, o, "code", v);
-        napi_create_string_utf8(env, c->last_error, NAPI_AUTO_LENGTH, &v);
-        napi_set_named_property(env, o, "message", v);
+        set_str(env, o, "code", rd_kafka_err2name(c->last_error_code));
+        set_str(env, o, "message", c->last_error);
         c->last_error_code = 0;
         pthread_mutex_unlock(&c->lock);
         return o;
@@ -671,12 +667,8 @@ static napi_value js_last_error(napi_env env, napi_callback_info info) {
 
 /* close(handle): leaves and destroys the client; call only when no batch is being read. */
 static napi_value js_close(napi_env env, napi_callback_info info) {
-        size_t argc = 1;
-        napi_value argv[1];
-        consumer_t *c = NULL;
-        napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-        if (argc < 1 || napi_get_value_external(env, argv[0], (void **)&c) != napi_ok || !c) return NULL;
-        if (!c->busy) destroy_consumer(c);
+        consumer_t *c = first_external(env, info);
+        if (c && !c->busy) destroy_consumer(c);
         return NULL;
 }
 

@@ -127,6 +127,17 @@ static inline char *dup_str(napi_env env, napi_value v, const char *what) {
         return s;
 }
 
+/* The external (a handle) that a call's first argument holds; NULL when there is none. */
+static inline void *first_external(napi_env env, napi_callback_info info) {
+        size_t argc = 1;
+        napi_value argv[1];
+        void *p = NULL;
+        if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1 ||
+            napi_get_value_external(env, argv[0], &p) != napi_ok)
+                return NULL;
+        return p;
+}
+
 /* versions() -> {librdkafka, librdkafkaInt, headerInt}: the librdkafka this runs on, and the
  * one it was compiled against. */
 static inline napi_value js_versions(napi_env env, napi_callback_info info) {

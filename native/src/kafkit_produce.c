@@ -402,12 +402,8 @@ static napi_value js_create(napi_env env, napi_callback_info info) {
 
 /* close(handle): destroys the client (call purge() and poll() first if records are left). */
 static napi_value js_close(napi_env env, napi_callback_info info) {
-        size_t argc = 1;
-        napi_value argv[1];
-        producer_t *p = NULL;
-        napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-        if (argc < 1 || napi_get_value_external(env, argv[0], (void **)&p) != napi_ok || !p) return NULL;
-        destroy_producer(p);
+        producer_t *p = first_external(env, info);
+        if (p) destroy_producer(p);
         return NULL;
 }
 
