@@ -8,7 +8,7 @@ import {isSourceCheckout, nativeModulePath, packageRoot} from '../package-root.j
 import {EXTENSION_CONTRACTS, type ExtensionName} from './contracts.js'
 
 /** How to (re)build the extensions, for a developer's checkout or an installed package. */
-export function rebuildHint(missing: boolean): string {
+function rebuildHint(missing: boolean): string {
   if (isSourceCheckout()) return missing ? 'run: bash scripts/setup.sh' : 'rebuild them: bash scripts/build-native.sh --force'
   return `rebuild them (needs a C compiler, see "Install" in kafkit's README): cd '${packageRoot()}' && npm run install`
 }
