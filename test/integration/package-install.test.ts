@@ -1,5 +1,5 @@
 import {execFile, spawn} from 'node:child_process'
-import {existsSync, mkdtempSync, rmSync} from 'node:fs'
+import {chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {promisify} from 'node:util'
@@ -51,13 +51,21 @@ function runInstalled(args: string[], input?: string): Promise<{stdout: string; 
 
 afterAll(() => rmSync(work, {recursive: true, force: true}))
 
+/** The package's tarball, packed once. */
+let tarball: Promise<string> | undefined
+function pack(env: NodeJS.ProcessEnv): Promise<string> {
+  tarball ??= run('npm', ['pack', '--json', '--pack-destination', work], {cwd: repoRoot, env, maxBuffer: 64 << 20}).then(
+    ({stdout}) => join(work, (JSON.parse(stdout) as Array<{filename: string}>)[0]!.filename),
+  )
+  return tarball
+}
+
 describe('the npm package', () => {
   it(
     'installs from its tarball into a fresh prefix and produces and consumes',
     async () => {
       const env = userEnv()
-      const {stdout: packed} = await run('npm', ['pack', '--json', '--pack-destination', work], {cwd: repoRoot, env, maxBuffer: 64 << 20})
-      const tarball = join(work, (JSON.parse(packed) as Array<{filename: string}>)[0]!.filename)
+      const tarball = await pack(env)
 
       const started = Date.now()
       await run('npm', ['install', '-g', '--prefix', prefix, '--prefer-offline', '--no-audit', '--no-fund', tarball], {
@@ -97,4 +105,27 @@ describe('the npm package', () => {
     },
     INSTALL_TIMEOUT_MS + 120_000,
   )
+
+  it('stops at once, naming them, when Debian -dev packages are missing', async () => {
+    // A dpkg that reports two of the packages as not installed.
+    const bin = join(work, 'fake-dpkg')
+    mkdirSync(bin, {recursive: true})
+    writeFileSync(join(bin, 'dpkg-query'), `#!/bin/sh\ncase "$3" in libzstd-dev|liblz4-dev) exit 1;; *) printf 'install ok installed';; esac\n`)
+    chmodSync(join(bin, 'dpkg-query'), 0o755)
+    const env = userEnv()
+    const tarball = await pack(env)
+    env.PATH = `${bin}:${env.PATH}`
+    const failed = await run('npm', ['install', '-g', '--prefix', join(work, 'prefix-missing'), '--prefer-offline', '--no-audit', '--no-fund', tarball], {
+      cwd: work,
+      env,
+      maxBuffer: 64 << 20,
+      timeout: INSTALL_TIMEOUT_MS,
+    }).then(
+      () => undefined,
+      (error: unknown) => error as {code: number; stderr: string},
+    )
+    expect(failed).toBeDefined()
+    expect(failed!.stderr).toContain('kafkit: cannot build: missing Debian packages: libzstd-dev liblz4-dev')
+    expect(failed!.stderr).toContain('sudo apt-get install libzstd-dev liblz4-dev')
+  }, INSTALL_TIMEOUT_MS)
 })
