@@ -2,7 +2,7 @@
 # One idempotent set-up step for a fresh machine, quick when nothing is missing:
 #   1. Debian packages: the -dev libraries the Kafka client is built against, a compiler, Java and Maven
 #   2. npm ci, building @confluentinc/kafka-javascript from source against those system libraries
-#   3. kafkit's own native admin extension (native/), linked to the same librdkafka
+#   3. kafkit's three native extensions (native/: admin, produce, consume), linked to the same librdkafka
 #   4. the TypeScript build and the oclif manifest
 #   5. a check that the built client has ssl, sasl (plain, scram, oauthbearer), zstd, lz4, snappy, gzip
 # Option: --with-peers also installs the peers the tests and benchmarks compare with (kcat,
@@ -59,7 +59,7 @@ if [[ ! -f $stamp || $(cat "$stamp") != "$lock_hash" || ! -f $client_dir/build/R
   echo "$lock_hash" > "$stamp"
 fi
 
-# ---- 3. kafkit's native admin extension ---------------------------------------------------------
+# ---- 3. kafkit's native extensions -----------------------------------------------------------------
 bash scripts/build-native.sh
 
 # ---- 4. TypeScript build and oclif manifest -----------------------------------------------------

@@ -28,10 +28,9 @@
  *   - The handle struct is freed when the JS external, the threadsafe function and
  *     the destroy work are all gone.
  */
-#include <node_api.h>
-#include <librdkafka/rdkafka.h>
+#include "kafkit_config.h"
+#include "kafkit_napi.h"
 
-#include <ctype.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -40,6 +39,10 @@
 #include <string.h>
 
 #define ERRSTR_SIZE 512
+
+/* The layout of this module's arguments and results, checked by the TS side at load
+ * (ADMIN_CONTRACT in src/lib/native/contracts.ts): raise both together. */
+#define ADMIN_CONTRACT_VERSION 1
 
 /* Live objects, for tests that check nothing leaks (see js_counters). */
 static volatile int cnt_rk, cnt_handles, cnt_ops;
@@ -88,63 +91,8 @@ typedef struct op_s {
 
 
 /* ------------------------------------------------------------------ */
-/* Small N-API helpers                                                  */
+/* N-API helpers of this extension (the shared ones: kafkit_napi.h)     */
 /* ------------------------------------------------------------------ */
-
-/* Throws a generic error for a failed N-API call unless one is already pending. */
-static void throw_napi_failure(napi_env env, const char *what) {
-        bool pending = false;
-        napi_is_exception_pending(env, &pending);
-        if (pending)
-                return;
-        const napi_extended_error_info *info = NULL;
-        napi_get_last_error_info(env, &info);
-        char msg[256];
-        snprintf(msg, sizeof(msg), "kafkit_admin: %s failed: %s", what,
-                 info && info->error_message ? info->error_message
-                                             : "unknown N-API error");
-        napi_throw_error(env, NULL, msg);
-}
-
-#define NAPI_OK(call)                                                          \
-        do {                                                                   \
-                if ((call) != napi_ok) {                                       \
-                        throw_napi_failure(env, #call);                        \
-                        return false;                                          \
-                }                                                              \
-        } while (0)
-
-static bool make_str(napi_env env, const char *s, napi_value *out) {
-        if (!s) {
-                NAPI_OK(napi_get_null(env, out));
-                return true;
-        }
-        NAPI_OK(napi_create_string_utf8(env, s, NAPI_AUTO_LENGTH, out));
-        return true;
-}
-
-static bool set_str(napi_env env, napi_value obj, const char *key,
-                    const char *s) {
-        napi_value v;
-        if (!make_str(env, s, &v))
-                return false;
-        NAPI_OK(napi_set_named_property(env, obj, key, v));
-        return true;
-}
-
-static bool set_num(napi_env env, napi_value obj, const char *key, double d) {
-        napi_value v;
-        NAPI_OK(napi_create_double(env, d, &v));
-        NAPI_OK(napi_set_named_property(env, obj, key, v));
-        return true;
-}
-
-static bool set_bool(napi_env env, napi_value obj, const char *key, bool b) {
-        napi_value v;
-        NAPI_OK(napi_get_boolean(env, b, &v));
-        NAPI_OK(napi_set_named_property(env, obj, key, v));
-        return true;
-}
 
 /* {code, message} as a plain object (per-item errors in results). */
 static bool set_err(napi_env env, napi_value obj, rd_kafka_resp_err_t err,
@@ -159,18 +107,6 @@ static bool set_err(napi_env env, napi_value obj, rd_kafka_resp_err_t err,
         return true;
 }
 
-/* An Error object with a `code` property (request-level failures). */
-static napi_value make_error(napi_env env, const char *code, const char *msg) {
-        napi_value jcode = NULL, jmsg = NULL, err = NULL;
-        if (napi_create_string_utf8(env, code, NAPI_AUTO_LENGTH, &jcode) !=
-                napi_ok ||
-            napi_create_string_utf8(env, msg, NAPI_AUTO_LENGTH, &jmsg) !=
-                napi_ok ||
-            napi_create_error(env, jcode, jmsg, &err) != napi_ok)
-                return NULL;
-        return err;
-}
-
 static bool get_named(napi_env env, napi_value obj, const char *key,
                       napi_value *out) {
         NAPI_OK(napi_get_named_property(env, obj, key, out));
@@ -182,40 +118,6 @@ static bool is_nullish(napi_env env, napi_value v) {
         if (napi_typeof(env, v, &t) != napi_ok)
                 return true;
         return t == napi_undefined || t == napi_null;
-}
-
-/* A malloc'ed copy of a JS string; NULL with a TypeError thrown otherwise. */
-static char *dup_str(napi_env env, napi_value v, const char *what) {
-        napi_valuetype t;
-        size_t len = 0;
-        if (napi_typeof(env, v, &t) != napi_ok || t != napi_string) {
-                char msg[200];
-                snprintf(msg, sizeof(msg), "%s must be a string", what);
-                napi_throw_type_error(env, NULL, msg);
-                return NULL;
-        }
-        if (napi_get_value_string_utf8(env, v, NULL, 0, &len) != napi_ok) {
-                throw_napi_failure(env, "napi_get_value_string_utf8");
-                return NULL;
-        }
-        char *s = malloc(len + 1);
-        if (!s) {
-                napi_throw_error(env, NULL, "kafkit_admin: out of memory");
-                return NULL;
-        }
-        if (napi_get_value_string_utf8(env, v, s, len + 1, &len) != napi_ok) {
-                free(s);
-                throw_napi_failure(env, "napi_get_value_string_utf8");
-                return NULL;
-        }
-        if (strlen(s) != len) {
-                char msg[200];
-                snprintf(msg, sizeof(msg), "%s must not contain NUL", what);
-                free(s);
-                napi_throw_type_error(env, NULL, msg);
-                return NULL;
-        }
-        return s;
 }
 
 static char *dup_named_str(napi_env env, napi_value obj, const char *key,
@@ -1390,16 +1292,14 @@ fail:
         return NULL;
 }
 
-/* alterConsumerGroupOffsets(handle, group, [{topic, partition, offset}],
- *                           timeoutMs) */
-static napi_value js_alter_group_offsets(napi_env env,
-                                         napi_callback_info info) {
+/* alterConsumerGroupOffsets(handle, group, [{topic, partition, offset}], timeoutMs) with `alter`,
+ * deleteConsumerGroupOffsets(handle, group, [{topic, partition}], timeoutMs) without. */
+static napi_value group_offsets_call(napi_env env, napi_callback_info info, bool alter) {
         napi_value argv[4], promise;
         handle_t *h;
         int timeout;
         char *group;
         rd_kafka_topic_partition_list_t *parts;
-        rd_kafka_AlterConsumerGroupOffsets_t *req;
         rd_kafka_AdminOptions_t *o;
 
         if (!get_args(env, info, 4, argv, &h) ||
@@ -1408,69 +1308,40 @@ static napi_value js_alter_group_offsets(napi_env env,
         CLOSED_CHECK(h);
         if (!(group = dup_str(env, argv[1], "group")))
                 return NULL;
-        if (!(parts = parse_partitions(env, argv[2], true))) {
+        if (!(parts = parse_partitions(env, argv[2], alter))) {
                 free(group);
                 return NULL;
         }
-        req = rd_kafka_AlterConsumerGroupOffsets_new(group, parts);
+        o = make_options(env, h,
+                         alter ? RD_KAFKA_ADMIN_OP_ALTERCONSUMERGROUPOFFSETS
+                               : RD_KAFKA_ADMIN_OP_DELETECONSUMERGROUPOFFSETS,
+                         timeout, -1, -1);
+        if (o && !op_begin(env, h, argv[0], alter ? OP_ALTER_GROUP_OFFSETS : OP_DELETE_GROUP_OFFSETS, o, &promise)) {
+                rd_kafka_AdminOptions_destroy(o);
+                o = NULL;
+        }
+        if (o && alter) {
+                rd_kafka_AlterConsumerGroupOffsets_t *req = rd_kafka_AlterConsumerGroupOffsets_new(group, parts);
+                rd_kafka_AlterConsumerGroupOffsets(h->rk, &req, 1, o, h->bgq);
+                rd_kafka_AlterConsumerGroupOffsets_destroy(req);
+        } else if (o) {
+                rd_kafka_DeleteConsumerGroupOffsets_t *req = rd_kafka_DeleteConsumerGroupOffsets_new(group, parts);
+                rd_kafka_DeleteConsumerGroupOffsets(h->rk, &req, 1, o, h->bgq);
+                rd_kafka_DeleteConsumerGroupOffsets_destroy(req);
+        }
+        if (o)
+                rd_kafka_AdminOptions_destroy(o);
         free(group);
         rd_kafka_topic_partition_list_destroy(parts);
-        if (!(o = make_options(env, h,
-                               RD_KAFKA_ADMIN_OP_ALTERCONSUMERGROUPOFFSETS,
-                               timeout, -1, -1))) {
-                rd_kafka_AlterConsumerGroupOffsets_destroy(req);
-                return NULL;
-        }
-        if (!op_begin(env, h, argv[0], OP_ALTER_GROUP_OFFSETS, o, &promise)) {
-                rd_kafka_AdminOptions_destroy(o);
-                rd_kafka_AlterConsumerGroupOffsets_destroy(req);
-                return NULL;
-        }
-        rd_kafka_AlterConsumerGroupOffsets(h->rk, &req, 1, o, h->bgq);
-        rd_kafka_AdminOptions_destroy(o);
-        rd_kafka_AlterConsumerGroupOffsets_destroy(req);
-        return promise;
+        return o ? promise : NULL;
 }
 
-/* deleteConsumerGroupOffsets(handle, group, [{topic, partition}], timeoutMs) */
-static napi_value js_delete_group_offsets(napi_env env,
-                                          napi_callback_info info) {
-        napi_value argv[4], promise;
-        handle_t *h;
-        int timeout;
-        char *group;
-        rd_kafka_topic_partition_list_t *parts;
-        rd_kafka_DeleteConsumerGroupOffsets_t *req;
-        rd_kafka_AdminOptions_t *o;
+static napi_value js_alter_group_offsets(napi_env env, napi_callback_info info) {
+        return group_offsets_call(env, info, true);
+}
 
-        if (!get_args(env, info, 4, argv, &h) ||
-            !get_int_range(env, argv[3], "timeoutMs", 0, 3600000, &timeout))
-                return NULL;
-        CLOSED_CHECK(h);
-        if (!(group = dup_str(env, argv[1], "group")))
-                return NULL;
-        if (!(parts = parse_partitions(env, argv[2], false))) {
-                free(group);
-                return NULL;
-        }
-        req = rd_kafka_DeleteConsumerGroupOffsets_new(group, parts);
-        free(group);
-        rd_kafka_topic_partition_list_destroy(parts);
-        if (!(o = make_options(env, h,
-                               RD_KAFKA_ADMIN_OP_DELETECONSUMERGROUPOFFSETS,
-                               timeout, -1, -1))) {
-                rd_kafka_DeleteConsumerGroupOffsets_destroy(req);
-                return NULL;
-        }
-        if (!op_begin(env, h, argv[0], OP_DELETE_GROUP_OFFSETS, o, &promise)) {
-                rd_kafka_AdminOptions_destroy(o);
-                rd_kafka_DeleteConsumerGroupOffsets_destroy(req);
-                return NULL;
-        }
-        rd_kafka_DeleteConsumerGroupOffsets(h->rk, &req, 1, o, h->bgq);
-        rd_kafka_AdminOptions_destroy(o);
-        rd_kafka_DeleteConsumerGroupOffsets_destroy(req);
-        return promise;
+static napi_value js_delete_group_offsets(napi_env env, napi_callback_info info) {
+        return group_offsets_call(env, info, false);
 }
 
 
@@ -1478,166 +1349,20 @@ static napi_value js_delete_group_offsets(napi_env env,
 /* create / close                                                       */
 /* ------------------------------------------------------------------ */
 
-/* A configuration error as thrown to JS: an Error with code
- * ERR_KAFKIT_CONFIG and the offending property name (never its value). */
-static void throw_config_error(napi_env env, const char *property,
-                               const char *reason) {
-        char msg[ERRSTR_SIZE + 300];
-        napi_value e, jprop;
-        if (property)
-                snprintf(msg, sizeof(msg), "invalid client property '%s': %s",
-                         property, reason);
-        else
-                snprintf(msg, sizeof(msg), "invalid client configuration: %s",
-                         reason);
-        e = make_error(env, "ERR_KAFKIT_CONFIG", msg);
-        if (!e) {
-                napi_throw_error(env, NULL, msg);
-                return;
-        }
-        if (property &&
-            napi_create_string_utf8(env, property, NAPI_AUTO_LENGTH, &jprop) ==
-                napi_ok)
-                napi_set_named_property(env, e, "property", jprop);
-        napi_throw(env, e);
-}
-
-static bool looks_sensitive(const char *name) {
-        static const char *const words[] = {"password", "secret", "jaas",
-                                            "token",    "key",    "credential",
-                                            "sasl.oauthbearer.config"};
-        for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
-                if (strstr(name, words[i]))
-                        return true;
-        return false;
-}
-
-/* librdkafka's reason for rejecting `name`, without `value` in it. Its messages
- * put the value after `"name": ` or between double quotes. */
-static void redact_reason(const char *name, const char *value,
-                          const char *errstr, char *out, size_t out_size) {
-        char quoted_name[300];
-        const char *p;
-        size_t o = 0;
-
-        snprintf(quoted_name, sizeof(quoted_name), "\"%s\"", name);
-        for (p = errstr; *p && o + 1 < out_size;) {
-                if (!strncmp(p, quoted_name, strlen(quoted_name))) {
-                        /* The property name: keep it, drop a ": value" after it. */
-                        size_t n = strlen(quoted_name);
-                        if (o + n >= out_size)
-                                break;
-                        memcpy(out + o, p, n);
-                        o += n;
-                        p += n;
-                        /* "Invalid value for configuration property
-                         * \"name\": <value>" (left-trimmed value). */
-                        if (!strncmp(p, ": ", 2) && value) {
-                                const char *tv = value;
-                                while (isspace((unsigned char)*tv))
-                                        tv++;
-                                if (*tv && !strncmp(p + 2, tv, strlen(tv)))
-                                        p += 2 + strlen(tv);
-                        }
-                } else if (*p == '"') {
-                        /* Any other quoted text may be (part of) the value. */
-                        const char *end = strchr(p + 1, '"');
-                        const char *rep = "\"<redacted>\"";
-                        if (!end)
-                                break;
-                        if (o + strlen(rep) >= out_size)
-                                break;
-                        memcpy(out + o, rep, strlen(rep));
-                        o += strlen(rep);
-                        p = end + 1;
-                } else
-                        out[o++] = *p++;
-        }
-        out[o] = '\0';
-        /* Trailing newline / spaces. */
-        while (o > 0 && isspace((unsigned char)out[o - 1]))
-                out[--o] = '\0';
-        /* Belt and braces for secrets. */
-        if (value && *value && looks_sensitive(name) && strstr(out, value))
-                snprintf(out, out_size, "invalid value");
-}
-
 /* create(config: {[name]: string}) -> handle */
 static napi_value js_create(napi_env env, napi_callback_info info) {
         size_t argc = 1;
-        napi_value argv[1], keys, ext, name;
-        uint32_t cnt = 0, i;
-        char errstr[ERRSTR_SIZE];
+        napi_value argv[1], ext, name;
         rd_kafka_conf_t *conf;
         handle_t *h;
         bool debug = false;
-        napi_valuetype t;
 
-        if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok ||
-            argc < 1 || napi_typeof(env, argv[0], &t) != napi_ok ||
-            t != napi_object) {
-                napi_throw_type_error(env, NULL,
-                                      "config must be an object of strings");
+        if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1) {
+                napi_throw_type_error(env, NULL, "config must be an object of strings");
                 return NULL;
         }
-        if (napi_get_property_names(env, argv[0], &keys) != napi_ok ||
-            napi_get_array_length(env, keys, &cnt) != napi_ok) {
-                throw_napi_failure(env, "napi_get_property_names");
+        if (!(conf = kafkit_conf_from_js(env, argv[0], "kafkit", &debug)))
                 return NULL;
-        }
-
-        conf = rd_kafka_conf_new();
-        rd_kafka_conf_set(conf, "client.id", "kafkit", NULL, 0);
-        for (i = 0; i < cnt; i++) {
-                napi_value k, v;
-                char *key, *value;
-                rd_kafka_conf_res_t res;
-
-                if (!get_element(env, keys, i, &k) ||
-                    !(key = dup_str(env, k, "config name"))) {
-                        rd_kafka_conf_destroy(conf);
-                        return NULL;
-                }
-                if (napi_get_property(env, argv[0], k, &v) != napi_ok) {
-                        free(key);
-                        rd_kafka_conf_destroy(conf);
-                        throw_napi_failure(env, "napi_get_property");
-                        return NULL;
-                }
-                if (napi_typeof(env, v, &t) != napi_ok || t != napi_string) {
-                        char msg[400];
-                        snprintf(msg, sizeof(msg),
-                                 "the value must be a string (got %s)",
-                                 t == napi_number    ? "a number"
-                                 : t == napi_boolean ? "a boolean"
-                                                     : "something else");
-                        throw_config_error(env, key, msg);
-                        free(key);
-                        rd_kafka_conf_destroy(conf);
-                        return NULL;
-                }
-                if (!(value = dup_str(env, v, "config value"))) {
-                        free(key);
-                        rd_kafka_conf_destroy(conf);
-                        return NULL;
-                }
-                res = rd_kafka_conf_set(conf, key, value, errstr,
-                                        sizeof(errstr));
-                if (res != RD_KAFKA_CONF_OK) {
-                        char reason[ERRSTR_SIZE];
-                        redact_reason(key, value, errstr, reason,
-                                      sizeof(reason));
-                        throw_config_error(env, key, reason);
-                        free(key);
-                        free(value);
-                        rd_kafka_conf_destroy(conf);
-                        return NULL;
-                }
-                if (!strcmp(key, "debug") && *value)
-                        debug = true;
-                free(key);
-                free(value);
-        }
 
         /* librdkafka logs to stderr from its own threads by default; a CLI's
          * stderr is for its own messages. Errors still reach us as events.
@@ -1674,11 +1399,8 @@ static napi_value js_create(napi_env env, napi_callback_info info) {
         h->tsfn_open  = true;
         napi_unref_threadsafe_function(env, h->tsfn);
 
-        h->rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof(errstr));
+        h->rk = kafkit_client_new(env, RD_KAFKA_PRODUCER, conf, argv[0]);
         if (!h->rk) {
-                /* conf is still ours on failure. */
-                rd_kafka_conf_destroy(conf);
-                throw_config_error(env, NULL, errstr);
                 /* tsfn_finalize frees h. */
                 h->destroy_state = DESTROY_DONE;
                 handle_close_tsfn_gate(h);
@@ -1747,17 +1469,6 @@ static napi_value js_close(napi_env env, napi_callback_info info) {
         return promise;
 }
 
-/* Which librdkafka this runs on, and which one it was compiled against. */
-static napi_value js_versions(napi_env env, napi_callback_info info) {
-        napi_value o;
-        if (napi_create_object(env, &o) != napi_ok ||
-            !set_str(env, o, "librdkafka", rd_kafka_version_str()) ||
-            !set_num(env, o, "librdkafkaInt", rd_kafka_version()) ||
-            !set_num(env, o, "headerInt", RD_KAFKA_VERSION))
-                return NULL;
-        return o;
-}
-
 /* Live librdkafka handles, handle structs and requests of this addon. */
 static napi_value js_counters(napi_env env, napi_callback_info info) {
         napi_value o;
@@ -1793,24 +1504,10 @@ static napi_value init(napi_env env, napi_value exports) {
              NULL, NULL, napi_enumerable, NULL},
         };
 
-        /* Loaded next to an older librdkafka (e.g. the system's) by mistake:
-         * its admin functions would be missing or behave differently. */
-        if (rd_kafka_version() < RD_KAFKA_VERSION) {
-                char msg[300];
-                snprintf(msg, sizeof(msg),
-                         "kafkit_admin was built against librdkafka 0x%08x but "
-                         "loaded librdkafka %s",
-                         RD_KAFKA_VERSION, rd_kafka_version_str());
-                napi_throw_error(env, "ERR_KAFKIT_LIBRDKAFKA_VERSION", msg);
+        napi_value contract;
+        if (!init_module(env, exports, props, sizeof(props) / sizeof(props[0])) ||
+            !define_contract(env, exports, ADMIN_CONTRACT_VERSION, &contract))
                 return NULL;
-        }
-
-        if (napi_define_properties(env, exports,
-                                   sizeof(props) / sizeof(props[0]),
-                                   props) != napi_ok) {
-                throw_napi_failure(env, "napi_define_properties");
-                return NULL;
-        }
         return exports;
 }
 

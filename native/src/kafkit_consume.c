@@ -9,7 +9,7 @@
  * JavaScript gets that buffer, the record count and each partition's next offset, and writes
  * the buffer to stdout while C already reads the next batch.
  *
- * The format program (compiled once in JS by src/lib/output/record-format.ts) is an Int32Array:
+ * The format program (compiled once in JS by src/lib/output/format/native-program.ts) is an Int32Array:
  *   [0..9]  literal slots (offset, length) into `literals`: null text, header key separator,
  *           header separator, text for "no headers", null header value text (LITERAL_SLOTS)
  *   then triples (op, arg1, arg2), see the OP_ constants.
@@ -18,8 +18,8 @@
  * Per partition a stop offset (exclusive, -1 none) is enforced here: records at or past it are
  * dropped and the partition is paused, so output stops exactly where asked.
  */
-#include <node_api.h>
-#include <librdkafka/rdkafka.h>
+#include "kafkit_config.h"
+#include "kafkit_napi.h"
 
 #include <poll.h>
 #include <pthread.h>
@@ -30,6 +30,9 @@
 #include <string.h>
 #include <time.h>
 
+/* The format program's layout (these op codes and modes, LITERAL_SLOTS), checked by the TS side
+ * at load (CONSUME_CONTRACT in src/lib/native/contracts.ts): raise the version with any change. */
+#define CONSUME_CONTRACT_VERSION 1
 enum { OP_LIT = 1, OP_TOPIC, OP_PARTITION, OP_OFFSET, OP_KEY, OP_VALUE, OP_KEY_LEN, OP_VALUE_LEN, OP_TIMESTAMP, OP_HEADERS, OP_VALUE_LEN_BE32, OP_JSONL };
 enum { MODE_RAW = 0, MODE_BASE64 = 1, MODE_HEX = 2 };
 enum { TS_MS = 0, TS_S = 1, TS_ISO = 2, TS_TYPED = 3 };
@@ -81,25 +84,16 @@ typedef struct {
         char errstr[512];
 } batch_t;
 
-/* ---------- helpers ---------- */
-
-static void throw_error(napi_env env, const char *code, const char *message) {
-        napi_value msg, c, obj;
-        napi_create_string_utf8(env, message, NAPI_AUTO_LENGTH, &msg);
-        napi_create_error(env, NULL, msg, &obj);
-        napi_create_string_utf8(env, code, NAPI_AUTO_LENGTH, &c);
-        napi_set_named_property(env, obj, "code", c);
-        napi_throw(env, obj);
-}
+/* ---------- helpers (the N-API ones shared by all extensions: kafkit_napi.h) ---------- */
 
 static consumer_t *get_consumer(napi_env env, napi_value v) {
         consumer_t *c = NULL;
         if (napi_get_value_external(env, v, (void **)&c) != napi_ok || !c) {
-                throw_error(env, "_INVALID_ARG", "not a consumer handle");
+                throw_coded(env, "_INVALID_ARG", "not a consumer handle");
                 return NULL;
         }
         if (c->closed) {
-                throw_error(env, "_STATE", "the consumer is closed");
+                throw_coded(env, "_STATE", "the consumer is closed");
                 return NULL;
         }
         return c;
@@ -511,7 +505,7 @@ static napi_value js_consume(napi_env env, napi_callback_info info) {
         consumer_t *c = argc == 5 ? get_consumer(env, argv[0]) : NULL;
         if (!c) return NULL;
         if (c->busy) {
-                throw_error(env, "_STATE", "a batch is already being read");
+                throw_coded(env, "_STATE", "a batch is already being read");
                 return NULL;
         }
         napi_get_value_double(env, argv[1], &max_records);
@@ -567,44 +561,28 @@ static void consumer_finalize(napi_env env, void *data, void *hint) {
 
 /* create(config: Record<string, string>) -> handle */
 static napi_value js_create(napi_env env, napi_callback_info info) {
-        size_t argc = 1, len;
-        napi_value argv[1], names, ext;
-        uint32_t i, n;
-        char errstr[512], key[512];
-        static char value[65536];
+        size_t argc = 1;
+        napi_value argv[1], ext;
         napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
         if (argc < 1) {
-                throw_error(env, "_INVALID_ARG", "create(config)");
+                throw_coded(env, "_INVALID_ARG", "create(config)");
                 return NULL;
         }
         consumer_t *c = calloc(1, sizeof(*c));
         pthread_mutex_init(&c->lock, NULL);
-        rd_kafka_conf_t *conf = rd_kafka_conf_new();
-        napi_get_property_names(env, argv[0], &names);
-        napi_get_array_length(env, names, &n);
-        for (i = 0; i < n; i++) {
-                napi_value k, v;
-                napi_get_element(env, names, i, &k);
-                napi_get_property(env, argv[0], k, &v);
-                napi_get_value_string_utf8(env, k, key, sizeof(key), &len);
-                if (napi_get_value_string_utf8(env, v, value, sizeof(value), &len) != napi_ok ||
-                    rd_kafka_conf_set(conf, key, value, errstr, sizeof(errstr)) != RD_KAFKA_CONF_OK) {
-                        rd_kafka_conf_destroy(conf);
-                        c->closed = true;
-                        consumer_finalize(env, c, NULL);
-                        throw_error(env, "_INVALID_ARG", errstr);
-                        return NULL;
-                }
+        rd_kafka_conf_t *conf = kafkit_conf_from_js(env, argv[0], NULL, NULL);
+        if (!conf) {
+                c->closed = true;
+                consumer_finalize(env, c, NULL);
+                return NULL;
         }
         rd_kafka_conf_set_opaque(conf, c);
         rd_kafka_conf_set_error_cb(conf, error_cb);
         rd_kafka_conf_set_log_cb(conf, log_cb);
-        c->rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, errstr, sizeof(errstr));
+        c->rk = kafkit_client_new(env, RD_KAFKA_CONSUMER, conf, argv[0]);
         if (!c->rk) {
-                rd_kafka_conf_destroy(conf);
                 c->closed = true;
                 consumer_finalize(env, c, NULL);
-                throw_error(env, "_INVALID_ARG", errstr);
                 return NULL;
         }
         rd_kafka_poll_set_consumer(c->rk);
@@ -662,7 +640,7 @@ static napi_value js_assign(napi_env env, napi_callback_info info) {
         rd_kafka_resp_err_t err = rd_kafka_assign(c->rk, l);
         rd_kafka_topic_partition_list_destroy(l);
         if (err) {
-                throw_error(env, rd_kafka_err2name(err), rd_kafka_err2str(err));
+                throw_coded(env, rd_kafka_err2name(err), rd_kafka_err2str(err));
                 return NULL;
         }
         return NULL;
@@ -670,11 +648,9 @@ static napi_value js_assign(napi_env env, napi_callback_info info) {
 
 /* lastError(handle) -> {code, message} | null: the latest client error (connection, auth). */
 static napi_value js_last_error(napi_env env, napi_callback_info info) {
-        size_t argc = 1;
-        napi_value argv[1], o, v;
-        consumer_t *c = NULL;
-        napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-        if (argc < 1 || napi_get_value_external(env, argv[0], (void **)&c) != napi_ok || !c) return NULL;
+        napi_value o;
+        consumer_t *c = first_external(env, info);
+        if (!c) return NULL;
         pthread_mutex_lock(&c->lock);
         if (!c->last_error_code) {
                 pthread_mutex_unlock(&c->lock);
@@ -682,10 +658,8 @@ static napi_value js_last_error(napi_env env, napi_callback_info info) {
                 return o;
         }
         napi_create_object(env, &o);
-        napi_create_string_utf8(env, rd_kafka_err2name(c->last_error_code), NAPI_AUTO_LENGTH, &v);
-        napi_set_named_property(env, o, "code", v);
-        napi_create_string_utf8(env, c->last_error, NAPI_AUTO_LENGTH, &v);
-        napi_set_named_property(env, o, "message", v);
+        set_str(env, o, "code", rd_kafka_err2name(c->last_error_code));
+        set_str(env, o, "message", c->last_error);
         c->last_error_code = 0;
         pthread_mutex_unlock(&c->lock);
         return o;
@@ -693,12 +667,8 @@ static napi_value js_last_error(napi_env env, napi_callback_info info) {
 
 /* close(handle): leaves and destroys the client; call only when no batch is being read. */
 static napi_value js_close(napi_env env, napi_callback_info info) {
-        size_t argc = 1;
-        napi_value argv[1];
-        consumer_t *c = NULL;
-        napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-        if (argc < 1 || napi_get_value_external(env, argv[0], (void **)&c) != napi_ok || !c) return NULL;
-        if (!c->busy) destroy_consumer(c);
+        consumer_t *c = first_external(env, info);
+        if (c && !c->busy) destroy_consumer(c);
         return NULL;
 }
 
@@ -719,12 +689,35 @@ static napi_value js_output_closed(napi_env env, napi_callback_info info) {
         return result;
 }
 
-static napi_value js_versions(napi_env env, napi_callback_info info) {
-        napi_value o, v;
-        napi_create_object(env, &o);
-        napi_create_string_utf8(env, rd_kafka_version_str(), NAPI_AUTO_LENGTH, &v);
-        napi_set_named_property(env, o, "librdkafka", v);
-        return o;
+/* The contract's op table and modes, as the TS side names them. */
+static bool define_consume_contract(napi_env env, napi_value exports) {
+        static const struct {
+                const char *name;
+                int value;
+        } ops[] = {{"LIT", OP_LIT},         {"TOPIC", OP_TOPIC},         {"PARTITION", OP_PARTITION},
+                   {"OFFSET", OP_OFFSET},   {"KEY", OP_KEY},             {"VALUE", OP_VALUE},
+                   {"KEY_LEN", OP_KEY_LEN}, {"VALUE_LEN", OP_VALUE_LEN}, {"TIMESTAMP", OP_TIMESTAMP},
+                   {"HEADERS", OP_HEADERS}, {"VALUE_LEN_BE32", OP_VALUE_LEN_BE32}, {"JSONL", OP_JSONL}},
+          modes[] = {{"ms", TS_MS}, {"s", TS_S}, {"iso", TS_ISO}, {"type", TS_TYPED}},
+          bytes[] = {{"raw", MODE_RAW}, {"base64", MODE_BASE64}, {"hex", MODE_HEX}};
+        napi_value contract, o;
+        size_t i;
+        if (!define_contract(env, exports, CONSUME_CONTRACT_VERSION, &contract) ||
+            !set_num(env, contract, "literalSlots", LITERAL_SLOTS))
+                return false;
+        NAPI_OK(napi_create_object(env, &o));
+        for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+                if (!set_num(env, o, ops[i].name, ops[i].value)) return false;
+        NAPI_OK(napi_set_named_property(env, contract, "ops", o));
+        NAPI_OK(napi_create_object(env, &o));
+        for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++)
+                if (!set_num(env, o, modes[i].name, modes[i].value)) return false;
+        NAPI_OK(napi_set_named_property(env, contract, "timestampModes", o));
+        NAPI_OK(napi_create_object(env, &o));
+        for (i = 0; i < sizeof(bytes) / sizeof(bytes[0]); i++)
+                if (!set_num(env, o, bytes[i].name, bytes[i].value)) return false;
+        NAPI_OK(napi_set_named_property(env, contract, "byteModes", o));
+        return true;
 }
 
 static napi_value init(napi_env env, napi_value exports) {
@@ -737,7 +730,8 @@ static napi_value init(napi_env env, napi_value exports) {
             {"outputClosed", NULL, js_output_closed, NULL, NULL, NULL, napi_default, NULL},
             {"versions", NULL, js_versions, NULL, NULL, NULL, napi_default, NULL},
         };
-        napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
+        if (!init_module(env, exports, props, sizeof(props) / sizeof(props[0])) || !define_consume_contract(env, exports))
+                return NULL;
         return exports;
 }
 

@@ -27,8 +27,8 @@
  *   nameOffset, nameLength, valueOffset, valueLength (-1 = null value)
  */
 #define _GNU_SOURCE /* memmem */
-#include <node_api.h>
-#include <librdkafka/rdkafka.h>
+#include "kafkit_config.h"
+#include "kafkit_napi.h"
 
 #include <malloc.h>
 #include <pthread.h>
@@ -40,6 +40,9 @@
 #include <string.h>
 #include <time.h>
 
+/* The layout of the descriptors below, checked by the TS side at load (PRODUCE_CONTRACT in
+ * src/lib/native/contracts.ts): raise the version with any change to them. */
+#define PRODUCE_CONTRACT_VERSION 1
 #define DESC_FIELDS 8
 #define HDR_FIELDS 4
 #define MAX_LOGS 64
@@ -109,40 +112,26 @@ typedef struct {
 
 static char empty_bytes[1] = {0};
 
-/* ---------- small N-API helpers ---------- */
+/* ---------- N-API helpers of this extension (the shared ones: kafkit_napi.h) ---------- */
 
+/* A librdkafka error as thrown to JS; transaction errors also say what to do next. */
 static void throw_kafka(napi_env env, rd_kafka_resp_err_t err, const char *message,
                         const rd_kafka_error_t *error) {
-        napi_value msg, code, obj;
-        napi_create_string_utf8(env, message, NAPI_AUTO_LENGTH, &msg);
-        napi_create_error(env, NULL, msg, &obj);
-        napi_create_string_utf8(env, rd_kafka_err2name(err), NAPI_AUTO_LENGTH, &code);
-        napi_set_named_property(env, obj, "code", code);
+        napi_value obj = make_error(env, rd_kafka_err2name(err), message);
+        if (!obj) {
+                throw_napi_failure(env, "napi_create_error");
+                return;
+        }
         if (error) {
-                napi_value b;
-                napi_get_boolean(env, rd_kafka_error_is_retriable(error), &b);
-                napi_set_named_property(env, obj, "retriable", b);
-                napi_get_boolean(env, rd_kafka_error_txn_requires_abort(error), &b);
-                napi_set_named_property(env, obj, "abortable", b);
-                napi_get_boolean(env, rd_kafka_error_is_fatal(error), &b);
-                napi_set_named_property(env, obj, "fatal", b);
+                set_bool(env, obj, "retriable", rd_kafka_error_is_retriable(error));
+                set_bool(env, obj, "abortable", rd_kafka_error_txn_requires_abort(error));
+                set_bool(env, obj, "fatal", rd_kafka_error_is_fatal(error));
         }
         napi_throw(env, obj);
 }
 
 static void throw_usage(napi_env env, const char *message) {
         napi_throw_type_error(env, "ERR_KAFKIT_PRODUCE", message);
-}
-
-static bool set_num(napi_env env, napi_value o, const char *name, double v) {
-        napi_value n;
-        return napi_create_double(env, v, &n) == napi_ok && napi_set_named_property(env, o, name, n) == napi_ok;
-}
-
-static bool set_str(napi_env env, napi_value o, const char *name, const char *s) {
-        napi_value n;
-        return napi_create_string_utf8(env, s, NAPI_AUTO_LENGTH, &n) == napi_ok &&
-               napi_set_named_property(env, o, name, n) == napi_ok;
 }
 
 static bool set_bytes(napi_env env, napi_value o, const char *name, const char *p, ssize_t len) {
@@ -352,10 +341,8 @@ static bool spreads_null_keys(rd_kafka_conf_t *conf) {
 /* create(config: Record<string, string>, topic: string, wantDeliveries: boolean) -> handle */
 static napi_value js_create(napi_env env, napi_callback_info info) {
         size_t argc = 3;
-        napi_value argv[3], names, ext;
-        uint32_t i, n;
-        char errstr[512], key[512], topic[512];
-        static char value[65536];
+        napi_value argv[3], ext;
+        char topic[512];
         size_t len;
         bool want = false;
         if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 3) {
@@ -382,26 +369,10 @@ static napi_value js_create(napi_env env, napi_callback_info info) {
         p->want_deliveries = want;
         p->sticky_current = -1;
         p->seed = (unsigned int)(now_ms() * 1000) ^ (unsigned int)(uintptr_t)p;
-        rd_kafka_conf_t *conf = rd_kafka_conf_new();
-        napi_get_property_names(env, argv[0], &names);
-        napi_get_array_length(env, names, &n);
-        for (i = 0; i < n; i++) {
-                napi_value k, v;
-                napi_get_element(env, names, i, &k);
-                napi_get_property(env, argv[0], k, &v);
-                napi_get_value_string_utf8(env, k, key, sizeof(key), &len);
-                if (napi_get_value_string_utf8(env, v, value, sizeof(value), &len) != napi_ok) {
-                        rd_kafka_conf_destroy(conf);
-                        producer_finalize(env, p, NULL);
-                        throw_usage(env, "config values must be strings");
-                        return NULL;
-                }
-                if (rd_kafka_conf_set(conf, key, value, errstr, sizeof(errstr)) != RD_KAFKA_CONF_OK) {
-                        rd_kafka_conf_destroy(conf);
-                        producer_finalize(env, p, NULL);
-                        throw_kafka(env, RD_KAFKA_RESP_ERR__INVALID_ARG, errstr, NULL);
-                        return NULL;
-                }
+        rd_kafka_conf_t *conf = kafkit_conf_from_js(env, argv[0], NULL, NULL);
+        if (!conf) {
+                producer_finalize(env, p, NULL);
+                return NULL;
         }
         p->sticky = spreads_null_keys(conf);
         p->sticky_bytes = conf_number(conf, "batch.size", 1000000);
@@ -410,12 +381,10 @@ static napi_value js_create(napi_env env, napi_callback_info info) {
         rd_kafka_conf_set_dr_msg_cb(conf, dr_msg_cb);
         rd_kafka_conf_set_error_cb(conf, error_cb);
         rd_kafka_conf_set_log_cb(conf, log_cb);
-        p->rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof(errstr));
+        p->rk = kafkit_client_new(env, RD_KAFKA_PRODUCER, conf, argv[0]);
         if (!p->rk) {
-                rd_kafka_conf_destroy(conf);
                 p->closed = true;
                 producer_finalize(env, p, NULL);
-                throw_kafka(env, RD_KAFKA_RESP_ERR__INVALID_ARG, errstr, NULL);
                 return NULL;
         }
         p->rkt = rd_kafka_topic_new(p->rk, topic, NULL);
@@ -433,12 +402,8 @@ static napi_value js_create(napi_env env, napi_callback_info info) {
 
 /* close(handle): destroys the client (call purge() and poll() first if records are left). */
 static napi_value js_close(napi_env env, napi_callback_info info) {
-        size_t argc = 1;
-        napi_value argv[1];
-        producer_t *p = NULL;
-        napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-        if (argc < 1 || napi_get_value_external(env, argv[0], (void **)&p) != napi_ok || !p) return NULL;
-        destroy_producer(p);
+        producer_t *p = first_external(env, info);
+        if (p) destroy_producer(p);
         return NULL;
 }
 
@@ -1075,13 +1040,6 @@ static napi_value js_begin_transaction(napi_env env, napi_callback_info info) { 
 static napi_value js_commit_transaction(napi_env env, napi_callback_info info) { return txn_call(env, info, TXN_COMMIT); }
 static napi_value js_abort_transaction(napi_env env, napi_callback_info info) { return txn_call(env, info, TXN_ABORT); }
 
-static napi_value js_versions(napi_env env, napi_callback_info info) {
-        napi_value o;
-        napi_create_object(env, &o);
-        set_str(env, o, "librdkafka", rd_kafka_version_str());
-        return o;
-}
-
 static napi_value init(napi_env env, napi_value exports) {
         napi_property_descriptor props[] = {
             {"create", NULL, js_create, NULL, NULL, NULL, napi_default, NULL},
@@ -1097,7 +1055,11 @@ static napi_value init(napi_env env, napi_value exports) {
             {"abortTransaction", NULL, js_abort_transaction, NULL, NULL, NULL, napi_default, NULL},
             {"versions", NULL, js_versions, NULL, NULL, NULL, napi_default, NULL},
         };
-        napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
+        napi_value contract;
+        if (!init_module(env, exports, props, sizeof(props) / sizeof(props[0])) ||
+            !define_contract(env, exports, PRODUCE_CONTRACT_VERSION, &contract) ||
+            !set_num(env, contract, "descFields", DESC_FIELDS) || !set_num(env, contract, "headerFields", HDR_FIELDS))
+                return NULL;
         return exports;
 }
 

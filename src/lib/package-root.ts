@@ -27,5 +27,8 @@ export function packageRoot(from: string = dirname(fileURLToPath(import.meta.url
   throw new KafkitError('environment', `cannot find kafkit's package folder above ${from}`, {hint: 'run kafkit from its installed package'})
 }
 
+/** Whether kafkit runs from a developer's checkout (with its sources and setup script) rather than an installed package. */
+export const isSourceCheckout = (): boolean => existsSync(join(packageRoot(), 'src')) && existsSync(join(packageRoot(), 'scripts', 'setup.sh'))
+
 /** A file of one of kafkit's native extensions, e.g. nativeModulePath('kafkit_admin'). */
 export const nativeModulePath = (name: string): string => join(packageRoot(), 'native', 'build', 'Release', `${name}.node`)

@@ -1,7 +1,4 @@
-import {existsSync} from 'node:fs'
-import {createRequire} from 'node:module'
-
-import {nativeModulePath} from '../package-root.js'
+import {loadExtension} from '../native/load.js'
 import type {NativeFormatProgram} from '../records/record-formatter.js'
 
 // The native consume extension (native/src/kafkit_consume.c): reads and formats whole batches in
@@ -36,13 +33,8 @@ let loaded: NativeConsumeModule | null | undefined
 export function loadNativeConsume(): NativeConsumeModule | undefined {
   if (loaded !== undefined) return loaded ?? undefined
   loaded = null
-  const file = nativeModulePath('kafkit_consume')
-  if (!existsSync(file)) return undefined
-  try {
-    loaded = createRequire(import.meta.url)(file) as NativeConsumeModule
-  } catch {
-    loaded = null
-  }
+  // Without it (not built, or not loadable) the JS loop reads instead; a stale one is an error.
+  loaded = loadExtension<NativeConsumeModule>('consume', {optional: true}) ?? null
   return loaded ?? undefined
 }
 

@@ -1,8 +1,5 @@
-import {existsSync} from 'node:fs'
-import {createRequire} from 'node:module'
-
 import {KafkitError} from '../errors.js'
-import {nativeModulePath} from '../package-root.js'
+import {loadExtension} from '../native/load.js'
 
 // kafkit's own native extension (native/src/kafkit_admin.c) for the admin calls the JS client
 // lacks: DescribeCluster, DescribeConfigs, IncrementalAlterConfigs, CreateTopics with
@@ -167,24 +164,8 @@ interface RawBinding {
 
 let binding: RawBinding | undefined
 
-export function nativeAdminPath(): string {
-  return nativeModulePath('kafkit_admin')
-}
-
 function loadBinding(): RawBinding {
-  if (binding) return binding
-  const file = nativeAdminPath()
-  if (!existsSync(file)) {
-    throw new KafkitError('environment', 'kafkit native admin extension is not built', {hint: 'run: bash scripts/setup.sh'})
-  }
-  try {
-    binding = createRequire(import.meta.url)(file) as RawBinding
-  } catch (error) {
-    throw new KafkitError('environment', `kafkit native admin extension failed to load: ${(error as Error).message.split('\n')[0]}`, {
-      hint: 'rebuild it: bash scripts/setup.sh',
-      cause: error,
-    })
-  }
+  binding ??= loadExtension<RawBinding>('admin')
   return binding
 }
 

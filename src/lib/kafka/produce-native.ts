@@ -1,8 +1,4 @@
-import {existsSync} from 'node:fs'
-import {createRequire} from 'node:module'
-
-import {KafkitError} from '../errors.js'
-import {nativeModulePath} from '../package-root.js'
+import {loadExtension} from '../native/load.js'
 
 // The typed face of native/src/kafkit_produce.c: the produce hot loop in C. See that file for
 // the threading model and the descriptor layout. Nothing here blocks longer than the
@@ -98,15 +94,6 @@ interface ProduceBinding {
 let binding: ProduceBinding | undefined
 
 export function loadProduceBinding(): ProduceBinding {
-  if (binding) return binding
-  const file = nativeModulePath('kafkit_produce')
-  if (!existsSync(file)) throw new KafkitError('environment', 'kafkit native produce extension is not built', {hint: 'run: bash scripts/setup.sh'})
-  try {
-    binding = createRequire(import.meta.url)(file) as ProduceBinding
-  } catch (error) {
-    throw new KafkitError('environment', `kafkit native produce extension failed to load: ${(error as Error).message.split('\n')[0]}`, {
-      hint: 'rebuild it with: bash scripts/build-native.sh --force',
-    })
-  }
+  binding ??= loadExtension<ProduceBinding>('produce')
   return binding
 }

@@ -15,7 +15,9 @@ export class ProducerClient {
     try {
       this.handle = this.native.create(config, topic, wantDeliveries)
     } catch (error) {
-      throw new KafkitError('usage', `invalid producer configuration: ${(error as Error).message}`, {
+      // The config builder's own errors already say "invalid client property '…'".
+      const {code, message} = error as Error & {code?: string}
+      throw new KafkitError('usage', code === 'ERR_KAFKIT_CONFIG' ? message : `invalid producer configuration: ${message}`, {
         hint: 'check the -X / profile / --command-config properties against librdkafka\'s CONFIGURATION.md',
       })
     }

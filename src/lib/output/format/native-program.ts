@@ -1,4 +1,4 @@
-import {CONSUME_OPS} from '../../native/contracts.js'
+import {CONSUME_BYTE_MODES, CONSUME_LITERAL_SLOTS, CONSUME_OPS} from '../../native/contracts.js'
 import type {FormatterOptions, NativeFormatProgram} from '../../records/record-formatter.js'
 import type {Serializer} from '../../records/serializers.js'
 
@@ -7,9 +7,9 @@ import type {Serializer} from '../../records/serializers.js'
 
 /** Byte mode of a field in the native loop: raw, base64, hex; undefined when only JS can decode it. */
 export function nativeMode(format: Serializer | undefined): number | undefined {
-  if (!format || format.name === 'str' || format.name === 'bytes') return 0
-  if (format.name === 'base64') return 1
-  if (format.name === 'hex') return 2
+  if (!format || format.name === 'str' || format.name === 'bytes') return CONSUME_BYTE_MODES.raw
+  if (format.name === 'base64') return CONSUME_BYTE_MODES.base64
+  if (format.name === 'hex') return CONSUME_BYTE_MODES.hex
   return undefined
 }
 
@@ -28,6 +28,7 @@ export class NativeProgramBuilder {
       options.noHeadersLiteral ?? '',
       options.headerNullLiteral ?? options.nullLiteral ?? '',
     ]
+    if (slots.length !== CONSUME_LITERAL_SLOTS) throw new Error('the consume format program has a literal slot the C loop does not know')
     for (const text of slots) {
       this.ops.push(...this.literal(Buffer.from(text, 'utf8')))
     }
