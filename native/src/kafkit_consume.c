@@ -65,8 +65,6 @@ typedef struct consumer_s {
         size_t literals_len;
         /* client errors from librdkafka's threads, handed to JS by consume() */
         pthread_mutex_t lock;
-        char last_error[512];
-        int last_error_code;
 } consumer_t;
 
 typedef struct {
@@ -528,13 +526,8 @@ static napi_value js_consume(napi_env env, napi_callback_info info) {
 
 /* ---------- create / assign / close ---------- */
 
-static void error_cb(rd_kafka_t *rk, int err, const char *reason, void *opaque) {
-        consumer_t *c = opaque;
-        pthread_mutex_lock(&c->lock);
-        c->last_error_code = err;
-        snprintf(c->last_error, sizeof(c->last_error), "%s", reason ? reason : "");
-        pthread_mutex_unlock(&c->lock);
-}
+/* Client errors reach JS through each batch's errorCode/errorMessage; this keeps them off stderr. */
+static void error_cb(rd_kafka_t *rk, int err, const char *reason, void *opaque) {}
 
 static void log_cb(const rd_kafka_t *rk, int level, const char *fac, const char *buf) { /* kept quiet: errors come through error_cb */ }
 
@@ -646,25 +639,6 @@ static napi_value js_assign(napi_env env, napi_callback_info info) {
         return NULL;
 }
 
-/* lastError(handle) -> {code, message} | null: the latest client error (connection, auth). */
-static napi_value js_last_error(napi_env env, napi_callback_info info) {
-        napi_value o;
-        consumer_t *c = first_external(env, info);
-        if (!c) return NULL;
-        pthread_mutex_lock(&c->lock);
-        if (!c->last_error_code) {
-                pthread_mutex_unlock(&c->lock);
-                napi_get_null(env, &o);
-                return o;
-        }
-        napi_create_object(env, &o);
-        set_str(env, o, "code", rd_kafka_err2name(c->last_error_code));
-        set_str(env, o, "message", c->last_error);
-        c->last_error_code = 0;
-        pthread_mutex_unlock(&c->lock);
-        return o;
-}
-
 /* close(handle): leaves and destroys the client; call only when no batch is being read. */
 static napi_value js_close(napi_env env, napi_callback_info info) {
         consumer_t *c = first_external(env, info);
@@ -725,7 +699,6 @@ static napi_value init(napi_env env, napi_value exports) {
             {"create", NULL, js_create, NULL, NULL, NULL, napi_default, NULL},
             {"assign", NULL, js_assign, NULL, NULL, NULL, napi_default, NULL},
             {"consume", NULL, js_consume, NULL, NULL, NULL, napi_default, NULL},
-            {"lastError", NULL, js_last_error, NULL, NULL, NULL, napi_default, NULL},
             {"close", NULL, js_close, NULL, NULL, NULL, napi_default, NULL},
             {"outputClosed", NULL, js_output_closed, NULL, NULL, NULL, napi_default, NULL},
             {"versions", NULL, js_versions, NULL, NULL, NULL, napi_default, NULL},

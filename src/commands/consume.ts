@@ -1,5 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 
+import {nativeConsumeAllowed} from '../lib/config/switches.js'
 import {parseDuration} from '../lib/duration.js'
 import {interruptedError, KafkitError, usageError} from '../lib/errors.js'
 import {KafkaCommand} from '../lib/kafka-command.js'
@@ -158,7 +159,7 @@ Ctrl-C / SIGTERM stop fetching, commit what was printed and leave the group: exi
           idleTimeoutMs,
           isolation: flags['isolation-level'],
           // For tests and benches: KAFKIT_NATIVE_CONSUME=0 forces the JS loop.
-          allowNative: process.env.KAFKIT_NATIVE_CONSUME !== '0',
+          allowNative: nativeConsumeAllowed(),
           signal: interrupts.stop,
           notice: (text) => this.out.notice(`% ${text}`),
           onRecord: collected?.add,

@@ -1,5 +1,6 @@
 import {Command, Flags} from '@oclif/core'
 
+import {debugFromEnvironment} from './config/switches.js'
 import {toKafkitError} from './error-translation.js'
 import {KafkitError} from './errors.js'
 import {reportError} from './output/error-report.js'
@@ -60,7 +61,7 @@ export abstract class BaseCommand extends Command {
 
 /** --debug on the command line, or KAFKIT_DEBUG=1. */
 export function debugRequested(argv: readonly string[]): boolean {
-  return argv.includes('--debug') || process.env.KAFKIT_DEBUG === '1'
+  return argv.includes('--debug') || debugFromEnvironment()
 }
 
 export interface EndWithErrorOptions {

@@ -25,7 +25,6 @@ interface NativeConsumeModule {
   assign(handle: unknown, topics: string[], partitions: Int32Array, starts: Float64Array, stops: Float64Array, ops: Int32Array, literals: Buffer): void
   consume(handle: unknown, maxRecords: number, maxBytes: number, timeoutMs: number, limit: number): Promise<NativeBatch>
   close(handle: unknown): void
-  outputClosed(fd: number): boolean
 }
 
 let loaded: NativeConsumeModule | null | undefined
@@ -83,12 +82,4 @@ export class NativeConsumer {
     await this.busy
     this.lib.close(this.handle)
   }
-}
-
-/**
- * Whether the reader of the pipe on `fd` has gone (`| head` exited), checked without writing;
- * undefined when the extension is not built. Used by src/lib/output/stdout-closed.ts only.
- */
-export function pipeReaderGone(fd: number): boolean | undefined {
-  return loadNativeConsume()?.outputClosed(fd)
 }

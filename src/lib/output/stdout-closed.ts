@@ -1,4 +1,4 @@
-import {pipeReaderGone} from '../kafka/consume-native.js'
+import {pipeReaderGone} from '../native/pipe.js'
 
 // The one answer to "has stdout's reader gone?" (`kafkit ... | head`). Two ways to learn it: a
 // write fails with EPIPE (bin/run.cjs catches it), or, between writes, a check of the pipe itself
