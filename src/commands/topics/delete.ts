@@ -3,7 +3,8 @@ import {Args, Flags} from '@oclif/core'
 import {KafkitError, usageError} from '../../lib/errors.js'
 import {KafkaCommand} from '../../lib/kafka-command.js'
 import {canPrompt, confirmOnTerminal} from '../../lib/output/confirm.js'
-import {batchFailure, deleteTopics, listTopicNames, planTopicDeletion, type DeleteTopicResult} from '../../lib/kafka/topics.js'
+import {batchFailure} from '../../lib/batch-failure.js'
+import {deleteTopics, listTopicNames, planTopicDeletion, type DeleteTopicResult} from '../../lib/kafka/topics/index.js'
 
 export default class TopicsDelete extends KafkaCommand {
   static summary = 'Delete topics.'

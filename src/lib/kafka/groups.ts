@@ -296,7 +296,7 @@ export interface DeletedOffset extends TopicPartition {
 /** DeleteConsumerGroupOffsets through kafkit's native extension. */
 export async function deleteGroupOffsets(session: KafkaSession, group: string, partitions: TopicPartition[]): Promise<DeletedOffset[]> {
   await session.ensureReachable()
-  const native = await session.native()
+  const native = await session.nativeAdmin()
   const result = await session.guard(`group '${group}'`, native.deleteConsumerGroupOffsets(group, partitions, {timeoutMs: session.timeoutMs}))
   if (result.error) throw kafkaError(result.error, `group '${group}'`)
   return result.partitions
