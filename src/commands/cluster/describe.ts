@@ -1,5 +1,5 @@
 import {KafkaCommand} from '../../lib/kafka-command.js'
-import {describeCluster, type ClusterInfo} from '../../lib/kafka/cluster.js'
+import {type BrokerInfo, describeCluster, type ClusterInfo} from '../../lib/kafka/cluster.js'
 
 export default class ClusterDescribe extends KafkaCommand {
   static summary = 'Show the cluster id, the controller and the brokers.'
@@ -43,7 +43,9 @@ The controller is the broker the cluster reports as its controller (in KRaft, a 
       {header: 'PORT', value: (b) => b.port, align: 'right'},
       {header: 'RACK', value: (b) => b.rack ?? ''},
       {header: 'CONTROLLER', value: (b) => (b.isController ? 'yes' : ''), style: (t, _b, c) => c.green(t)},
-      {header: 'STATUS', value: (b) => (b.unreachable ? `unreachable: ${b.unreachable}` : ''), style: (t, _b, c) => c.red(t)},
+      ...(cluster.brokers.some((b) => b.unreachable)
+        ? [{header: 'STATUS', value: (b: BrokerInfo) => (b.unreachable ? `unreachable: ${b.unreachable}` : ''), style: (t: string, _b: BrokerInfo, c: typeof this.out.color) => c.red(t)}]
+        : []),
     ])
     for (const b of cluster.brokers) if (b.unreachable) this.out.warn(`broker ${b.id} (${b.host}:${b.port}) is unreachable: ${b.unreachable}`)
   }

@@ -1,6 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
-import {usageError} from '../../lib/errors.js'
+import {batchFailure, itemError} from '../../lib/batch-failure.js'
+import {KafkitError, usageError} from '../../lib/errors.js'
 import {KafkaCommand} from '../../lib/kafka-command.js'
 import {compactAssignment, describeGroupDetails, type GroupDetail, listGroupIds, requireGroups} from '../../lib/kafka/groups.js'
 
@@ -43,11 +44,19 @@ Exit code 5 when a named group does not exist.`
     const groups = flags['all-groups'] ? await listGroupIds(session) : [...new Set(named)]
     const details = await describeGroupDetails(session, groups)
     if (!flags['all-groups']) requireGroups(details)
-    for (const d of details) if (d.error) throw d.error
-    if (this.jsonEnabled()) return details
-    if (flags.members) this.renderMembers(details)
-    else if (flags.state) this.renderState(details)
-    else this.renderOffsets(details)
+    // Groups whose coordinator answered are shown; the others fail the command at the end, as a batch.
+    const answered = details.filter((d) => !d.error)
+    const failure = batchFailure(details.map((d) => (d.error ? {error: itemError(d.error)} : {})), 'groups')
+    if (this.jsonEnabled()) {
+      if (failure) throw new KafkitError(failure.kind, failure.message, {hint: failure.hint, kafkaCode: failure.kafkaCode, exitCode: failure.exitCode, data: answered})
+      return details
+    }
+    if (answered.length > 0) {
+      if (flags.members) this.renderMembers(answered)
+      else if (flags.state) this.renderState(answered)
+      else this.renderOffsets(answered)
+    }
+    if (failure) throw failure
     return details
   }
 

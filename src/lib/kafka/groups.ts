@@ -1,6 +1,8 @@
 import type {DeleteGroupsResult, GroupDescription, GroupOverview, LibrdKafkaError} from '@confluentinc/kafka-javascript'
 
 import {KafkitError, usageError} from '../errors.js'
+import {unreachableText} from './broker-reach.js'
+import {groupsWithUnreachableCoordinator} from './group-coordinators.js'
 import {kafkaError} from './kafka-errors.js'
 import {
   type CommittedOffset,
@@ -90,7 +92,16 @@ export async function listGroupIds(session: KafkaSession): Promise<string[]> {
 }
 
 async function listGroupOverviews(session: KafkaSession): Promise<GroupOverview[]> {
-  await session.ensureReachable()
+  const metadata = await session.metadata()
+  // ListGroups goes to every broker and waits for each: a broker that does not answer would cost
+  // the whole timeout and then fail without a reason.
+  const [down] = (await session.brokers.unreachable(metadata.brokers)).values()
+  if (down) {
+    throw new KafkitError('connection', `listing groups asks every broker, and ${unreachableText(down)}`, {
+      hint: 'name the groups instead (kafkit groups describe GROUP, kafkit lag -g GROUP), or retry once the cluster has fenced the broker',
+      kafkaCode: '_TRANSPORT',
+    })
+  }
   const admin = session.admin()
   const listed = await session.call<{groups: GroupOverview[]; errors: LibrdKafkaError[]}>('groups', (done) =>
     admin.listGroups({timeout: session.timeoutMs}, done),
@@ -102,9 +113,13 @@ async function listGroupOverviews(session: KafkaSession): Promise<GroupOverview[
 /** DescribeGroups for many groups at once; a group that does not exist comes back as state Dead. */
 export async function describeGroups(session: KafkaSession, groups: string[]): Promise<Map<string, GroupInfo>> {
   const result = new Map<string, GroupInfo>()
-  const unique = [...new Set(groups)]
-  if (unique.length === 0) return result
+  const all = [...new Set(groups)]
+  if (all.length === 0) return result
   await session.ensureReachable()
+  const unreachable = await groupsWithUnreachableCoordinator(session, all)
+  for (const [group, error] of unreachable) result.set(group, {...missingGroup(group), state: 'Unknown', error})
+  const unique = all.filter((group) => !unreachable.has(group))
+  if (unique.length === 0) return result
   const admin = session.admin()
   const described = await session.call<{groups: GroupDescription[]}>(unique.length === 1 ? `group '${unique[0]}'` : 'groups', (done) =>
     admin.describeGroups(unique, {timeout: session.timeoutMs}, done),

@@ -5,6 +5,7 @@ import {expandPartitions, type TopicPartitionSpec} from '../partition-spec.js'
 import {parseTimestamp, TIME_FORMS} from '../time.js'
 import {kafkaError} from './kafka-errors.js'
 import {type BrokerAddress, unreachableText} from './broker-reach.js'
+import {groupsWithUnreachableCoordinator} from './group-coordinators.js'
 import type {KafkaSession} from './session.js'
 import {compareNames} from '../compare.js'
 
@@ -229,8 +230,11 @@ export interface GroupCommittedOffsets {
  */
 export async function listCommittedOffsets(session: KafkaSession, groups: string[]): Promise<Map<string, GroupCommittedOffsets>> {
   const admin = session.admin()
+  const unreachable = await groupsWithUnreachableCoordinator(session, groups)
   const results = await Promise.all(
     groups.map(async (group): Promise<GroupCommittedOffsets> => {
+      const coordinatorDown = unreachable.get(group)
+      if (coordinatorDown) return {group, offsets: [], error: coordinatorDown}
       try {
         const [answer] = await session.call<GroupResults[]>(
           `group '${group}'`,
