@@ -12,7 +12,7 @@ export default class GroupsDelete extends KafkaCommand {
   static description = `Deletes the groups and their committed offsets. The broker refuses a group with active members (NON_EMPTY_GROUP); stop its consumers first.
 On a terminal kafkit asks for confirmation unless --yes; off a terminal --yes is required (scripts never wait for a prompt).
 One result row per group: GROUP, RESULT (deleted or the reason). Piped: tab-separated. --json: an array of {group, deleted, error?, errorCode?}.
-Exit code 0 when every group was deleted, 5 when all failed because the groups do not exist, 6 when some failed, otherwise the code of the failure.`
+Exit code 0 when every group was deleted, 6 when some failed; when all failed, the code of the first failure (5: the group does not exist, 7: it has active members).`
 
   static examples = [
     {description: 'Delete a group (asks first)', command: '<%= config.bin %> groups delete old-service'},

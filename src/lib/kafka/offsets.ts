@@ -99,7 +99,7 @@ export async function resolvePartitionSpecs(session: KafkaSession, specs: TopicP
 }
 
 /** The leader of each partition of these topics, as the metadata names it (null: no leader). */
-export async function partitionLeaders(session: KafkaSession, topics: string[]): Promise<Map<string, BrokerAddress | null>> {
+async function partitionLeaders(session: KafkaSession, topics: string[]): Promise<Map<string, BrokerAddress | null>> {
   const metadata = await session.metadata()
   const brokers = new Map(metadata.brokers.map((b) => [b.id, b]))
   const leaders = new Map<string, BrokerAddress | null>()

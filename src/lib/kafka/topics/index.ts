@@ -1,11 +1,12 @@
-// Topic administration (one job per file): names and patterns, the resolver, metadata, describe,
-// create, delete, alter and the list --long summary. Returns plain data; never prints.
+// Topic administration, one job per file: names and patterns (names.ts), the one topic resolver
+// (resolve.ts), metadata and ids (metadata.ts), describe, create, delete (with settle.ts), alter,
+// and the list --long summary. Returns plain data; never prints, never reads the environment.
 
-export {alterTopic, type AlterChange, type AlterTopicOptions, type AlterTopicResult} from './alter.js'
-export {createTopics, type CreateStatus, type CreateTopicResult, type CreateTopicsOptions} from './create.js'
-export {deleteTopics, planTopicDeletion, type DeleteStatus, type DeleteTopicResult} from './delete.js'
-export {describeTopics, type DescribeTopicsOptions, type PartitionDescription, type TopicDescription} from './describe.js'
-export {describeTopicMetadata, javaTopicId} from './metadata.js'
-export {isInternalTopic, listTopicNames, topicMatcher, type ListTopicsOptions} from './names.js'
-export {resolveTopics, type TopicSelection} from './resolve.js'
+export {alterTopic, type AlterChange, type AlterTopicResult} from './alter.js'
+export {createTopics, type CreateTopicResult} from './create.js'
+export {deleteTopics, planTopicDeletion, type DeleteTopicResult} from './delete.js'
+export {describeTopics, type PartitionDescription, type TopicDescription} from './describe.js'
+export {javaTopicId} from './metadata.js'
+export {listTopicNames} from './names.js'
+export {resolveTopics} from './resolve.js'
 export {summarizeTopics, type TopicSummary} from './summary.js'
