@@ -154,6 +154,8 @@ export interface GroupPartitionRow extends TopicPartition {
   /** The committed offset; null when the group has none for this partition. */
   currentOffset: number | null
   logEndOffset: number | null
+  /** Why the log-end offset could not be read, e.g. its leader broker does not answer. */
+  logEndOffsetError?: string
   lag: number | null
   /** The member the partition is assigned to; null when no member has it. */
   memberId: string | null
@@ -187,11 +189,12 @@ export async function describeGroupDetails(session: KafkaSession, groups: string
     const info = infos.get(group) ?? missingGroup(group)
     const committedError = committed.get(group)?.error
     const rows = rowsByGroup.get(group)!.map((row) => {
-      const logEndOffset = ends.get(partitionKey(row))?.offset ?? null
+      const end = ends.get(partitionKey(row))
+      const logEndOffset = end?.offset ?? null
       // Not clamped, as kafka-consumer-groups: a negative lag says the commit is past the log end
       // (the topic was recreated or truncated).
       const lag = row.currentOffset !== null && logEndOffset !== null ? logEndOffset - row.currentOffset : null
-      return {...row, logEndOffset, lag}
+      return {...row, logEndOffset, ...(end?.error === undefined ? {} : {logEndOffsetError: end.error}), lag}
     })
     return {...info, ...(info.error || committedError ? {error: info.error ?? committedError} : {}), partitions: rows}
   })
