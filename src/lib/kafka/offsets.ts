@@ -139,7 +139,7 @@ export async function askOffsets(session: KafkaSession, partitions: TopicPartiti
   }
   const admin = session.admin()
   const ask = (batch: TopicPartition[]) =>
-    session.call<ListOffsetsResult[]>(undefined, (done) =>
+    session.call<ListOffsetsResult[]>('list offsets', (done) =>
       admin.listOffsets(batch.map(({topic, partition}) => ({topic, partition, offset: {timestamp: spec} as unknown as OffsetSpec})), {timeout: session.timeoutMs}, done),
     )
   const record = (a: ListOffsetsResult) =>
