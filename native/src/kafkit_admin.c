@@ -42,7 +42,7 @@
 
 /* The layout of this module's arguments and results, checked by the TS side at load
  * (ADMIN_CONTRACT in src/lib/native/contracts.ts): raise both together. */
-#define ADMIN_CONTRACT_VERSION 1
+#define ADMIN_CONTRACT_VERSION 2 /* 2: describeCluster and describeConfigs take a target broker id */
 
 /* Live objects, for tests that check nothing leaks (see js_counters). */
 static volatile int cnt_rk, cnt_handles, cnt_ops;
@@ -847,6 +847,22 @@ static rd_kafka_AdminOptions_t *make_options(napi_env env, handle_t *h,
         return o;
 }
 
+/* Sends the request to one broker instead of librdkafka's default target (the
+ * controller the metadata names, which after a broker died may be that dead
+ * broker). broker_id < 0 keeps the default. */
+static bool set_target_broker(napi_env env, rd_kafka_AdminOptions_t *o,
+                              int broker_id) {
+        char errstr[ERRSTR_SIZE];
+        if (broker_id < 0)
+                return true;
+        if (rd_kafka_AdminOptions_set_broker(o, broker_id, errstr,
+                                             sizeof(errstr))) {
+                napi_throw_range_error(env, NULL, errstr);
+                return false;
+        }
+        return true;
+}
+
 /* Registers a request: creates its promise, counts it as pending and sets it
  * as the options' opaque. Nothing can fail after this except the request
  * itself, which then reports through the result event. */
@@ -882,20 +898,25 @@ static op_t *op_begin(napi_env env, handle_t *h, napi_value handle_value,
                                         "the native admin client is closed");  \
         } while (0)
 
-/* describeCluster(handle, timeoutMs) */
+/* describeCluster(handle, timeoutMs, brokerId): brokerId -1 for the default target */
 static napi_value js_describe_cluster(napi_env env, napi_callback_info info) {
-        napi_value argv[2], promise;
+        napi_value argv[3], promise;
         handle_t *h;
-        int timeout;
+        int timeout, broker_id;
         rd_kafka_AdminOptions_t *o;
 
-        if (!get_args(env, info, 2, argv, &h) ||
-            !get_int_range(env, argv[1], "timeoutMs", 0, 3600000, &timeout))
+        if (!get_args(env, info, 3, argv, &h) ||
+            !get_int_range(env, argv[1], "timeoutMs", 0, 3600000, &timeout) ||
+            !get_int_range(env, argv[2], "brokerId", -1, INT32_MAX, &broker_id))
                 return NULL;
         CLOSED_CHECK(h);
         if (!(o = make_options(env, h, RD_KAFKA_ADMIN_OP_DESCRIBECLUSTER,
                                timeout, -1, -1)))
                 return NULL;
+        if (!set_target_broker(env, o, broker_id)) {
+                rd_kafka_AdminOptions_destroy(o);
+                return NULL;
+        }
         if (!op_begin(env, h, argv[0], OP_DESCRIBE_CLUSTER, o, &promise)) {
                 rd_kafka_AdminOptions_destroy(o);
                 return NULL;
@@ -1018,23 +1039,28 @@ fail:
         return NULL;
 }
 
-/* describeConfigs(handle, [{type, name}], timeoutMs) */
+/* describeConfigs(handle, [{type, name}], timeoutMs, brokerId): brokerId -1 for the
+ * default target (a broker resource always goes to that broker) */
 static napi_value js_describe_configs(napi_env env, napi_callback_info info) {
-        napi_value argv[3], promise;
+        napi_value argv[4], promise;
         handle_t *h;
-        int timeout;
+        int timeout, broker_id;
         uint32_t cnt = 0;
         rd_kafka_ConfigResource_t **rs;
         rd_kafka_AdminOptions_t *o;
 
-        if (!get_args(env, info, 3, argv, &h) ||
-            !get_int_range(env, argv[2], "timeoutMs", 0, 3600000, &timeout))
+        if (!get_args(env, info, 4, argv, &h) ||
+            !get_int_range(env, argv[2], "timeoutMs", 0, 3600000, &timeout) ||
+            !get_int_range(env, argv[3], "brokerId", -1, INT32_MAX, &broker_id))
                 return NULL;
         CLOSED_CHECK(h);
         if (!(rs = parse_config_resources(env, argv[1], false, &cnt)))
                 return NULL;
         if (!(o = make_options(env, h, RD_KAFKA_ADMIN_OP_DESCRIBECONFIGS,
-                               timeout, -1, -1))) {
+                               timeout, -1, -1)) ||
+            !set_target_broker(env, o, broker_id)) {
+                if (o)
+                        rd_kafka_AdminOptions_destroy(o);
                 destroy_config_resources(rs, cnt);
                 return NULL;
         }

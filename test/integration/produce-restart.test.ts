@@ -44,7 +44,12 @@ describe('produce: broker restart in the middle of a large input', () => {
     })
     let stdout = ''
     let stderr = ''
-    child.stdout.on('data', (d) => (stdout += d))
+    // The highest input line delivered so far (delivery reports are JSON lines with a "line" field).
+    let highestLine = 0
+    child.stdout.on('data', (d) => {
+      stdout += d
+      for (const m of String(d).matchAll(/"line":(\d+)/g)) highestLine = Math.max(highestLine, Number(m[1]))
+    })
     child.stderr.on('data', (d) => (stderr += d))
     const exited = new Promise<number | null>((resolve) => child.on('close', resolve))
     const write = (text: string) => new Promise<void>((resolve) => (child.stdin.write(text) ? resolve() : child.stdin.once('drain', resolve)))
@@ -55,7 +60,9 @@ describe('produce: broker restart in the middle of a large input', () => {
     const deadline = Date.now() + 60_000
     while (deliveredSoFar() < 1000 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50))
     const part2 = write(lines(RECORDS_PER_PART, RECORDS_PER_PART))
-    await new Promise((r) => setTimeout(r, 200))
+    // Killed once part 2 is being produced: its first records are delivered, the rest still to come.
+    while (highestLine <= RECORDS_PER_PART && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10))
+    expect(highestLine).toBeGreaterThan(RECORDS_PER_PART)
     const killed = killLocalKafkaSync(stateDir)
     const deliveredAtKill = stdout.split('\n').length - 1
     expect(killed.length).toBe(1)

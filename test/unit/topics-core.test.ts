@@ -13,7 +13,8 @@ import {
 } from '../../src/lib/kafka/topic-configs.js'
 import {matchesAnyFilter, offlineReplicas, partitionFindings} from '../../src/lib/kafka/topic-health.js'
 import {newEarliestOffset, parseTrimPoint} from '../../src/lib/kafka/topic-trim.js'
-import {batchFailure, javaTopicId} from '../../src/lib/kafka/topics.js'
+import {batchFailure} from '../../src/lib/batch-failure.js'
+import {javaTopicId} from '../../src/lib/kafka/topics/index.js'
 
 const usage = (fn: () => unknown, pattern: RegExp) => {
   try {
@@ -144,7 +145,15 @@ describe('health filters (TopicCommand semantics)', () => {
     ])
   })
   it('a leader that is not a live broker is unavailable', () => {
-    expect(partitionFindings({leader: 4, replicas: [4], isr: [4]}, {minInSyncReplicas: null, liveBrokers: live})).toEqual(['unavailable'])
+    expect(partitionFindings({leader: 4, replicas: [4, 1], isr: [1]}, {minInSyncReplicas: null, liveBrokers: live})).toEqual(['under-replicated', 'unavailable'])
+  })
+  it('a broker that just died still listed in the ISR (stale metadata) is not in sync', () => {
+    const onlyOne = new Set([1])
+    expect(partitionFindings({leader: 2, replicas: [1, 2, 3], isr: [1, 2, 3]}, {minInSyncReplicas: 2, liveBrokers: onlyOne})).toEqual([
+      'under-replicated',
+      'unavailable',
+      'under-min-isr',
+    ])
   })
   it('offline replicas are those on brokers that are not alive; filters are ORed', () => {
     expect(offlineReplicas([1, 4, 2, 5], live)).toEqual([4, 5])

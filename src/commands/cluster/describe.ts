@@ -1,5 +1,5 @@
 import {KafkaCommand} from '../../lib/kafka-command.js'
-import {describeCluster, type ClusterInfo} from '../../lib/kafka/cluster.js'
+import {type BrokerInfo, describeCluster, type ClusterInfo} from '../../lib/kafka/cluster.js'
 
 export default class ClusterDescribe extends KafkaCommand {
   static summary = 'Show the cluster id, the controller and the brokers.'
@@ -7,7 +7,7 @@ export default class ClusterDescribe extends KafkaCommand {
   cluster-id<TAB>ID
   controller<TAB>BROKER-ID
   broker<TAB>ID<TAB>HOST<TAB>PORT<TAB>RACK
-With --json: {clusterId, controllerId, brokers: [{id, host, port, rack, isController}]}.
+With --json: {clusterId, controllerId, brokers: [{id, host, port, rack, isController, unreachable?}]} (unreachable: why a broker the cluster still lists does not accept a connection, e.g. one that just died; also warned on stderr).
 The controller is the broker the cluster reports as its controller (in KRaft, a broker chosen by the cluster to answer controller queries).`
 
   static examples = [
@@ -28,6 +28,7 @@ The controller is the broker the cluster reports as its controller (in KRaft, a 
       this.out.line(`cluster-id\t${cluster.clusterId ?? ''}`)
       this.out.line(`controller\t${cluster.controllerId ?? ''}`)
       for (const b of cluster.brokers) this.out.line(`broker\t${b.id}\t${b.host}\t${b.port}\t${b.rack ?? ''}`)
+      for (const b of cluster.brokers) if (b.unreachable) this.out.warn(`broker ${b.id} (${b.host}:${b.port}) is unreachable: ${b.unreachable}`)
       return
     }
     this.out.fields([
@@ -42,6 +43,10 @@ The controller is the broker the cluster reports as its controller (in KRaft, a 
       {header: 'PORT', value: (b) => b.port, align: 'right'},
       {header: 'RACK', value: (b) => b.rack ?? ''},
       {header: 'CONTROLLER', value: (b) => (b.isController ? 'yes' : ''), style: (t, _b, c) => c.green(t)},
+      ...(cluster.brokers.some((b) => b.unreachable)
+        ? [{header: 'STATUS', value: (b: BrokerInfo) => (b.unreachable ? `unreachable: ${b.unreachable}` : ''), style: (t: string, _b: BrokerInfo, c: typeof this.out.color) => c.red(t)}]
+        : []),
     ])
+    for (const b of cluster.brokers) if (b.unreachable) this.out.warn(`broker ${b.id} (${b.host}:${b.port}) is unreachable: ${b.unreachable}`)
   }
 }

@@ -1,16 +1,18 @@
 import {Args, Flags} from '@oclif/core'
 
+import {batchFailure, itemError} from '../../lib/batch-failure.js'
 import {KafkitError, usageError} from '../../lib/errors.js'
 import {KafkaCommand} from '../../lib/kafka-command.js'
 import {canPrompt, confirmOnTerminal} from '../../lib/output/confirm.js'
 import {deleteGroups, type GroupDeleteResult} from '../../lib/kafka/groups.js'
+import {kafkaError} from '../../lib/kafka/kafka-errors.js'
 
 export default class GroupsDelete extends KafkaCommand {
   static summary = 'Delete consumer groups (only groups without active members).'
   static description = `Deletes the groups and their committed offsets. The broker refuses a group with active members (NON_EMPTY_GROUP); stop its consumers first.
 On a terminal kafkit asks for confirmation unless --yes; off a terminal --yes is required (scripts never wait for a prompt).
 One result row per group: GROUP, RESULT (deleted or the reason). Piped: tab-separated. --json: an array of {group, deleted, error?, errorCode?}.
-Exit code 0 when every group was deleted, 5 when all failed because the groups do not exist, 6 when some failed, otherwise the code of the failure.`
+Exit code 0 when every group was deleted, 6 when some failed; when all failed, the code of the first failure (5: the group does not exist, 7: it has active members).`
 
   static examples = [
     {description: 'Delete a group (asks first)', command: '<%= config.bin %> groups delete old-service'},
@@ -37,14 +39,12 @@ Exit code 0 when every group was deleted, 5 when all failed because the groups d
       {header: 'GROUP', value: (r) => r.group},
       {header: 'RESULT', value: (r) => (r.deleted ? 'deleted' : r.error), style: (t, r, c) => (r.deleted ? c.green(t) : c.red(t))},
     ], failed.length > 0)
-    if (failed.length > 0) {
-      const allMissing = failed.length === results.length && failed.every((r) => r.errorCode === 'GROUP_ID_NOT_FOUND')
-      const kind = failed.length < results.length ? 'partial' : allMissing ? 'not_found' : 'conflict'
-      const error = new KafkitError(kind, `${failed.length} of ${results.length} group${results.length === 1 ? '' : 's'} not deleted: ${failed.map((f) => `${f.group} (${f.error})`).join('; ')}`, {
-        hint: failed.some((f) => f.errorCode === 'NON_EMPTY_GROUP') ? 'stop the consumers of a group before deleting it' : undefined,
-      })
-      throw error
-    }
+    const failure = batchFailure(
+      results.map((r) => (r.deleted ? {} : {error: itemError(kafkaError({code: r.errorCode ?? '_FAIL', message: r.error}, `group '${r.group}'`))})),
+      'groups',
+      {hint: failed.some((f) => f.errorCode === 'NON_EMPTY_GROUP') ? 'stop the consumers of a group before deleting it' : undefined},
+    )
+    if (failure) throw failure
     return results
   }
 

@@ -1,6 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
-import {usageError} from '../../lib/errors.js'
+import {batchFailure, itemError} from '../../lib/batch-failure.js'
+import {KafkitError, usageError} from '../../lib/errors.js'
 import {KafkaCommand} from '../../lib/kafka-command.js'
 import {compactAssignment, describeGroupDetails, type GroupDetail, listGroupIds, requireGroups} from '../../lib/kafka/groups.js'
 
@@ -11,7 +12,7 @@ export default class GroupsDescribe extends KafkaCommand {
   static description = `The default view is kafka-consumer-groups --describe: one row per partition the group is assigned or has a committed offset for, with GROUP, TOPIC, PARTITION, CURRENT-OFFSET, LOG-END-OFFSET, LAG, CONSUMER-ID, HOST, CLIENT-ID ("-" where there is none: no committed offset, or no member has the partition).
 --members: one row per member (GROUP, CONSUMER-ID, HOST, CLIENT-ID, #PARTITIONS, ASSIGNMENT).
 --state: one row per group (GROUP, COORDINATOR, ASSIGNMENT-STRATEGY, STATE, #MEMBERS).
-Piped: the same columns tab-separated without a header. --json: an array of {group, state, type, protocolType, assignor, coordinator, members: [{memberId, clientId, host, assignment}], partitions: [{topic, partition, currentOffset, logEndOffset, lag, memberId, host, clientId}]} whatever the view.
+Piped: the same columns tab-separated without a header. --json: an array of {group, state, type, protocolType, assignor, coordinator, members: [{memberId, clientId, host, assignment}], partitions: [{topic, partition, currentOffset, logEndOffset, logEndOffsetError?, lag, memberId, host, clientId}]} whatever the view (logEndOffsetError: why the log-end offset is null, e.g. its leader broker does not answer; also warned on stderr).
 Exit code 5 when a named group does not exist.`
 
   static examples = [
@@ -43,12 +44,30 @@ Exit code 5 when a named group does not exist.`
     const groups = flags['all-groups'] ? await listGroupIds(session) : [...new Set(named)]
     const details = await describeGroupDetails(session, groups)
     if (!flags['all-groups']) requireGroups(details)
-    for (const d of details) if (d.error) throw d.error
-    if (this.jsonEnabled()) return details
-    if (flags.members) this.renderMembers(details)
-    else if (flags.state) this.renderState(details)
-    else this.renderOffsets(details)
+    // Groups whose coordinator answered are shown; the others fail the command at the end, as a batch.
+    const answered = details.filter((d) => !d.error)
+    const failure = batchFailure(details.map((d) => (d.error ? {error: itemError(d.error)} : {})), 'groups')
+    if (this.jsonEnabled()) {
+      if (failure) throw new KafkitError(failure.kind, failure.message, {hint: failure.hint, kafkaCode: failure.kafkaCode, exitCode: failure.exitCode, data: answered})
+      return details
+    }
+    this.warnUnreadOffsets(answered)
+    if (answered.length > 0) {
+      if (flags.members) this.renderMembers(answered)
+      else if (flags.state) this.renderState(answered)
+      else this.renderOffsets(answered)
+    }
+    if (failure) throw failure
     return details
+  }
+
+  /** One warning per reason (e.g. a leader broker that does not answer), naming the partitions. */
+  private warnUnreadOffsets(details: GroupDetail[]): void {
+    const byReason = new Map<string, Set<string>>()
+    for (const p of details.flatMap((d) => d.partitions)) {
+      if (p.logEndOffsetError !== undefined) byReason.set(p.logEndOffsetError, (byReason.get(p.logEndOffsetError) ?? new Set()).add(`${p.topic}:${p.partition}`))
+    }
+    for (const [reason, partitions] of byReason) this.out.warn(`log-end offsets of ${[...partitions].join(', ')} not read: ${reason}`)
   }
 
   private renderOffsets(details: GroupDetail[]): void {

@@ -1,8 +1,7 @@
-import {readFileSync} from 'node:fs'
-
 import {Args, Flags} from '@oclif/core'
 
 import {KafkitError, usageError} from '../../lib/errors.js'
+import {readTextInput} from '../../lib/input/text-file.js'
 import {KafkaCommand} from '../../lib/kafka-command.js'
 import {
   executeGroupReset,
@@ -105,13 +104,8 @@ Piped: the plan rows tab-separated without a header. --json: {group, target, exe
     if (flags['to-datetime'] !== undefined) return parseDatetimeTarget(flags['to-datetime'] as string)
     if (flags['by-duration'] !== undefined) return parseDurationTarget(flags['by-duration'] as string)
     const source = flags['from-file'] as string
-    let text: string
-    try {
-      text = readFileSync(source === '-' ? 0 : source, 'utf8')
-    } catch (error) {
-      throw new KafkitError('not_found', `cannot read the plan file ${source}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`)
-    }
-    return {kind: 'file', entries: parsePlanFile(text, group, source === '-' ? 'stdin' : source), source}
+    const {text, name} = readTextInput(source, 'plan file')
+    return {kind: 'file', entries: parsePlanFile(text, group, name), source}
   }
 
   private render(plan: ResetPlan, asCsv: boolean): void {

@@ -10,7 +10,7 @@ import {
   partitionKey,
   resolvePartitionSpecs,
 } from '../../lib/kafka/offsets.js'
-import {listTopicNames} from '../../lib/kafka/topics.js'
+import {listTopicNames} from '../../lib/kafka/topics/index.js'
 import {parseTopicPartitionSpec} from '../../lib/partition-spec.js'
 
 interface OffsetRow {

@@ -2,7 +2,8 @@ import {Args, Flags} from '@oclif/core'
 
 import {KafkaCommand} from '../../lib/kafka-command.js'
 import {parseConfigAssignments} from '../../lib/kafka/topic-configs.js'
-import {batchFailure, createTopics, type CreateTopicResult} from '../../lib/kafka/topics.js'
+import {batchFailure} from '../../lib/batch-failure.js'
+import {createTopics, type CreateTopicResult} from '../../lib/kafka/topics/index.js'
 
 export default class TopicsCreate extends KafkaCommand {
   static summary = 'Create topics.'

@@ -3,7 +3,8 @@ import {Args, Flags} from '@oclif/core'
 import {KafkitError, usageError} from '../../lib/errors.js'
 import {KafkaCommand} from '../../lib/kafka-command.js'
 import {canPrompt, confirmOnTerminal} from '../../lib/output/confirm.js'
-import {batchFailure, deleteTopics, listTopicNames, planTopicDeletion, type DeleteTopicResult} from '../../lib/kafka/topics.js'
+import {batchFailure} from '../../lib/batch-failure.js'
+import {deleteTopics, planTopicDeletion, resolveTopics, type DeleteTopicResult} from '../../lib/kafka/topics/index.js'
 
 export default class TopicsDelete extends KafkaCommand {
   static summary = 'Delete topics.'
@@ -42,7 +43,7 @@ With --json: an array of {name, status, error?}. Exit codes: 5 for a topic that 
     }
 
     const session = this.connect(flags)
-    const targets = flags.pattern === undefined ? names : await listTopicNames(session, {pattern: flags.pattern})
+    const targets = flags.pattern === undefined ? names : await resolveTopics(session, {pattern: flags.pattern})
     if (targets.length === 0) {
       if (flags['if-exists']) return []
       throw new KafkitError('not_found', `no topic matches '${flags.pattern}'`, {hint: 'list topics with: kafkit topics list', kafkaCode: 'UNKNOWN_TOPIC_OR_PART'})

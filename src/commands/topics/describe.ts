@@ -4,7 +4,7 @@ import {KafkitError, usageError} from '../../lib/errors.js'
 import {KafkaCommand} from '../../lib/kafka-command.js'
 import {isNonDefault, MASKED_VALUE, type TopicConfig} from '../../lib/kafka/topic-configs.js'
 import {matchesAnyFilter, type HealthFilter} from '../../lib/kafka/topic-health.js'
-import {describeTopics, resolveTopicNames, type PartitionDescription, type TopicDescription} from '../../lib/kafka/topics.js'
+import {describeTopics, resolveTopics, type PartitionDescription, type TopicDescription} from '../../lib/kafka/topics/index.js'
 
 const ids = (list: readonly number[]) => list.join(',')
 const configValue = (c: TopicConfig) => (c.sensitive ? MASKED_VALUE : (c.value ?? ''))
@@ -63,7 +63,7 @@ With --json: an array of topics {name, topicId, internal, partitionCount, replic
     }
 
     const session = this.connect(flags)
-    const topicNames = await resolveTopicNames(session, {names, pattern: flags.pattern, includeInternal: !flags['exclude-internal']})
+    const topicNames = await resolveTopics(session, {names, pattern: flags.pattern, includeInternal: !flags['exclude-internal'], allWhenNone: true})
     if (topicNames.length === 0 && flags.pattern !== undefined && filters.length === 0 && !overridesOnly) {
       throw new KafkitError('not_found', `no topic matches '${flags.pattern}'`, {hint: 'list topics with: kafkit topics list --internal', kafkaCode: 'UNKNOWN_TOPIC_OR_PART'})
     }
@@ -82,6 +82,7 @@ With --json: an array of topics {name, topicId, internal, partitionCount, replic
         ? new KafkitError('findings', `${findings} ${filters.length > 0 ? 'partition' : 'topic'}${findings === 1 ? '' : 's'} matched the health filters`)
         : undefined
 
+    if (!this.jsonEnabled()) this.warnUnreadOffsets(topics)
     if (this.jsonEnabled()) {
       if (failure) this.logJson(topics)
     } else if (filtered) {
@@ -92,6 +93,18 @@ With --json: an array of topics {name, topicId, internal, partitionCount, replic
     }
     if (failure) throw failure
     return topics
+  }
+
+  /** One warning per reason (e.g. a leader broker that does not answer), naming the partitions. */
+  private warnUnreadOffsets(topics: TopicDescription[]): void {
+    const byReason = new Map<string, string[]>()
+    for (const t of topics) {
+      for (const p of t.partitions) {
+        if (p.offsetsError === undefined) continue
+        byReason.set(p.offsetsError, [...(byReason.get(p.offsetsError) ?? []), `${t.name}:${p.partition}`])
+      }
+    }
+    for (const [reason, partitions] of byReason) this.out.warn(`offsets of ${partitions.join(', ')} not read: ${reason}`)
   }
 
   private renderFiltered(topics: TopicDescription[], partitions: boolean): void {
@@ -119,7 +132,7 @@ With --json: an array of topics {name, topicId, internal, partitionCount, replic
       this.out.fields(
         [
           ['Topic', t.name],
-          ['Topic ID', t.topicId],
+          ['Topic ID', t.topicId ?? '(unknown)'],
           ['Partitions', t.partitionCount],
           ['Replication factor', t.replicationFactor],
           ['Overrides', t.configOverrides],
@@ -150,7 +163,7 @@ With --json: an array of topics {name, topicId, internal, partitionCount, replic
 
   private topicLine(t: TopicDescription): string {
     const configs = t.configs.map((c) => `${c.name}=${configValue(c)}`).join(',')
-    return ['topic', t.name, t.topicId, t.partitionCount, t.replicationFactor, configs].join('\t')
+    return ['topic', t.name, t.topicId ?? '', t.partitionCount, t.replicationFactor, configs].join('\t')
   }
 
   private partitionLine(topic: string, p: PartitionDescription): string {

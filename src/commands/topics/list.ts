@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {KafkaCommand} from '../../lib/kafka-command.js'
-import {listTopicNames, summarizeTopics, type TopicSummary} from '../../lib/kafka/topics.js'
+import {listTopicNames, summarizeTopics, type TopicSummary} from '../../lib/kafka/topics/index.js'
 
 export default class TopicsList extends KafkaCommand {
   static summary = 'List topic names.'

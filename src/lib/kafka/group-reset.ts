@@ -333,7 +333,7 @@ export interface ExecuteResult {
 export async function executeGroupReset(session: KafkaSession, plan: ResetPlan): Promise<ExecuteResult> {
   // Checked again right before the commit: a consumer may have joined since the plan was made.
   await requireInactiveGroup(session, plan.group, 'reset')
-  const native = await session.native()
+  const native = await session.nativeAdmin()
   const offsets = plan.partitions.map(({topic, partition, newOffset}) => ({topic, partition, offset: newOffset}))
   const result = await session.guard(`group '${plan.group}'`, native.alterConsumerGroupOffsets(plan.group, offsets, {timeoutMs: session.timeoutMs}))
   if (result.error) throw kafkaError(result.error, `group '${plan.group}'`)

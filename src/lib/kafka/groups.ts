@@ -1,6 +1,8 @@
 import type {DeleteGroupsResult, GroupDescription, GroupOverview, LibrdKafkaError} from '@confluentinc/kafka-javascript'
 
 import {KafkitError, usageError} from '../errors.js'
+import {unreachableText} from './broker-reach.js'
+import {groupsWithUnreachableCoordinator} from './group-coordinators.js'
 import {kafkaError} from './kafka-errors.js'
 import {
   type CommittedOffset,
@@ -90,7 +92,16 @@ export async function listGroupIds(session: KafkaSession): Promise<string[]> {
 }
 
 async function listGroupOverviews(session: KafkaSession): Promise<GroupOverview[]> {
-  await session.ensureReachable()
+  const metadata = await session.metadata()
+  // ListGroups goes to every broker and waits for each: a broker that does not answer would cost
+  // the whole timeout and then fail without a reason.
+  const [down] = (await session.brokers.unreachable(metadata.brokers)).values()
+  if (down) {
+    throw new KafkitError('connection', `listing groups asks every broker, and ${unreachableText(down)}`, {
+      hint: 'name the groups instead (kafkit groups describe GROUP, kafkit lag -g GROUP), or retry once the cluster has fenced the broker',
+      kafkaCode: '_TRANSPORT',
+    })
+  }
   const admin = session.admin()
   const listed = await session.call<{groups: GroupOverview[]; errors: LibrdKafkaError[]}>('groups', (done) =>
     admin.listGroups({timeout: session.timeoutMs}, done),
@@ -102,9 +113,13 @@ async function listGroupOverviews(session: KafkaSession): Promise<GroupOverview[
 /** DescribeGroups for many groups at once; a group that does not exist comes back as state Dead. */
 export async function describeGroups(session: KafkaSession, groups: string[]): Promise<Map<string, GroupInfo>> {
   const result = new Map<string, GroupInfo>()
-  const unique = [...new Set(groups)]
-  if (unique.length === 0) return result
+  const all = [...new Set(groups)]
+  if (all.length === 0) return result
   await session.ensureReachable()
+  const unreachable = await groupsWithUnreachableCoordinator(session, all)
+  for (const [group, error] of unreachable) result.set(group, {...missingGroup(group), state: 'Unknown', error})
+  const unique = all.filter((group) => !unreachable.has(group))
+  if (unique.length === 0) return result
   const admin = session.admin()
   const described = await session.call<{groups: GroupDescription[]}>(unique.length === 1 ? `group '${unique[0]}'` : 'groups', (done) =>
     admin.describeGroups(unique, {timeout: session.timeoutMs}, done),
@@ -139,6 +154,8 @@ export interface GroupPartitionRow extends TopicPartition {
   /** The committed offset; null when the group has none for this partition. */
   currentOffset: number | null
   logEndOffset: number | null
+  /** Why the log-end offset could not be read, e.g. its leader broker does not answer. */
+  logEndOffsetError?: string
   lag: number | null
   /** The member the partition is assigned to; null when no member has it. */
   memberId: string | null
@@ -172,11 +189,12 @@ export async function describeGroupDetails(session: KafkaSession, groups: string
     const info = infos.get(group) ?? missingGroup(group)
     const committedError = committed.get(group)?.error
     const rows = rowsByGroup.get(group)!.map((row) => {
-      const logEndOffset = ends.get(partitionKey(row))?.offset ?? null
+      const end = ends.get(partitionKey(row))
+      const logEndOffset = end?.offset ?? null
       // Not clamped, as kafka-consumer-groups: a negative lag says the commit is past the log end
       // (the topic was recreated or truncated).
       const lag = row.currentOffset !== null && logEndOffset !== null ? logEndOffset - row.currentOffset : null
-      return {...row, logEndOffset, lag}
+      return {...row, logEndOffset, ...(end?.error === undefined ? {} : {logEndOffsetError: end.error}), lag}
     })
     return {...info, ...(info.error || committedError ? {error: info.error ?? committedError} : {}), partitions: rows}
   })
@@ -296,7 +314,7 @@ export interface DeletedOffset extends TopicPartition {
 /** DeleteConsumerGroupOffsets through kafkit's native extension. */
 export async function deleteGroupOffsets(session: KafkaSession, group: string, partitions: TopicPartition[]): Promise<DeletedOffset[]> {
   await session.ensureReachable()
-  const native = await session.native()
+  const native = await session.nativeAdmin()
   const result = await session.guard(`group '${group}'`, native.deleteConsumerGroupOffsets(group, partitions, {timeoutMs: session.timeoutMs}))
   if (result.error) throw kafkaError(result.error, `group '${group}'`)
   return result.partitions

@@ -102,7 +102,7 @@ export interface NewTopic {
   configs?: Record<string, string>
 }
 
-export interface CreateTopicResult {
+export interface TopicRequestResult {
   name: string
   error?: NativeErrorInfo
 }
@@ -138,6 +138,14 @@ export interface TimeoutOption {
   timeoutMs: number
 }
 
+export interface TargetBrokerOption {
+  /**
+   * The broker to send a cluster-wide request to. By default librdkafka sends it to the
+   * controller the metadata names, which after a broker died may be that dead broker.
+   */
+  brokerId?: number
+}
+
 // ---------------------------------------------------------------------------------------------
 // The raw binding (native/src/kafkit_admin.c)
 
@@ -148,16 +156,17 @@ interface RawBinding {
   counters(): NativeAdminCounters
   create(config: Record<string, string>): Handle
   close(handle: Handle): Promise<void>
-  describeCluster(handle: Handle, timeoutMs: number): Promise<ClusterDescription>
-  describeConfigs(handle: Handle, resources: ConfigResourceRef[], timeoutMs: number): Promise<ConfigResourceDescription[]>
+  /** brokerId -1: librdkafka's default target (the controller the metadata names). */
+  describeCluster(handle: Handle, timeoutMs: number, brokerId: number): Promise<ClusterDescription>
+  describeConfigs(handle: Handle, resources: ConfigResourceRef[], timeoutMs: number, brokerId: number): Promise<ConfigResourceDescription[]>
   incrementalAlterConfigs(
     handle: Handle,
     resources: {type: ConfigResourceType; name: string; ops: {name: string; op: AlterConfigOpType; value: string | null}[]}[],
     validateOnly: boolean,
     timeoutMs: number,
   ): Promise<AlterConfigResult[]>
-  createTopics(handle: Handle, topics: NewTopic[], validateOnly: boolean, timeoutMs: number): Promise<CreateTopicResult[]>
-  deleteTopics(handle: Handle, names: string[], timeoutMs: number): Promise<CreateTopicResult[]>
+  createTopics(handle: Handle, topics: NewTopic[], validateOnly: boolean, timeoutMs: number): Promise<TopicRequestResult[]>
+  deleteTopics(handle: Handle, names: string[], timeoutMs: number): Promise<TopicRequestResult[]>
   alterConsumerGroupOffsets(handle: Handle, group: string, offsets: PartitionOffset[], timeoutMs: number): Promise<GroupOffsetsResult<AlteredPartitionOffset>>
   deleteConsumerGroupOffsets(handle: Handle, group: string, partitions: TopicPartition[], timeoutMs: number): Promise<GroupOffsetsResult<DeletedPartitionOffset>>
 }
@@ -354,15 +363,15 @@ export class NativeAdmin {
     return this.closing !== undefined
   }
 
-  async describeCluster(timeoutMs: number): Promise<ClusterDescription> {
+  async describeCluster(timeoutMs: number, options: TargetBrokerOption = {}): Promise<ClusterDescription> {
     const t = checkTimeout(timeoutMs)
-    return bounded(() => this.raw.describeCluster(this.handle, t), t)
+    return bounded(() => this.raw.describeCluster(this.handle, t, options.brokerId ?? -1), t)
   }
 
   /** Configs of topics, brokers (by id) and groups; per-resource errors come back in `error`. */
   async describeConfigs(
     resources: ConfigResourceRef[],
-    options: TimeoutOption & {includeSynonyms?: boolean},
+    options: TimeoutOption & TargetBrokerOption & {includeSynonyms?: boolean},
   ): Promise<ConfigResourceDescription[]> {
     const t = checkTimeout(options.timeoutMs)
     if (resources.length === 0) return []
@@ -370,7 +379,8 @@ export class NativeAdmin {
     const refs = [...new Map(resources.map(({type, name}) => [resourceKey({type, name}), {type, name}])).values()]
     const described = await splitByBroker(
       refs,
-      (batch) => bounded(() => this.raw.describeConfigs(this.handle, batch, t), t),
+      // A broker resource goes to its own broker; topics and groups to the target, if any.
+      (batch) => bounded(() => this.raw.describeConfigs(this.handle, batch, t, batch[0]!.type === 'broker' ? -1 : (options.brokerId ?? -1)), t),
       (r, error) => ({...r, error, configs: []}),
     )
     if (!options.includeSynonyms) {
@@ -403,7 +413,7 @@ export class NativeAdmin {
   }
 
   /** Creates topics, or with validateOnly only asks the controller whether it would. */
-  async createTopics(topics: NewTopic[], options: TimeoutOption & {validateOnly?: boolean}): Promise<CreateTopicResult[]> {
+  async createTopics(topics: NewTopic[], options: TimeoutOption & {validateOnly?: boolean}): Promise<TopicRequestResult[]> {
     const t = checkTimeout(options.timeoutMs)
     if (topics.length === 0) return []
     const raw = topics.map((topic) => ({
@@ -418,7 +428,7 @@ export class NativeAdmin {
   }
 
   /** Deletes topics in one request (the client library sends one per topic); a result per name, in order. */
-  async deleteTopics(names: string[], options: TimeoutOption): Promise<CreateTopicResult[]> {
+  async deleteTopics(names: string[], options: TimeoutOption): Promise<TopicRequestResult[]> {
     const t = checkTimeout(options.timeoutMs)
     if (names.length === 0) return []
     const results = await bounded(() => this.raw.deleteTopics(this.handle, names, t), t)

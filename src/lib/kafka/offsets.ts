@@ -1,9 +1,11 @@
-import type {GroupResults, LibrdKafkaError, ListOffsetsResult, OffsetSpec, TopicDescription} from '@confluentinc/kafka-javascript'
+import type {GroupResults, LibrdKafkaError, ListOffsetsResult, OffsetSpec} from '@confluentinc/kafka-javascript'
 
 import {KafkitError, usageError} from '../errors.js'
 import {expandPartitions, type TopicPartitionSpec} from '../partition-spec.js'
 import {parseTimestamp, TIME_FORMS} from '../time.js'
 import {kafkaError} from './kafka-errors.js'
+import {type BrokerAddress, unreachableText} from './broker-reach.js'
+import {groupsWithUnreachableCoordinator} from './group-coordinators.js'
 import type {KafkaSession} from './session.js'
 import {compareNames} from '../compare.js'
 
@@ -60,15 +62,12 @@ export interface PartitionOffset extends TopicPartition {
 
 /** Partition counts of existing topics, by name; names that do not exist are absent. */
 export async function partitionCounts(session: KafkaSession, topics: string[]): Promise<Map<string, number>> {
+  const metadata = await session.metadata()
   const counts = new Map<string, number>()
-  const known = new Set(await session.metadataTopicNames())
-  const wanted = [...new Set(topics)].filter((t) => known.has(t))
-  if (wanted.length === 0) return counts
-  const admin = session.admin()
-  const described = await session.call<TopicDescription[]>(`topics ${wanted.join(', ')}`, (done) =>
-    admin.describeTopics(wanted, {timeout: session.timeoutMs}, done),
-  )
-  for (const d of described) if (!d.error) counts.set(d.name, d.partitions.length)
+  for (const topic of new Set(topics)) {
+    const partitions = metadata.topics.get(topic)
+    if (partitions) counts.set(topic, partitions.length)
+  }
   return counts
 }
 
@@ -99,7 +98,77 @@ export async function resolvePartitionSpecs(session: KafkaSession, specs: TopicP
   return [...seen.values()].sort(comparePartitions)
 }
 
-/** One ListOffsets call for every partition; librdkafka sends one request per leader broker. */
+/** The leader of each partition of these topics, as the metadata names it (null: no leader). */
+async function partitionLeaders(session: KafkaSession, topics: string[]): Promise<Map<string, BrokerAddress | null>> {
+  const metadata = await session.metadata()
+  const brokers = new Map(metadata.brokers.map((b) => [b.id, b]))
+  const leaders = new Map<string, BrokerAddress | null>()
+  for (const topic of new Set(topics)) {
+    for (const p of metadata.topics.get(topic) ?? []) {
+      leaders.set(partitionKey({topic, partition: p.partition}), p.leader === null ? null : (brokers.get(p.leader) ?? null))
+    }
+  }
+  return leaders
+}
+
+/** One partition's answer to ListOffsets: offset as the broker gives it (-1: none), or why there is none. */
+export interface OffsetAnswer {
+  offset: number | null
+  timestamp?: number
+  error?: string
+}
+
+/**
+ * Offsets of many partitions at one spec (-2 earliest, -1 latest, -3 max-timestamp, or a
+ * timestamp), asked at once: librdkafka sends one request per leader broker. Partitions whose
+ * leader is missing or does not accept a connection are not asked (a request to a dead leader
+ * waits out the timeout): they answer with an error naming the leader. When the request fails as a
+ * whole, each partition is asked on its own so that the others still answer.
+ */
+export async function askOffsets(session: KafkaSession, partitions: TopicPartition[], spec: number): Promise<Map<string, OffsetAnswer>> {
+  const result = new Map<string, OffsetAnswer>()
+  if (partitions.length === 0) return result
+  const leaders = await partitionLeaders(session, partitions.map((p) => p.topic))
+  const down = await session.brokers.unreachable([...leaders.values()].filter((l): l is BrokerAddress => l !== null))
+  const asked: TopicPartition[] = []
+  for (const p of partitions) {
+    const leader = leaders.get(partitionKey(p))
+    if (leader === null) result.set(partitionKey(p), {offset: null, error: 'the partition has no leader'})
+    else if (leader && down.has(leader.id)) result.set(partitionKey(p), {offset: null, error: unreachableText(down.get(leader.id)!, 'leader broker')})
+    else asked.push(p)
+  }
+  const admin = session.admin()
+  const ask = (batch: TopicPartition[]) =>
+    session.call<ListOffsetsResult[]>('list offsets', (done) =>
+      admin.listOffsets(batch.map(({topic, partition}) => ({topic, partition, offset: {timestamp: spec} as unknown as OffsetSpec})), {timeout: session.timeoutMs}, done),
+    )
+  const record = (a: ListOffsetsResult) =>
+    result.set(
+      partitionKey(a),
+      a.error ? {offset: null, error: describeError(a.error)} : {offset: a.offset, ...(a.timestamp >= 0 ? {timestamp: a.timestamp} : {})},
+    )
+  if (asked.length === 0) return result
+  try {
+    for (const a of await ask(asked)) record(a)
+  } catch (error) {
+    if (asked.length === 1) throw error
+    const each = await Promise.allSettled(asked.map((p) => ask([p])))
+    // Nothing answers at all: that is the command's failure, not each partition's.
+    const reasons = each.map((settled) => (settled.status === 'rejected' ? settled.reason : undefined))
+    if (reasons.every((r) => r instanceof KafkitError && (r.kind === 'connection' || r.kind === 'auth'))) throw reasons[0]
+    each.forEach((settled, i) => {
+      const p = asked[i]!
+      if (settled.status === 'fulfilled' && settled.value[0]) record(settled.value[0])
+      else result.set(partitionKey(p), {offset: null, error: settled.status === 'rejected' ? (settled.reason as Error).message : 'the broker returned no offset for this partition'})
+    })
+  }
+  for (const p of asked) {
+    if (!result.has(partitionKey(p))) result.set(partitionKey(p), {offset: null, error: 'the broker returned no offset for this partition'})
+  }
+  return result
+}
+
+/** Offsets in the log at a position, for each partition (see askOffsets). */
 export async function listLogOffsets(session: KafkaSession, partitions: TopicPartition[], position: LogPosition): Promise<Map<string, PartitionOffset>> {
   const result = new Map<string, PartitionOffset>()
   const unique = [...new Map(partitions.map((p) => [partitionKey(p), p])).values()]
@@ -108,28 +177,19 @@ export async function listLogOffsets(session: KafkaSession, partitions: TopicPar
   const known = new Set(await session.metadataTopicNames())
   const asked = unique.filter((p) => known.has(p.topic))
   for (const p of unique) if (!known.has(p.topic)) result.set(partitionKey(p), {...p, offset: null, error: 'the topic does not exist'})
-  if (asked.length === 0) return result
-  const spec = {timestamp: position.kind === 'timestamp' ? position.timestamp : SPEC_VALUE[position.kind]} as unknown as OffsetSpec
-  const admin = session.admin()
-  const answers = await session.call<ListOffsetsResult[]>(undefined, (done) =>
-    admin.listOffsets(asked.map(({topic, partition}) => ({topic, partition, offset: spec})), {timeout: session.timeoutMs}, done),
-  )
-  for (const a of answers) {
-    const key = partitionKey(a)
-    if (a.error) {
-      result.set(key, {topic: a.topic, partition: a.partition, offset: null, error: describeError(a.error)})
+  const answers = await askOffsets(session, asked, position.kind === 'timestamp' ? position.timestamp : SPEC_VALUE[position.kind])
+  for (const p of asked) {
+    const a = answers.get(partitionKey(p))!
+    if (a.error !== undefined) {
+      result.set(partitionKey(p), {...p, offset: null, error: a.error})
       continue
     }
-    const found = a.offset >= 0
-    result.set(key, {
-      topic: a.topic,
-      partition: a.partition,
+    const found = a.offset !== null && a.offset >= 0
+    result.set(partitionKey(p), {
+      ...p,
       offset: found ? a.offset : null,
-      ...(found && a.timestamp >= 0 && position.kind !== 'earliest' && position.kind !== 'latest' ? {timestamp: a.timestamp} : {}),
+      ...(found && a.timestamp !== undefined && position.kind !== 'earliest' && position.kind !== 'latest' ? {timestamp: a.timestamp} : {}),
     })
-  }
-  for (const p of asked) {
-    if (!result.has(partitionKey(p))) result.set(partitionKey(p), {...p, offset: null, error: 'the broker returned no offset for this partition'})
   }
   return result
 }
@@ -170,8 +230,11 @@ export interface GroupCommittedOffsets {
  */
 export async function listCommittedOffsets(session: KafkaSession, groups: string[]): Promise<Map<string, GroupCommittedOffsets>> {
   const admin = session.admin()
+  const unreachable = await groupsWithUnreachableCoordinator(session, groups)
   const results = await Promise.all(
     groups.map(async (group): Promise<GroupCommittedOffsets> => {
+      const coordinatorDown = unreachable.get(group)
+      if (coordinatorDown) return {group, offsets: [], error: coordinatorDown}
       try {
         const [answer] = await session.call<GroupResults[]>(
           `group '${group}'`,
@@ -184,7 +247,8 @@ export async function listCommittedOffsets(session: KafkaSession, groups: string
           .sort(comparePartitions)
         return {group, offsets}
       } catch (error) {
-        if (error instanceof KafkitError && (error.kind === 'connection' || error.kind === 'timeout' || error.kind === 'auth')) throw error
+        // A timeout is this group's coordinator not answering (it may have just died): the other groups still answer.
+        if (error instanceof KafkitError && (error.kind === 'connection' || error.kind === 'auth')) throw error
         return {group, offsets: [], error: error instanceof KafkitError ? error : kafkaError(error as LibrdKafkaError, `group '${group}'`)}
       }
     }),

@@ -2,6 +2,8 @@ import type {IAdminClient, LibrdKafkaError} from '@confluentinc/kafka-javascript
 
 import type {Connection} from '../config/connection.js'
 import {KafkitError} from '../errors.js'
+import {formatDuration} from '../duration.js'
+import {type BrokerAddress, BrokerReach} from './broker-reach.js'
 import {loadAdminClientLibrary} from './client-library.js'
 import {ConnectionDiagnosis} from './connection-diagnosis.js'
 import {errorName, kafkaError, type KafkaErrorLike} from './kafka-errors.js'
@@ -19,10 +21,15 @@ export class KafkaSession {
   private adminClient?: IAdminClient
   private readonly watcher: ConnectionWatcher
   private closed = false
+  /** Set once a bootstrap broker has answered: later timeouts are one broker's, not "cannot reach Kafka". */
+  private reached = false
+  /** Which brokers named by the metadata accept a connection (asked once per broker). */
+  readonly brokers: BrokerReach
 
   constructor(connection: Connection, onLog?: (line: string) => void) {
     this.connection = connection
     this.watcher = new ConnectionWatcher(connection, onLog)
+    this.brokers = new BrokerReach(connection.timeoutMs)
   }
 
   get timeoutMs(): number {
@@ -48,19 +55,25 @@ export class KafkaSession {
   }
 
   /**
-   * Topic names from a metadata request, asked in short slices until --timeout. A blocking call
-   * left in flight would hold the process at exit (libuv joins its thread pool), so after a fast
-   * failure at most one short slice remains. Every command's first contact goes through here.
+   * The cluster's metadata (brokers, topics, partitions with leader, replicas and ISR) from one
+   * Metadata request that any broker that answers serves, asked in short slices until --timeout.
+   * A blocking call left in flight would hold the process at exit (libuv joins its thread pool),
+   * so after a fast failure at most one short slice remains. Every command's first contact goes
+   * through here; the answer is kept for the command's life.
    */
-  async metadataTopicNames(): Promise<string[]> {
-    if (this.cachedTopicNames) return this.cachedTopicNames
+  async metadata(): Promise<ClusterMetadata> {
+    if (this.cachedMetadata) return this.cachedMetadata
     const admin = this.admin()
+    // The JS admin client's listTopics makes this very request but keeps only the names.
+    const client = (admin as unknown as {_client: {getMetadata(options: object, cb: (err: LibrdKafkaError | null, data: RawMetadata) => void): void}})._client
     const deadline = Date.now() + this.timeoutMs
     for (;;) {
       const slice = Math.max(1, Math.min(PROBE_SLICE_MS, deadline - Date.now()))
       try {
-        this.cachedTopicNames = await this.call<string[]>(undefined, (done) => admin.listTopics({timeout: slice}, done))
-        return this.cachedTopicNames
+        const raw = await this.call<RawMetadata>(undefined, (done) => client.getMetadata({allTopics: true, timeout: slice}, done))
+        this.cachedMetadata = toClusterMetadata(raw)
+        this.reached = true
+        return this.cachedMetadata
       } catch (error) {
         const retry = error instanceof KafkitError && (error.kind === 'connection' || error.kind === 'timeout') && !this.watcher.hasFailed
         if (!retry) throw error
@@ -69,24 +82,29 @@ export class KafkaSession {
     }
   }
 
-  private cachedTopicNames?: string[]
+  private cachedMetadata?: ClusterMetadata
+
+  /** Names of every topic (internal ones included), from metadata(). */
+  async metadataTopicNames(): Promise<string[]> {
+    return [...(await this.metadata()).topics.keys()]
+  }
 
   /** Fails fast, with the reason, when the cluster cannot be reached. */
   async ensureReachable(): Promise<void> {
     await this.metadataTopicNames()
   }
 
-  /** kafkit's native admin extension, for the calls the JS client lacks. Loaded on first use. */
-  async native(): Promise<NativeAdmin> {
+  /** kafkit's native admin client (its own extension), for the calls the JS client lacks. Loaded on first use. */
+  async nativeAdmin(): Promise<NativeAdmin> {
     if (this.closed) throw new KafkitError('failure', 'the Kafka session is closed')
-    if (!this.nativeAdmin) {
+    if (!this.nativeAdminClient) {
       const {NativeAdmin} = await import('./native-admin.js')
-      this.nativeAdmin = new NativeAdmin(this.clientConfig())
+      this.nativeAdminClient = new NativeAdmin(this.clientConfig())
     }
-    return this.nativeAdmin
+    return this.nativeAdminClient
   }
 
-  private nativeAdmin?: NativeAdmin
+  private nativeAdminClient?: NativeAdmin
 
   admin(): IAdminClient {
     if (this.closed) throw new KafkitError('failure', 'the Kafka session is closed')
@@ -136,6 +154,15 @@ export class KafkaSession {
     const brokerError = (error as {brokerError?: {message?: string}}).brokerError
     if (brokerError?.message) this.watcher.noteReason(brokerError.message)
     const name = errorName(error.code)
+    if (name === '_TIMED_OUT' && this.reached) {
+      // A bootstrap broker answered: this request waited for one broker that did not (e.g. one
+      // that just died); blaming the bootstrap address would point at the one that works.
+      const why = brokerError?.message ? `: ${brokerError.message}` : ''
+      return new KafkitError('timeout', `${subject ?? 'request'}: no answer within ${formatDuration(this.timeoutMs)}${why}`, {
+        hint: 'a broker may be down: see kafkit cluster describe and kafkit topics describe --unavailable-partitions',
+        kafkaCode: '_TIMED_OUT',
+      })
+    }
     if (name === '_TIMED_OUT' || name === '_TRANSPORT' || name === '_ALL_BROKERS_DOWN' || name === '_RESOLVE') {
       return this.watcher.unreachable(name === '_TIMED_OUT')
     }
@@ -145,12 +172,42 @@ export class KafkaSession {
   async close(): Promise<void> {
     if (this.closed) return
     this.closed = true
-    if (!this.watcher.hasFailed) await this.nativeAdmin?.close()
+    if (!this.watcher.hasFailed) await this.nativeAdminClient?.close()
     // Disconnecting twice crashes the library; `closed` guards that. After a connection failure
     // a blocked metadata request would make disconnect() wait out librdkafka's own timeout, so the
     // handle is left to the process exit (bin/run.cjs exits once output has drained).
     if (!this.watcher.hasFailed) this.adminClient?.disconnect()
   }
+}
+
+export interface PartitionMetadata {
+  partition: number
+  /** null when the partition has no leader. */
+  leader: number | null
+  replicas: number[]
+  isr: number[]
+}
+
+export interface ClusterMetadata {
+  brokers: BrokerAddress[]
+  /** Partitions by topic name (sorted by partition), internal topics included. */
+  topics: Map<string, PartitionMetadata[]>
+}
+
+interface RawMetadata {
+  brokers?: Array<{id: number; host: string; port: number}>
+  topics?: Array<{name: string; partitions?: Array<{id: number; leader: number; replicas?: number[]; isrs?: number[]}>}>
+}
+
+function toClusterMetadata(raw: RawMetadata): ClusterMetadata {
+  const topics = new Map<string, PartitionMetadata[]>()
+  for (const t of raw.topics ?? []) {
+    const partitions = (t.partitions ?? [])
+      .map((p) => ({partition: p.id, leader: p.leader >= 0 ? p.leader : null, replicas: p.replicas ?? [], isr: p.isrs ?? []}))
+      .sort((a, b) => a.partition - b.partition)
+    topics.set(t.name, partitions)
+  }
+  return {brokers: (raw.brokers ?? []).map((b) => ({id: b.id, host: b.host, port: b.port})).sort((a, b) => a.id - b.id), topics}
 }
 
 /**

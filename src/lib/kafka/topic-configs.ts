@@ -82,16 +82,16 @@ export interface TopicConfigsResult {
 export async function describeTopicConfigs(
   session: KafkaSession,
   topics: string[],
-  options: {includeSynonyms?: boolean} = {},
+  options: {includeSynonyms?: boolean; brokerId?: number} = {},
 ): Promise<Map<string, TopicConfigsResult>> {
   const byTopic = new Map<string, TopicConfigsResult>()
   if (topics.length === 0) return byTopic
-  const native = await session.native()
+  const native = await session.nativeAdmin()
   const described = await session.guard(
     'describe configs',
     native.describeConfigs(
       topics.map((name) => ({type: 'topic', name})),
-      {timeoutMs: session.timeoutMs, includeSynonyms: options.includeSynonyms},
+      {timeoutMs: session.timeoutMs, includeSynonyms: options.includeSynonyms, brokerId: options.brokerId},
     ),
   )
   for (const resource of described) {

@@ -3,8 +3,6 @@
 
 export type HealthFilter = 'under-replicated' | 'unavailable' | 'under-min-isr' | 'at-min-isr'
 
-export const HEALTH_FILTERS: readonly HealthFilter[] = ['under-replicated', 'unavailable', 'under-min-isr', 'at-min-isr']
-
 export interface PartitionHealthInput {
   /** null when the partition has no leader. */
   leader: number | null
@@ -15,7 +13,7 @@ export interface PartitionHealthInput {
 export interface HealthContext {
   /** The topic's effective min.insync.replicas; null when it could not be read. */
   minInSyncReplicas: number | null
-  /** Ids of the brokers the cluster reports as alive. */
+  /** Ids of the brokers the cluster reports as alive (and that accept a connection). */
   liveBrokers: ReadonlySet<number>
 }
 
@@ -25,15 +23,18 @@ export interface HealthContext {
  * - unavailable: no leader, or the leader is not a live broker;
  * - under-min-isr: no leader, or fewer in-sync replicas than min.insync.replicas;
  * - at-min-isr: exactly min.insync.replicas in-sync replicas.
+ * An in-sync replica on a broker that is not alive does not count: until the controller fences a
+ * broker that just died, the metadata still lists it in the ISR (and with a lost quorum, for good).
  */
 export function partitionFindings(partition: PartitionHealthInput, context: HealthContext): HealthFilter[] {
   const found: HealthFilter[] = []
   const hasLeader = partition.leader !== null
   const minIsr = context.minInSyncReplicas
-  if (partition.replicas.length - partition.isr.length > 0) found.push('under-replicated')
+  const inSync = partition.isr.filter((id) => context.liveBrokers.has(id)).length
+  if (partition.replicas.length - inSync > 0) found.push('under-replicated')
   if (!hasLeader || !context.liveBrokers.has(partition.leader!)) found.push('unavailable')
-  if (!hasLeader || (minIsr !== null && partition.isr.length < minIsr)) found.push('under-min-isr')
-  if (minIsr !== null && partition.isr.length === minIsr) found.push('at-min-isr')
+  if (!hasLeader || (minIsr !== null && inSync < minIsr)) found.push('under-min-isr')
+  if (minIsr !== null && inSync === minIsr) found.push('at-min-isr')
   return found
 }
 

@@ -2,7 +2,8 @@ import {KafkitError, usageError} from '../errors.js'
 import {parseTimestamp, TIME_FORMS} from '../time.js'
 import {kafkaError} from './kafka-errors.js'
 import type {KafkaSession} from './session.js'
-import {describeTopicMetadata, listPartitionOffsets, offsetOf} from './topics.js'
+import {askOffsets, partitionKey, type OffsetAnswer} from './offsets.js'
+import {describeTopicMetadata} from './topics/metadata.js'
 
 // `topics trim`: deletes the records before an offset or a point in time (DeleteRecords), what
 // kafka-delete-records and `rpk topic trim-prefix` do. Planned first (a dry run shows the plan),
@@ -78,20 +79,22 @@ export async function trimTopic(
   }
   const tps = chosen.map((partition) => ({topic, partition}))
   const [earliest, latest, atTime] = await Promise.all([
-    listPartitionOffsets(session, tps, -2),
-    listPartitionOffsets(session, tps, -1),
-    point.kind === 'time' ? listPartitionOffsets(session, tps, point.timestamp) : Promise.resolve(new Map<string, number | null>()),
+    askOffsets(session, tps, -2),
+    askOffsets(session, tps, -1),
+    point.kind === 'time' ? askOffsets(session, tps, point.timestamp) : Promise.resolve(new Map<string, OffsetAnswer>()),
   ])
 
   const plan = chosen.map((partition): TrimPartitionPlan => {
-    const from = offsetOf(earliest, topic, partition)
-    const to = offsetOf(latest, topic, partition)
+    const offsetOf = (answers: Map<string, OffsetAnswer>) => answers.get(partitionKey({topic, partition}))?.offset ?? null
+    const from = offsetOf(earliest)
+    const to = offsetOf(latest)
     if (from === null || to === null) {
-      throw new KafkitError('connection', `topic ${topic} partition ${partition}: its offsets cannot be read (no leader?)`, {
+      const why = earliest.get(partitionKey({topic, partition}))?.error ?? latest.get(partitionKey({topic, partition}))?.error ?? 'no leader?'
+      throw new KafkitError('connection', `topic ${topic} partition ${partition}: its offsets cannot be read (${why})`, {
         hint: 'check it with: kafkit topics describe --unavailable-partitions',
       })
     }
-    const next = newEarliestOffset(point, {earliest: from, latest: to, atTime: offsetOf(atTime, topic, partition)}, partition)
+    const next = newEarliestOffset(point, {earliest: from, latest: to, atTime: offsetOf(atTime)}, partition)
     return {partition, earliestOffset: from, newEarliestOffset: next, latestOffset: to, records: next - from}
   })
 

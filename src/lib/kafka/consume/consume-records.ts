@@ -8,7 +8,7 @@ import {partitionsToRead, timestampTypesOf} from './partitions.js'
 import {offsetResetFrom, planPartitions, type OffsetReset} from './positions.js'
 import type {ConsumeRequest, ConsumeSink, ConsumeSummary} from './request.js'
 import {stateFromPlans} from './state.js'
-import {resolveTopics} from './topics.js'
+import {resolveTopics} from '../topics/resolve.js'
 
 // The consume core behind `kafkit consume` (docs/consume.md): resolves topics and partitions,
 // plans where each partition starts and stops, then runs one of two read loops: the native one
@@ -18,7 +18,7 @@ import {resolveTopics} from './topics.js'
 export async function consumeRecords(session: KafkaSession, request: ConsumeRequest, sink: ConsumeSink): Promise<ConsumeSummary> {
   await session.ensureReachable()
   const grouped = request.group !== undefined
-  const topics = await resolveTopics(session, request.topics, request.pattern)
+  const topics = await resolveTopics(session, {names: request.topics, pattern: request.pattern})
   if (topics.length === 0 && request.pattern !== undefined && !grouped) {
     // A group keeps following the pattern: topics created later are read.
     throw new KafkitError('not_found', `no topic matches --pattern ${request.pattern}`, {hint: 'list topics with: kafkit topics list'})

@@ -40,7 +40,7 @@ export async function partitionsToRead(session: KafkaSession, topics: string[], 
 export async function timestampTypesOf(session: KafkaSession, topics: string[]): Promise<Map<string, TimestampType>> {
   const types = new Map<string, TimestampType>()
   try {
-    const native = await session.native()
+    const native = await session.nativeAdmin()
     const described = await session.guard(undefined, native.describeConfigs(topics.map((name) => ({type: 'topic' as const, name})), {timeoutMs: session.timeoutMs}))
     for (const resource of described) {
       const value = resource.configs.find((c) => c.name === 'message.timestamp.type')?.value
