@@ -3,7 +3,7 @@ import {Args, Flags} from '@oclif/core'
 import {formatDuration, isDuration, parseDuration} from '../lib/duration.js'
 import {interruptedError, KafkitError, usageError} from '../lib/errors.js'
 import {KafkaCommand} from '../lib/kafka-command.js'
-import type {GroupPartitionRow} from '../lib/kafka/groups.js'
+import type {GroupPartitionRow} from '../lib/kafka/groups/groups.js'
 import {
   formatEta,
   formatRate,

@@ -4,7 +4,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {KafkitError} from '../../src/lib/errors.js'
 import {BrokerReach, type BrokerAddress, type UnreachableBroker} from '../../src/lib/kafka/broker-reach.js'
-import {groupsWithUnreachableCoordinator} from '../../src/lib/kafka/group-coordinators.js'
+import {groupsWithUnreachableCoordinator} from '../../src/lib/kafka/groups/coordinators.js'
 import type {ClusterMetadata, KafkaSession} from '../../src/lib/kafka/session.js'
 import {resolveTopics} from '../../src/lib/kafka/topics/index.js'
 

@@ -11,7 +11,7 @@ import {
   type PlanInputs,
   planToCsv,
   type ResetTarget,
-} from '../../src/lib/kafka/group-reset.js'
+} from '../../src/lib/kafka/groups/reset.js'
 import {partitionKey} from '../../src/lib/kafka/offsets.js'
 
 // Partition 0: log 10..50, committed 20. Partition 1: log 0..5, committed 5. Partition 2: log 0..8, no commit.

@@ -10,9 +10,9 @@ import {
   sourceLabel,
   type TopicConfig,
   type TopicConfigsResult,
-} from '../../src/lib/kafka/topic-configs.js'
-import {matchesAnyFilter, offlineReplicas, partitionFindings} from '../../src/lib/kafka/topic-health.js'
-import {newEarliestOffset, parseTrimPoint} from '../../src/lib/kafka/topic-trim.js'
+} from '../../src/lib/kafka/topics/configs.js'
+import {matchesAnyFilter, offlineReplicas, partitionFindings} from '../../src/lib/kafka/topics/health.js'
+import {newEarliestOffset, parseTrimPoint} from '../../src/lib/kafka/topics/trim.js'
 import {batchFailure} from '../../src/lib/batch-failure.js'
 import {javaTopicId} from '../../src/lib/kafka/topics/index.js'
 

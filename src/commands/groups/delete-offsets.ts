@@ -2,7 +2,7 @@ import {Args, Flags} from '@oclif/core'
 
 import {KafkitError, usageError} from '../../lib/errors.js'
 import {KafkaCommand} from '../../lib/kafka-command.js'
-import {type DeletedOffset, deleteGroupOffsets} from '../../lib/kafka/groups.js'
+import {type DeletedOffset, deleteGroupOffsets} from '../../lib/kafka/groups/groups.js'
 import {resolvePartitionSpecs} from '../../lib/kafka/offsets.js'
 import {parseTopicPartitionSpec} from '../../lib/partition-spec.js'
 

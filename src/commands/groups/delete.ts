@@ -4,7 +4,7 @@ import {batchFailure, itemError} from '../../lib/batch-failure.js'
 import {KafkitError, usageError} from '../../lib/errors.js'
 import {KafkaCommand} from '../../lib/kafka-command.js'
 import {canPrompt, confirmOnTerminal} from '../../lib/output/confirm.js'
-import {deleteGroups, type GroupDeleteResult} from '../../lib/kafka/groups.js'
+import {deleteGroups, type GroupDeleteResult} from '../../lib/kafka/groups/groups.js'
 import {kafkaError} from '../../lib/kafka/kafka-errors.js'
 
 export default class GroupsDelete extends KafkaCommand {

@@ -3,7 +3,7 @@ import {Args, Flags} from '@oclif/core'
 import {batchFailure, itemError} from '../../lib/batch-failure.js'
 import {KafkitError, usageError} from '../../lib/errors.js'
 import {KafkaCommand} from '../../lib/kafka-command.js'
-import {compactAssignment, describeGroupDetails, type GroupDetail, listGroupIds, requireGroups} from '../../lib/kafka/groups.js'
+import {compactAssignment, describeGroupDetails, type GroupDetail, listGroupIds, requireGroups} from '../../lib/kafka/groups/groups.js'
 
 const dash = (value: number | string | null | undefined) => (value === null || value === undefined || value === '' ? '-' : value)
 

@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {KafkaCommand} from '../../lib/kafka-command.js'
-import {GROUP_STATES, type GroupSummary, listGroups, parseGroupState} from '../../lib/kafka/groups.js'
+import {GROUP_STATES, type GroupSummary, listGroups, parseGroupState} from '../../lib/kafka/groups/groups.js'
 
 export default class GroupsList extends KafkaCommand {
   static summary = 'List consumer groups with their state, type and member count.'

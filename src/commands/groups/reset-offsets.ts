@@ -15,7 +15,7 @@ import {
   planToCsv,
   type ResetPlan,
   type ResetTarget,
-} from '../../lib/kafka/group-reset.js'
+} from '../../lib/kafka/groups/reset.js'
 import {parseTopicPartitionSpec} from '../../lib/partition-spec.js'
 
 const TARGET_FLAGS = ['to-earliest', 'to-latest', 'to-current', 'to-offset', 'shift-by', 'to-datetime', 'by-duration', 'from-file'] as const

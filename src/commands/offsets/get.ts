@@ -2,7 +2,7 @@ import {Args, Flags} from '@oclif/core'
 
 import {KafkitError, usageError} from '../../lib/errors.js'
 import {KafkaCommand} from '../../lib/kafka-command.js'
-import {groupCommittedOffsets} from '../../lib/kafka/groups.js'
+import {groupCommittedOffsets} from '../../lib/kafka/groups/groups.js'
 import {
   describeLogPosition,
   listLogOffsets,

@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {KafkaCommand} from '../../lib/kafka-command.js'
-import {configOpsFromFlags} from '../../lib/kafka/topic-configs.js'
+import {configOpsFromFlags} from '../../lib/kafka/topics/configs.js'
 import {alterTopic, type AlterChange, type AlterTopicResult} from '../../lib/kafka/topics/index.js'
 
 const shown = (value: string | number | null) => (value === null ? '(none)' : value === '' ? '""' : String(value))

@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {KafkaCommand} from '../../lib/kafka-command.js'
-import {parseConfigAssignments} from '../../lib/kafka/topic-configs.js'
+import {parseConfigAssignments} from '../../lib/kafka/topics/configs.js'
 import {batchFailure} from '../../lib/batch-failure.js'
 import {createTopics, type CreateTopicResult} from '../../lib/kafka/topics/index.js'
 

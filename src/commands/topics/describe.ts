@@ -2,8 +2,8 @@ import {Args, Flags} from '@oclif/core'
 
 import {KafkitError, usageError} from '../../lib/errors.js'
 import {KafkaCommand} from '../../lib/kafka-command.js'
-import {isNonDefault, MASKED_VALUE, type TopicConfig} from '../../lib/kafka/topic-configs.js'
-import {matchesAnyFilter, type HealthFilter} from '../../lib/kafka/topic-health.js'
+import {isNonDefault, MASKED_VALUE, type TopicConfig} from '../../lib/kafka/topics/configs.js'
+import {matchesAnyFilter, type HealthFilter} from '../../lib/kafka/topics/health.js'
 import {describeTopics, resolveTopics, type PartitionDescription, type TopicDescription} from '../../lib/kafka/topics/index.js'
 
 const ids = (list: readonly number[]) => list.join(',')

@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {KafkaCommand} from '../../lib/kafka-command.js'
-import {parseTrimPoint, trimTopic, type TrimResult} from '../../lib/kafka/topic-trim.js'
+import {parseTrimPoint, trimTopic, type TrimResult} from '../../lib/kafka/topics/trim.js'
 
 export default class TopicsTrim extends KafkaCommand {
   static summary = 'Delete the records before an offset or a point in time.'

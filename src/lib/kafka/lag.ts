@@ -1,4 +1,4 @@
-import {describeGroupDetails, type GroupDetail, type GroupPartitionRow, listGroupIds, requireGroups} from './groups.js'
+import {describeGroupDetails, type GroupDetail, type GroupPartitionRow, listGroupIds, requireGroups} from './groups/groups.js'
 import type {KafkaSession} from './session.js'
 import {compareNames} from '../compare.js'
 

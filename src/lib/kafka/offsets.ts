@@ -5,7 +5,7 @@ import {expandPartitions, type TopicPartitionSpec} from '../partition-spec.js'
 import {parseTimestamp, TIME_FORMS} from '../time.js'
 import {kafkaError} from './kafka-errors.js'
 import {type BrokerAddress, unreachableText} from './broker-reach.js'
-import {groupsWithUnreachableCoordinator} from './group-coordinators.js'
+import {groupsWithUnreachableCoordinator} from './groups/coordinators.js'
 import type {KafkaSession} from './session.js'
 import {compareNames} from '../compare.js'
 

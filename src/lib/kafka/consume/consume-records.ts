@@ -1,5 +1,5 @@
 import {KafkitError} from '../../errors.js'
-import {loadNativeConsume} from '../consume-native.js'
+import {loadNativeConsume} from './native.js'
 import type {KafkaSession} from '../session.js'
 import {consumerConfig} from './config.js'
 import {consumeWithClient} from './js-loop.js'

@@ -1,4 +1,4 @@
-import {NativeConsumer, type loadNativeConsume} from '../consume-native.js'
+import {NativeConsumer, type loadNativeConsume} from './native.js'
 import type {KafkaSession} from '../session.js'
 import {NATIVE_BATCH_BYTES, NATIVE_MAX_BATCH, nextBatchSize, POLL_MS} from './config.js'
 import type {ConsumeRequest, ConsumeSink, ConsumeSummary, StopReason} from './request.js'

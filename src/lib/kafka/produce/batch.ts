@@ -1,4 +1,4 @@
-import {DESC_FIELDS, HEADER_FIELDS} from '../produce-native.js'
+import {DESC_FIELDS, HEADER_FIELDS} from './native.js'
 
 // One batch of records handed to the native producer in a single call: a byte buffer, an
 // Int32Array of descriptors into it, optional per-record headers and timestamps. Buffers are

@@ -1,5 +1,5 @@
 import {KafkitError} from '../../errors.js'
-import {loadProduceBinding, type ProducerHandle} from '../produce-native.js'
+import {loadProduceBinding, type ProducerHandle} from './native.js'
 
 // One native producer (native/src/kafkit_produce.c) and its handle: created from the librdkafka
 // configuration, destroyed once.

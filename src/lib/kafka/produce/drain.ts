@@ -1,4 +1,4 @@
-import type {PollResult} from '../produce-native.js'
+import type {PollResult} from './native.js'
 import type {ProducerClient} from './client.js'
 
 // After the input: wait for every record handed to the client. After an interrupt only up to

@@ -1,7 +1,7 @@
 import {KafkitError} from '../../errors.js'
 import {ConnectionDiagnosis, UNREACHABLE_CODES} from '../connection-diagnosis.js'
 import {kafkaError} from '../kafka-errors.js'
-import type {NativeProduceError, PollResult} from '../produce-native.js'
+import type {NativeProduceError, PollResult} from './native.js'
 import type {ProducerClient} from './client.js'
 
 // Before any input is read: the cluster answers, the topic exists (producing never creates one:

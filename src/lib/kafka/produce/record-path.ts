@@ -1,5 +1,5 @@
 import {RecordSplitter} from '../../input/record-splitter.js'
-import {DESC_FIELDS} from '../produce-native.js'
+import {DESC_FIELDS} from './native.js'
 import {ProduceBatch} from './batch.js'
 import {linesAreSlices, RecordParser} from './parse.js'
 import type {ReadingRun} from './settings.js'

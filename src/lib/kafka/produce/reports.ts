@@ -1,6 +1,6 @@
 import type {FailedRecord} from '../../records/dead-letter.js'
 import type {DeliveryReports} from '../../records/delivery-reports.js'
-import type {NativeFailure, PollResult} from '../produce-native.js'
+import type {NativeFailure, PollResult} from './native.js'
 import type {ProduceHooks, ProduceSettings, ReadCursor} from './settings.js'
 import type {Tally} from './tally.js'
 

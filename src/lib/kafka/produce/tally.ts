@@ -1,5 +1,5 @@
 import type {InterruptSignal} from '../../errors.js'
-import type {NativeFailure} from '../produce-native.js'
+import type {NativeFailure} from './native.js'
 
 // The run's accounting and its summary. The invariant the tests check: every record read ends
 // up either delivered or failed (invalid input, a delivery error, purged after an interrupt, or

@@ -1,5 +1,5 @@
 import {kafkaError} from '../kafka-errors.js'
-import type {NativeProduceError} from '../produce-native.js'
+import type {NativeProduceError} from './native.js'
 import type {ProducerClient} from './client.js'
 
 // --transactional-id: the whole input is one transaction, committed only when every record was

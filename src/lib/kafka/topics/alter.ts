@@ -1,7 +1,7 @@
 import {KafkitError, usageError} from '../../errors.js'
 import type {AlterConfigOp} from '../native-admin.js'
 import type {KafkaSession} from '../session.js'
-import {describeTopicConfigs, planConfigChanges, topicRequestError} from '../topic-configs.js'
+import {describeTopicConfigs, planConfigChanges, topicRequestError} from './configs.js'
 import {describeTopicMetadata} from './metadata.js'
 
 // topics alter: grow partitions and change configs incrementally, with a dry run. Returns data; never prints.

@@ -1,8 +1,8 @@
 import {askOffsets, partitionKey} from '../offsets.js'
 import {clusterView} from '../cluster.js'
 import type {KafkaSession} from '../session.js'
-import {describeTopicConfigs, isNonDefault, isTopicOverride, type TopicConfig} from '../topic-configs.js'
-import {offlineReplicas, partitionFindings, type HealthFilter} from '../topic-health.js'
+import {describeTopicConfigs, isNonDefault, isTopicOverride, type TopicConfig} from './configs.js'
+import {offlineReplicas, partitionFindings, type HealthFilter} from './health.js'
 import {kafkaError} from '../kafka-errors.js'
 import {topicIdentities} from './metadata.js'
 import {isInternalTopic} from './names.js'
@@ -25,7 +25,7 @@ export interface PartitionDescription {
   messages: number | null
   /** Why the offsets could not be read, e.g. "leader broker 3 (host:9094) is unreachable: connection refused". */
   offsetsError?: string
-  /** Health filters the partition matches (see topic-health.ts). */
+  /** Health filters the partition matches (see health.ts). */
   findings: HealthFilter[]
 }
 

@@ -1,8 +1,8 @@
-import {KafkitError, usageError} from '../errors.js'
-import type {TopicPartitionSpec} from '../partition-spec.js'
-import {parseAnyDuration, parseTimestamp} from '../time.js'
+import {KafkitError, usageError} from '../../errors.js'
+import type {TopicPartitionSpec} from '../../partition-spec.js'
+import {parseAnyDuration, parseTimestamp} from '../../time.js'
 import {requireInactiveGroup} from './groups.js'
-import {kafkaError} from './kafka-errors.js'
+import {kafkaError} from '../kafka-errors.js'
 import {
   comparePartitions,
   type LogBounds,
@@ -14,8 +14,8 @@ import {
   type PartitionOffset,
   resolvePartitionSpecs,
   type TopicPartition,
-} from './offsets.js'
-import type {KafkaSession} from './session.js'
+} from '../offsets.js'
+import type {KafkaSession} from '../session.js'
 
 // Reset plans for a group's committed offsets, with the semantics of kafka-consumer-groups
 // --reset-offsets: targets outside the log are clamped to its earliest/latest offset, --shift-by

@@ -1,8 +1,8 @@
-import {KafkitError, usageError} from '../errors.js'
-import {kafkaError} from './kafka-errors.js'
-import type {AlterConfigOp, AlterConfigOpType, ConfigEntry} from './native-admin.js'
-import type {KafkaSession} from './session.js'
-import {compareNames} from '../compare.js'
+import {KafkitError, usageError} from '../../errors.js'
+import {kafkaError} from '../kafka-errors.js'
+import type {AlterConfigOp, AlterConfigOpType, ConfigEntry} from '../native-admin.js'
+import type {KafkaSession} from '../session.js'
+import {compareNames} from '../../compare.js'
 
 // Topic configs: reading them (with where each value comes from), parsing key=value flags, and
 // planning incremental changes so a dry run can show "current -> new". Returns data; never prints.

@@ -1,6 +1,6 @@
-import {type UnreachableBroker, unreachableText} from './broker-reach.js'
-import {KafkitError} from '../errors.js'
-import type {KafkaSession} from './session.js'
+import {type UnreachableBroker, unreachableText} from '../broker-reach.js'
+import {KafkitError} from '../../errors.js'
+import type {KafkaSession} from '../session.js'
 
 // Which groups have a coordinator that does not accept a connection. A request for such a group
 // (DescribeGroups, OffsetFetch) waits out the timeout and, batched, takes the other groups with

@@ -1,9 +1,9 @@
 import type {DeleteGroupsResult, GroupDescription, GroupOverview, LibrdKafkaError} from '@confluentinc/kafka-javascript'
 
-import {KafkitError, usageError} from '../errors.js'
-import {unreachableText} from './broker-reach.js'
-import {groupsWithUnreachableCoordinator} from './group-coordinators.js'
-import {kafkaError} from './kafka-errors.js'
+import {KafkitError, usageError} from '../../errors.js'
+import {unreachableText} from '../broker-reach.js'
+import {groupsWithUnreachableCoordinator} from './coordinators.js'
+import {kafkaError} from '../kafka-errors.js'
 import {
   type CommittedOffset,
   comparePartitions,
@@ -11,9 +11,9 @@ import {
   listLogOffsets,
   partitionKey,
   type TopicPartition,
-} from './offsets.js'
-import type {KafkaSession} from './session.js'
-import {compareNames} from '../compare.js'
+} from '../offsets.js'
+import type {KafkaSession} from '../session.js'
+import {compareNames} from '../../compare.js'
 
 // Consumer groups: list, describe (members, state, per-partition offsets and lag), delete, and
 // delete committed offsets. Returns plain data; never prints.

@@ -1,5 +1,5 @@
-import {loadExtension} from '../native/load.js'
-import type {NativeFormatProgram} from '../records/record-formatter.js'
+import {loadExtension} from '../../native/load.js'
+import type {NativeFormatProgram} from '../../records/record-formatter.js'
 
 // The native consume extension (native/src/kafkit_consume.c): reads and formats whole batches in
 // C on a worker thread and hands back one buffer. Used for direct assignment (no group) with

@@ -1,10 +1,10 @@
-import {loadExtension} from '../native/load.js'
+import {loadExtension} from '../../native/load.js'
 
 // The typed face of native/src/kafkit_produce.c: the produce hot loop in C. See that file for
 // the threading model and the descriptor layout. Nothing here blocks longer than the
 // timeout it is given.
 
-export {PRODUCE_DESC_FIELDS as DESC_FIELDS, PRODUCE_HEADER_FIELDS as HEADER_FIELDS} from '../native/contracts.js'
+export {PRODUCE_DESC_FIELDS as DESC_FIELDS, PRODUCE_HEADER_FIELDS as HEADER_FIELDS} from '../../native/contracts.js'
 
 export type ProducerHandle = {readonly __producer: unique symbol}
 

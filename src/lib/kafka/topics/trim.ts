@@ -1,9 +1,9 @@
-import {KafkitError, usageError} from '../errors.js'
-import {parseTimestamp, TIME_FORMS} from '../time.js'
-import {kafkaError} from './kafka-errors.js'
-import type {KafkaSession} from './session.js'
-import {askOffsets, partitionKey, type OffsetAnswer} from './offsets.js'
-import {describeTopicMetadata} from './topics/metadata.js'
+import {KafkitError, usageError} from '../../errors.js'
+import {parseTimestamp, TIME_FORMS} from '../../time.js'
+import {kafkaError} from '../kafka-errors.js'
+import type {KafkaSession} from '../session.js'
+import {askOffsets, partitionKey, type OffsetAnswer} from '../offsets.js'
+import {describeTopicMetadata} from './metadata.js'
 
 // `topics trim`: deletes the records before an offset or a point in time (DeleteRecords), what
 // kafka-delete-records and `rpk topic trim-prefix` do. Planned first (a dry run shows the plan),
