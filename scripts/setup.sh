@@ -64,7 +64,7 @@ bash scripts/build-native.sh
 
 # ---- 4. TypeScript build and oclif manifest -----------------------------------------------------
 build_stamp=dist/.build-stamp
-if [[ ! -f $build_stamp || -n $(find src package.json tsconfig.json tsconfig.build.json -newer "$build_stamp" -print -quit) ]]; then
+if [[ ! -f $build_stamp || -n $(find src package.json tsconfig.json tsconfig.build.json scripts/bundle.mjs -newer "$build_stamp" -print -quit) ]]; then
   say "building"
   npm run --silent build >&2
   touch "$build_stamp"

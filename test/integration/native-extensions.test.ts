@@ -41,10 +41,15 @@ describe('native extensions', () => {
     expect(result.stdout + result.stderr).not.toContain('hunter2')
   })
 
-  it('produce: a value the producer rejects is not echoed, whatever its property', async () => {
-    const result = await runKafkit(['produce', topic, '-b', bootstrap, '-X', `security.protocol=${SECRET}`], {input: 'a\n'})
+  it.each(commands)('%s: a value the client rejects is not echoed, whatever its property', async (_name, args, input) => {
+    const result = await runKafkit([...args, '-b', bootstrap, '-X', `security.protocol=${SECRET}`], {input})
     expect(result.exitCode).toBe(2)
-    expect(result.stderr).toMatch(/^error: invalid client property 'security\.protocol'/m)
+    expect(result.stderr).toMatch(/security\.protocol/)
     expect(result.stderr).not.toContain('hunter2')
+  })
+
+  it('produce: the config builder names the property in one line', async () => {
+    const result = await runKafkit(['produce', topic, '-b', bootstrap, '-X', `security.protocol=${SECRET}`], {input: 'a\n'})
+    expect(result.stderr).toMatch(/^error: invalid client property 'security\.protocol'/m)
   })
 })

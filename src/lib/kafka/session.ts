@@ -277,7 +277,9 @@ class ConnectionWatcher {
 
 /** librdkafka rejects a property when the client is created: bad -X names or values. */
 function configError(error: KafkaErrorLike): KafkitError {
-  const message = String(error.message ?? error)
+  // librdkafka quotes the value it refused (Invalid value "…" for …): the value may be a secret
+  // given to the wrong property, so it is masked as the C extensions' config builder masks it.
+  const message = String(error.message ?? error).replace(/(value\s+)"[^"]*"/gi, '$1"<redacted>"')
   return new KafkitError('usage', `invalid client configuration: ${message}`, {
     hint: 'check the -X / profile / --command-config properties against librdkafka\'s CONFIGURATION.md',
   })
