@@ -5,8 +5,6 @@ import {interruptedError, KafkitError, usageError} from '../lib/errors.js'
 import {KafkaCommand} from '../lib/kafka-command.js'
 import type {GroupPartitionRow} from '../lib/kafka/groups/groups.js'
 import {
-  formatEta,
-  formatRate,
   type LagSnapshot,
   LagRateTracker,
   type LagTrend,
@@ -17,6 +15,7 @@ import {
   trendKey,
 } from '../lib/kafka/lag.js'
 import type {KafkaSession} from '../lib/kafka/session.js'
+import {formatEta, formatRate} from '../lib/output/lag-text.js'
 import {trapInterrupts} from '../lib/signals.js'
 
 interface PartitionLagRow extends GroupPartitionRow {

@@ -2,7 +2,8 @@ import {describe, expect, it} from 'vitest'
 
 import {watchIntervalAsFlag} from '../../src/commands/lag.js'
 import type {GroupDetail, GroupPartitionRow} from '../../src/lib/kafka/groups/groups.js'
-import {formatEta, formatRate, LagRateTracker, overThreshold, summarizeLag, trendKey} from '../../src/lib/kafka/lag.js'
+import {formatEta, formatRate} from '../../src/lib/output/lag-text.js'
+import {LagRateTracker, overThreshold, summarizeLag, trendKey} from '../../src/lib/kafka/lag.js'
 
 const row = (topic: string, partition: number, current: number | null, end: number, memberId: string | null): GroupPartitionRow => ({
   topic,
