@@ -157,7 +157,7 @@ describe('topics describe', () => {
     expect(byNames.map((t) => t.name)).toEqual([plain, topic])
     const missing = await runKafkit(['topics', 'describe', `${prefix}.nope`, '-b', bootstrap])
     expect(missing.exitCode).toBe(5)
-    expect(missing.stderr).toContain(`topic ${prefix}.nope: the topic or partition does not exist`)
+    expect(missing.stderr).toContain(`topic ${prefix}.nope does not exist`)
     const noMatch = await runKafkit(['topics', 'describe', '--pattern', `${prefix}-none.*`, '-b', bootstrap])
     expect(noMatch.exitCode).toBe(5)
   })

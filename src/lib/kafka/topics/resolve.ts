@@ -1,4 +1,4 @@
-import {kafkaError} from '../kafka-errors.js'
+import {KafkitError} from '../../errors.js'
 import type {KafkaSession} from '../session.js'
 import {isInternalTopic, listTopicNames} from './names.js'
 
@@ -26,8 +26,8 @@ export async function resolveTopics(session: KafkaSession, selection: TopicSelec
   const existing = new Set(await session.metadataTopicNames())
   const missing = names.filter((name) => !existing.has(name))
   if (missing.length > 0) {
-    const subject = missing.length === 1 ? `topic ${missing[0]}` : `topics ${missing.join(', ')}`
-    throw kafkaError({code: 'UNKNOWN_TOPIC_OR_PART', message: ''}, subject)
+    const what = missing.length === 1 ? `topic ${missing[0]} does not exist` : `topics ${missing.join(', ')} do not exist`
+    throw new KafkitError('not_found', what, {hint: 'list topics with: kafkit topics list', kafkaCode: 'UNKNOWN_TOPIC_OR_PART'})
   }
   if (selection.pattern === undefined) return names
   const matched = await listTopicNames(session, {pattern: selection.pattern, includeInternal: selection.includeInternal})
