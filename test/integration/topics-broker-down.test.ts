@@ -122,9 +122,13 @@ describe('admin commands while brokers have just died', () => {
 
     // Each group fails or answers on its own; a failure names its coordinator.
     const described = await kafkit(['groups', 'describe', ...groups])
-    expect(described.stderr).not.toMatch(/cannot reach Kafka|no answer within/)
+    expect(described.stderr).not.toMatch(/cannot reach Kafka/)
     expect([0, 3, 6]).toContain(described.exitCode)
-    if (described.exitCode !== 0) expect(described.stderr).toMatch(/coordinator broker [23] \(127\.0\.0\.1:\d+\) is unreachable/)
+    // A coordinator kafkit knows to be dead is named. With stale metadata the coordinator it
+    // predicts can also be wrong: then that group alone runs into --timeout, and says so by name.
+    for (const line of described.stderr.split('\n').filter((l) => l.startsWith('error:'))) {
+      expect(line).toMatch(/coordinator broker [23] \(127\.0\.0\.1:\d+\) is unreachable|group '[^']+': no answer within/)
+    }
     // Groups that answered show every committed partition; log-end offsets led by a dead broker are named.
     if (described.stdout !== '' && deadLeader.length > 0) {
       expect(described.stderr).toMatch(/warning: log-end offsets of .* not read: leader broker [23] \(127\.0\.0\.1:\d+\) is unreachable/)

@@ -16,6 +16,22 @@ function javaHashCode(text: string): number {
 }
 
 /**
+ * The groups in batches, one per coordinator as the metadata places them, so that a request to a
+ * coordinator that does not answer (the metadata can be stale) holds up only its own groups.
+ */
+export async function groupsByCoordinator(session: KafkaSession, groups: string[]): Promise<string[][]> {
+  const metadata = await session.metadata()
+  const partitions = metadata.topics.get(OFFSETS_TOPIC)
+  if (!partitions || partitions.length === 0) return groups.length === 0 ? [] : [groups]
+  const batches = new Map<number | null, string[]>()
+  for (const group of groups) {
+    const leader = partitions[(javaHashCode(group) & 0x7f_ff_ff_ff) % partitions.length]?.leader ?? null
+    batches.set(leader, [...(batches.get(leader) ?? []), group])
+  }
+  return [...batches.values()]
+}
+
+/**
  * The coordinator of each group is the leader of partition abs(hash(group)) % partitions of
  * __consumer_offsets (Kafka's GroupCoordinator placement). Returns, for the groups whose
  * coordinator as the metadata names it does not answer, the error they fail with.

@@ -2,7 +2,7 @@ import type {DeleteGroupsResult, GroupDescription, GroupOverview, LibrdKafkaErro
 
 import {KafkitError, usageError} from '../../errors.js'
 import {unreachableText} from '../broker-reach.js'
-import {groupsWithUnreachableCoordinator} from './coordinators.js'
+import {groupsByCoordinator, groupsWithUnreachableCoordinator} from './coordinators.js'
 import {kafkaError} from '../kafka-errors.js'
 import {
   type CommittedOffset,
@@ -121,10 +121,29 @@ export async function describeGroups(session: KafkaSession, groups: string[]): P
   const unique = all.filter((group) => !unreachable.has(group))
   if (unique.length === 0) return result
   const admin = session.admin()
-  const described = await session.call<{groups: GroupDescription[]}>(unique.length === 1 ? `group '${unique[0]}'` : 'groups', (done) =>
-    admin.describeGroups(unique, {timeout: session.timeoutMs}, done),
+  // One request per coordinator: when one does not answer after all (stale metadata placed its
+  // groups elsewhere), only its groups fail, each naming the reason, and the rest are shown.
+  const batches = await groupsByCoordinator(session, unique)
+  const answers = await Promise.allSettled(
+    batches.map((batch) =>
+      session.call<{groups: GroupDescription[]}>(batch.length === 1 ? `group '${batch[0]}'` : 'groups', (done) => admin.describeGroups(batch, {timeout: session.timeoutMs}, done)),
+    ),
   )
-  for (const d of described.groups) {
+  const described: GroupDescription[] = []
+  answers.forEach((answer, index) => {
+    if (answer.status === 'fulfilled') {
+      described.push(...answer.value.groups)
+      return
+    }
+    const batch = batches[index]!
+    if (batches.length === 1 && batch.length === unique.length && unreachable.size === 0) throw answer.reason
+    const reason = answer.reason as KafkitError
+    for (const group of batch) {
+      const message = reason.message.replace(/^(group '[^']*'|groups): /, '')
+      result.set(group, {...missingGroup(group), state: 'Unknown', error: new KafkitError(reason.kind, `group '${group}': ${message}`, {hint: reason.hint, kafkaCode: reason.kafkaCode})})
+    }
+  })
+  for (const d of described) {
     result.set(d.groupId, {
       group: d.groupId,
       state: stateName(d.state),
