@@ -1,4 +1,4 @@
-import type {DeleteGroupsResult, GroupDescription, GroupOverview, LibrdKafkaError} from '@confluentinc/kafka-javascript'
+import type {DeleteGroupsResult, GroupOverview, LibrdKafkaError} from '@confluentinc/kafka-javascript'
 
 import {KafkitError, usageError} from '../../errors.js'
 import {unreachableText} from '../broker-reach.js'
@@ -120,32 +120,34 @@ export async function describeGroups(session: KafkaSession, groups: string[]): P
   for (const [group, error] of unreachable) result.set(group, {...missingGroup(group), state: 'Unknown', error})
   const unique = all.filter((group) => !unreachable.has(group))
   if (unique.length === 0) return result
-  const admin = session.admin()
-  const described = await session.call<{groups: GroupDescription[]}>(unique.length === 1 ? `group '${unique[0]}'` : 'groups', (done) =>
-    admin.describeGroups(unique, {timeout: session.timeoutMs}, done),
+  // kafkit's own extension, not the JS client's describeGroups(): that one crashes the process
+  // (SIGSEGV) on a group that failed, e.g. while a new cluster creates __consumer_offsets.
+  const native = await session.nativeAdmin()
+  const described = await session.guard(
+    unique.length === 1 ? `group '${unique[0]}'` : 'groups',
+    native.describeConsumerGroups(unique, {timeoutMs: session.timeoutMs}),
   )
-  for (const d of described.groups) {
-    result.set(d.groupId, {
-      group: d.groupId,
+  for (const d of described) {
+    result.set(d.group, {
+      group: d.group,
       state: stateName(d.state),
       type: typeName(d.type),
-      protocolType: d.protocolType ?? '',
+      // As the JS client reported it.
+      protocolType: d.isSimple ? 'simple' : 'consumer',
       assignor: d.partitionAssignor ?? '',
       coordinator: d.coordinator ? {id: d.coordinator.id, host: d.coordinator.host, port: d.coordinator.port} : null,
-      members: (d.members ?? []).map((m) => ({
+      members: d.members.map((m) => ({
         memberId: m.memberId,
         clientId: m.clientId,
-        host: m.clientHost.replace(/^\//, ''),
+        host: m.host.replace(/^\//, ''),
         ...(m.groupInstanceId ? {groupInstanceId: m.groupInstanceId} : {}),
-        assignment: (m.assignment?.topicPartitions ?? []).map(({topic, partition}) => ({topic, partition})).sort(comparePartitions),
+        assignment: m.assignment.map(({topic, partition}) => ({topic, partition})).sort(comparePartitions),
       })),
-      ...(d.error && errorNameOf(d.error) !== 'GROUP_ID_NOT_FOUND' ? {error: kafkaError(d.error, `group '${d.groupId}'`)} : {}),
+      ...(d.error && d.error.code !== 'GROUP_ID_NOT_FOUND' ? {error: kafkaError(d.error, `group '${d.group}'`)} : {}),
     })
   }
   return result
 }
-
-const errorNameOf = (error: LibrdKafkaError) => kafkaError(error).kafkaCode
 
 /** A group "exists" when it has members or committed offsets; Dead means the coordinator knows nothing of it. */
 export const groupExists = (info: GroupInfo | undefined) => info !== undefined && info.state !== 'Dead' && !info.error
