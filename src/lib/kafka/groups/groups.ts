@@ -143,7 +143,8 @@ export async function describeGroups(session: KafkaSession, groups: string[]): P
         ...(m.groupInstanceId ? {groupInstanceId: m.groupInstanceId} : {}),
         assignment: m.assignment.map(({topic, partition}) => ({topic, partition})).sort(comparePartitions),
       })),
-      ...(d.error && d.error.code !== 'GROUP_ID_NOT_FOUND' ? {error: kafkaError(d.error, `group '${d.group}'`)} : {}),
+      // A local error (_TIMED_OUT: the coordinator did not answer) reads as it did when the whole request failed.
+      ...(d.error && d.error.code !== 'GROUP_ID_NOT_FOUND' ? {error: session.translate(d.error, `group '${d.group}'`)} : {}),
     })
   }
   return result
