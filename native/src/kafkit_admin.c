@@ -1,8 +1,10 @@
 /*
  * kafkit_admin: the admin calls @confluentinc/kafka-javascript does not expose
  * (DescribeCluster, DescribeConfigs, IncrementalAlterConfigs, CreateTopics with
- * validate_only, AlterConsumerGroupOffsets, DeleteConsumerGroupOffsets), as a small
- * N-API addon over the same librdkafka.so that package built.
+ * validate_only, AlterConsumerGroupOffsets, DeleteConsumerGroupOffsets), and
+ * DescribeConsumerGroups, which the package exposes but crashes on (see
+ * build_describe_groups), as a small N-API addon over the same librdkafka.so that
+ * package built.
  *
  * Threading model
  *   - One rd_kafka_t (type producer: admin requests work on any handle) per handle,
@@ -42,7 +44,8 @@
 
 /* The layout of this module's arguments and results, checked by the TS side at load
  * (ADMIN_CONTRACT in src/lib/native/contracts.ts): raise both together. */
-#define ADMIN_CONTRACT_VERSION 2 /* 2: describeCluster and describeConfigs take a target broker id */
+#define ADMIN_CONTRACT_VERSION 3 /* 2: describeCluster and describeConfigs take a target broker id;
+                                    3: describeConsumerGroups */
 
 /* Live objects, for tests that check nothing leaks (see js_counters). */
 static volatile int cnt_rk, cnt_handles, cnt_ops;
@@ -56,6 +59,7 @@ typedef enum {
         OP_DELETE_TOPICS,
         OP_ALTER_GROUP_OFFSETS,
         OP_DELETE_GROUP_OFFSETS,
+        OP_DESCRIBE_GROUPS,
 } op_kind_t;
 
 enum { DESTROY_NONE = 0, DESTROY_RUNNING = 1, DESTROY_DONE = 2 };
@@ -365,6 +369,7 @@ static bool is_admin_result(rd_kafka_event_type_t t) {
         case RD_KAFKA_EVENT_ALTERCONSUMERGROUPOFFSETS_RESULT:
         case RD_KAFKA_EVENT_DELETECONSUMERGROUPOFFSETS_RESULT:
         case RD_KAFKA_EVENT_DESCRIBECLUSTER_RESULT:
+        case RD_KAFKA_EVENT_DESCRIBECONSUMERGROUPS_RESULT:
                 return true;
         default:
                 return false;
@@ -593,6 +598,109 @@ static bool build_group_offsets(napi_env env,
         return true;
 }
 
+/* [{topic, partition}] of a member's assignment (NULL: none). */
+static bool build_assignment(napi_env env,
+                             const rd_kafka_topic_partition_list_t *parts,
+                             napi_value *out) {
+        int i;
+        NAPI_OK(napi_create_array_with_length(env, parts ? parts->cnt : 0, out));
+        for (i = 0; parts && i < parts->cnt; i++) {
+                napi_value o;
+                NAPI_OK(napi_create_object(env, &o));
+                if (!set_str(env, o, "topic", parts->elems[i].topic) ||
+                    !set_num(env, o, "partition", parts->elems[i].partition))
+                        return false;
+                NAPI_OK(napi_set_element(env, *out, (uint32_t)i, o));
+        }
+        return true;
+}
+
+/*
+ * DescribeConsumerGroups: [{group, error?, state, type, isSimple, partitionAssignor,
+ * coordinator, members: [{memberId, clientId, host, groupInstanceId, assignment}]}].
+ *
+ * Why here and not the JS client's describeGroups(): a group that failed (the group's
+ * coordinator not available, e.g. while __consumer_offsets is being created on a new
+ * cluster, or a timeout) comes from librdkafka as a description made from the error alone,
+ * whose partition assignor (and coordinator) are NULL. The JS client's binding
+ * (FromConsumerGroupDescription) passes that NULL to v8::String::NewFromUtf8, which
+ * strlen()s it: SIGSEGV on the JS thread (confluent-kafka-javascript issue #531, open).
+ * Every string here goes through make_str/set_str, which turn NULL into null.
+ */
+static bool build_describe_groups(napi_env env, rd_kafka_event_t *ev,
+                                  napi_value *out) {
+        const rd_kafka_DescribeConsumerGroups_result_t *res =
+            rd_kafka_event_DescribeConsumerGroups_result(ev);
+        size_t cnt = 0, i, j;
+
+        if (!res) {
+                napi_throw_error(env, NULL, "unexpected result event");
+                return false;
+        }
+        const rd_kafka_ConsumerGroupDescription_t **groups =
+            rd_kafka_DescribeConsumerGroups_result_groups(res, &cnt);
+        NAPI_OK(napi_create_array_with_length(env, cnt, out));
+        for (i = 0; i < cnt; i++) {
+                const rd_kafka_ConsumerGroupDescription_t *g = groups[i];
+                const rd_kafka_error_t *gerr =
+                    rd_kafka_ConsumerGroupDescription_error(g);
+                const rd_kafka_Node_t *coord =
+                    rd_kafka_ConsumerGroupDescription_coordinator(g);
+                size_t mcnt = rd_kafka_ConsumerGroupDescription_member_count(g);
+                napi_value o, c, members;
+
+                NAPI_OK(napi_create_object(env, &o));
+                if (!set_str(env, o, "group",
+                             rd_kafka_ConsumerGroupDescription_group_id(g)) ||
+                    (gerr && rd_kafka_error_code(gerr) &&
+                     !set_err(env, o, rd_kafka_error_code(gerr),
+                              rd_kafka_error_string(gerr))) ||
+                    !set_num(env, o, "state",
+                             rd_kafka_ConsumerGroupDescription_state(g)) ||
+                    !set_num(env, o, "type",
+                             rd_kafka_ConsumerGroupDescription_type(g)) ||
+                    !set_bool(env, o, "isSimple",
+                              rd_kafka_ConsumerGroupDescription_is_simple_consumer_group(g)) ||
+                    !set_str(env, o, "partitionAssignor",
+                             rd_kafka_ConsumerGroupDescription_partition_assignor(g)))
+                        return false;
+                if (coord) {
+                        if (!build_node(env, coord, &c))
+                                return false;
+                } else
+                        NAPI_OK(napi_get_null(env, &c));
+                NAPI_OK(napi_set_named_property(env, o, "coordinator", c));
+
+                NAPI_OK(napi_create_array_with_length(env, mcnt, &members));
+                for (j = 0; j < mcnt; j++) {
+                        const rd_kafka_MemberDescription_t *m =
+                            rd_kafka_ConsumerGroupDescription_member(g, j);
+                        const rd_kafka_MemberAssignment_t *a =
+                            rd_kafka_MemberDescription_assignment(m);
+                        napi_value mo, assignment;
+                        NAPI_OK(napi_create_object(env, &mo));
+                        if (!set_str(env, mo, "memberId",
+                                     rd_kafka_MemberDescription_consumer_id(m)) ||
+                            !set_str(env, mo, "clientId",
+                                     rd_kafka_MemberDescription_client_id(m)) ||
+                            !set_str(env, mo, "host",
+                                     rd_kafka_MemberDescription_host(m)) ||
+                            !set_str(env, mo, "groupInstanceId",
+                                     rd_kafka_MemberDescription_group_instance_id(m)) ||
+                            !build_assignment(
+                                env, a ? rd_kafka_MemberAssignment_partitions(a) : NULL,
+                                &assignment))
+                                return false;
+                        NAPI_OK(napi_set_named_property(env, mo, "assignment",
+                                                        assignment));
+                        NAPI_OK(napi_set_element(env, members, (uint32_t)j, mo));
+                }
+                NAPI_OK(napi_set_named_property(env, o, "members", members));
+                NAPI_OK(napi_set_element(env, *out, (uint32_t)i, o));
+        }
+        return true;
+}
+
 static bool build_result(napi_env env, op_t *op, rd_kafka_event_t *ev,
                          napi_value *out) {
         size_t cnt = 0;
@@ -655,6 +763,8 @@ static bool build_result(napi_env env, op_t *op, rd_kafka_event_t *ev,
                                                                       &cnt);
                 return build_group_offsets(env, gs, cnt, false, out);
         }
+        case OP_DESCRIBE_GROUPS:
+                return build_describe_groups(env, ev, out);
         }
         napi_throw_error(env, NULL, "unexpected result event");
         return false;
@@ -1370,6 +1480,55 @@ static napi_value js_delete_group_offsets(napi_env env, napi_callback_info info)
         return group_offsets_call(env, info, false);
 }
 
+/* describeConsumerGroups(handle, groups, timeoutMs): one result per group (librdkafka asks
+ * each group's coordinator). */
+static napi_value js_describe_groups(napi_env env, napi_callback_info info) {
+        napi_value argv[3], promise = NULL;
+        handle_t *h;
+        int timeout;
+        uint32_t cnt = 0, i;
+        char **groups = NULL;
+        rd_kafka_AdminOptions_t *o = NULL;
+
+        if (!get_args(env, info, 3, argv, &h) ||
+            !get_int_range(env, argv[2], "timeoutMs", 0, 3600000, &timeout))
+                return NULL;
+        CLOSED_CHECK(h);
+        if (!get_array(env, argv[1], "groups", &cnt))
+                return NULL;
+        if (cnt == 0) {
+                napi_throw_range_error(env, NULL, "no groups given");
+                return NULL;
+        }
+        if (!(groups = calloc(cnt, sizeof(*groups)))) {
+                napi_throw_error(env, NULL, "kafkit_admin: out of memory");
+                return NULL;
+        }
+        for (i = 0; i < cnt; i++) {
+                napi_value v;
+                if (!get_element(env, argv[1], i, &v) ||
+                    !(groups[i] = dup_str(env, v, "group")))
+                        goto done;
+        }
+        if (!(o = make_options(env, h, RD_KAFKA_ADMIN_OP_DESCRIBECONSUMERGROUPS,
+                               timeout, -1, -1)))
+                goto done;
+        if (!op_begin(env, h, argv[0], OP_DESCRIBE_GROUPS, o, &promise)) {
+                promise = NULL;
+                goto done;
+        }
+        rd_kafka_DescribeConsumerGroups(h->rk, (const char **)groups, cnt, o,
+                                        h->bgq);
+
+done:
+        if (o)
+                rd_kafka_AdminOptions_destroy(o);
+        for (i = 0; i < cnt; i++)
+                free(groups[i]);
+        free(groups);
+        return promise;
+}
+
 
 /* ------------------------------------------------------------------ */
 /* create / close                                                       */
@@ -1528,6 +1687,8 @@ static napi_value init(napi_env env, napi_value exports) {
              NULL, NULL, napi_enumerable, NULL},
             {"deleteConsumerGroupOffsets", NULL, js_delete_group_offsets, NULL,
              NULL, NULL, napi_enumerable, NULL},
+            {"describeConsumerGroups", NULL, js_describe_groups, NULL, NULL,
+             NULL, napi_enumerable, NULL},
         };
 
         napi_value contract;

@@ -383,6 +383,17 @@ describe('native admin extension', () => {
       expect(result.partitions[1]!.error?.code).toBe('UNKNOWN_TOPIC_OR_PART')
     })
 
+    it('describeConsumerGroups: an unknown group is Dead, one with only offsets Empty; in the order asked', async () => {
+      const [unknown, withOffsets] = [unique('na-nogroup'), unique('na-group')]
+      await admin.alterConsumerGroupOffsets(withOffsets, [{topic, partition: 0, offset: 0}], {timeoutMs: TIMEOUT})
+      const described = await admin.describeConsumerGroups([withOffsets, unknown], {timeoutMs: TIMEOUT})
+      expect(described.map((d) => [d.group, d.state, d.members.length, d.error])).toEqual([
+        [withOffsets, 5, 0, undefined],
+        [unknown, 4, 0, undefined],
+      ])
+      expect(described[0]!.coordinator?.port).toBeGreaterThan(0)
+    })
+
     it('deleting offsets of an unknown group is a group-level error, not a rejection', async () => {
       const group = unique('na-nogroup')
       const result = await admin.deleteConsumerGroupOffsets(group, [{topic, partition: 0}], {timeoutMs: TIMEOUT})
@@ -435,6 +446,18 @@ describe('native admin extension', () => {
         expect((error as NativeKafkaError).brokerError?.code).toBe('_TRANSPORT')
         expect((error as NativeKafkaError).message).toContain(address)
         expect(Date.now() - started).toBeLessThan(2000 + 1500)
+      } finally {
+        await unreachable.close()
+      }
+    })
+
+    it('a group that cannot be described comes back with its error, its missing fields null (the JS client binding crashed on those)', async () => {
+      const unreachable = new NativeAdmin({'bootstrap.servers': await closedAddress()})
+      try {
+        const group = unique('na-unreachable')
+        const [described] = await unreachable.describeConsumerGroups([group], {timeoutMs: 2000})
+        expect(described!.error?.code).toMatch(/^(_TIMED_OUT|_TRANSPORT)$/)
+        expect(described).toMatchObject({group, partitionAssignor: null, coordinator: null, members: []})
       } finally {
         await unreachable.close()
       }

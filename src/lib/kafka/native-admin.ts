@@ -3,8 +3,9 @@ import {loadExtension} from '../native/load.js'
 
 // kafkit's own native extension (native/src/kafkit_admin.c) for the admin calls the JS client
 // lacks: DescribeCluster, DescribeConfigs, IncrementalAlterConfigs, CreateTopics with
-// validate-only, AlterConsumerGroupOffsets, DeleteConsumerGroupOffsets. It links the same
-// librdkafka the client library built. Loaded on first use only.
+// validate-only, AlterConsumerGroupOffsets, DeleteConsumerGroupOffsets; and DescribeConsumerGroups,
+// whose JS client binding crashes the process on a group that failed (see kafkit_admin.c). It
+// links the same librdkafka the client library built. Loaded on first use only.
 //
 // Errors: a request that fails as a whole (timeout, transport, authentication) rejects with a
 // NativeKafkaError whose `code` is librdkafka's error name (`_TIMED_OUT`, `_TRANSPORT`,
@@ -133,6 +134,29 @@ export interface GroupOffsetsResult<P> {
   partitions: P[]
 }
 
+export interface GroupMemberDescription {
+  memberId: string
+  clientId: string
+  /** As the broker reports it, e.g. "/127.0.0.1". */
+  host: string
+  groupInstanceId: string | null
+  assignment: TopicPartition[]
+}
+
+export interface ConsumerGroupDescription {
+  group: string
+  /** The group could not be described (e.g. COORDINATOR_NOT_AVAILABLE, _TIMED_OUT); the other fields are then empty. */
+  error?: NativeErrorInfo
+  /** librdkafka's rd_kafka_consumer_group_state_t: 0 Unknown, 1 PreparingRebalance, 2 CompletingRebalance, 3 Stable, 4 Dead, 5 Empty. */
+  state: number
+  /** librdkafka's rd_kafka_consumer_group_type_t: 0 Unknown, 1 Consumer, 2 Classic. */
+  type: number
+  isSimple: boolean
+  partitionAssignor: string | null
+  coordinator: BrokerNode | null
+  members: GroupMemberDescription[]
+}
+
 export interface TimeoutOption {
   /** Bounds the request (librdkafka's request timeout) and the wait for its result. */
   timeoutMs: number
@@ -169,6 +193,7 @@ interface RawBinding {
   deleteTopics(handle: Handle, names: string[], timeoutMs: number): Promise<TopicRequestResult[]>
   alterConsumerGroupOffsets(handle: Handle, group: string, offsets: PartitionOffset[], timeoutMs: number): Promise<GroupOffsetsResult<AlteredPartitionOffset>>
   deleteConsumerGroupOffsets(handle: Handle, group: string, partitions: TopicPartition[], timeoutMs: number): Promise<GroupOffsetsResult<DeletedPartitionOffset>>
+  describeConsumerGroups(handle: Handle, groups: string[], timeoutMs: number): Promise<ConsumerGroupDescription[]>
 }
 
 let binding: RawBinding | undefined
@@ -462,6 +487,40 @@ export class NativeAdmin {
     return retryWhileCoordinatorMoves(t, (remaining) =>
       groupLevelErrorAsResult(group, raw, bounded(() => this.raw.deleteConsumerGroupOffsets(this.handle, group, raw, remaining), remaining)),
     )
+  }
+
+  /**
+   * Describes groups (state, members and their assignments, coordinator); one result per group,
+   * in the order asked. A group whose coordinator is not ready yet (on a new cluster
+   * __consumer_offsets is created on first use) is asked again within the one timeout.
+   */
+  async describeConsumerGroups(groups: string[], options: TimeoutOption): Promise<ConsumerGroupDescription[]> {
+    const t = checkTimeout(options.timeoutMs)
+    const unique = [...new Set(groups)]
+    const results = new Map<string, ConsumerGroupDescription>()
+    const deadline = Date.now() + t
+    let asked = unique
+    let backoff = 100
+    while (asked.length > 0) {
+      const remaining = Math.max(1, deadline - Date.now())
+      const answers = await bounded(() => this.raw.describeConsumerGroups(this.handle, asked, remaining), remaining)
+      for (const a of answers) results.set(a.group, a)
+      asked = answers.filter((a) => isCoordinatorError(a.error)).map((a) => a.group)
+      if (asked.length === 0 || Date.now() + backoff >= deadline) break
+      await new Promise((resolve) => setTimeout(resolve, backoff))
+      backoff = Math.min(backoff * 2, 1000)
+    }
+    const none = (group: string): ConsumerGroupDescription => ({
+      group,
+      error: {code: '_FAIL', message: 'the broker returned no result for this group'},
+      state: 0,
+      type: 0,
+      isSimple: false,
+      partitionAssignor: null,
+      coordinator: null,
+      members: [],
+    })
+    return groups.map((group) => results.get(group) ?? none(group))
   }
 
   /**

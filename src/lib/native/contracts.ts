@@ -26,7 +26,7 @@ export const CONSUME_LITERAL_SLOTS = 5
  * whenever either side changes the layout; the other fields are checked one by one.
  */
 export const EXTENSION_CONTRACTS = {
-  admin: {version: 2},
+  admin: {version: 3},
   produce: {version: 1, descFields: PRODUCE_DESC_FIELDS, headerFields: PRODUCE_HEADER_FIELDS},
   consume: {
     version: 1,

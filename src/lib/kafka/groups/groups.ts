@@ -1,4 +1,4 @@
-import type {DeleteGroupsResult, GroupDescription, GroupOverview, LibrdKafkaError} from '@confluentinc/kafka-javascript'
+import type {DeleteGroupsResult, GroupOverview, LibrdKafkaError} from '@confluentinc/kafka-javascript'
 
 import {KafkitError, usageError} from '../../errors.js'
 import {unreachableText} from '../broker-reach.js'
@@ -120,19 +120,19 @@ export async function describeGroups(session: KafkaSession, groups: string[]): P
   for (const [group, error] of unreachable) result.set(group, {...missingGroup(group), state: 'Unknown', error})
   const unique = all.filter((group) => !unreachable.has(group))
   if (unique.length === 0) return result
-  const admin = session.admin()
+  // kafkit's own extension, not the JS client's describeGroups(): that one crashes the process
+  // (SIGSEGV) on a group that failed, e.g. while a new cluster creates __consumer_offsets.
+  const native = await session.nativeAdmin()
   // One request per coordinator: when one does not answer after all (stale metadata placed its
   // groups elsewhere), only its groups fail, each naming the reason, and the rest are shown.
   const batches = await groupsByCoordinator(session, unique)
   const answers = await Promise.allSettled(
-    batches.map((batch) =>
-      session.call<{groups: GroupDescription[]}>(batch.length === 1 ? `group '${batch[0]}'` : 'groups', (done) => admin.describeGroups(batch, {timeout: session.timeoutMs}, done)),
-    ),
+    batches.map((batch) => session.guard(batch.length === 1 ? `group '${batch[0]}'` : 'groups', native.describeConsumerGroups(batch, {timeoutMs: session.timeoutMs}))),
   )
-  const described: GroupDescription[] = []
+  const described: Array<Awaited<ReturnType<typeof native.describeConsumerGroups>>[number]> = []
   answers.forEach((answer, index) => {
     if (answer.status === 'fulfilled') {
-      described.push(...answer.value.groups)
+      described.push(...answer.value)
       return
     }
     const batch = batches[index]!
@@ -144,27 +144,27 @@ export async function describeGroups(session: KafkaSession, groups: string[]): P
     }
   })
   for (const d of described) {
-    result.set(d.groupId, {
-      group: d.groupId,
+    result.set(d.group, {
+      group: d.group,
       state: stateName(d.state),
       type: typeName(d.type),
-      protocolType: d.protocolType ?? '',
+      // As the JS client reported it.
+      protocolType: d.isSimple ? 'simple' : 'consumer',
       assignor: d.partitionAssignor ?? '',
       coordinator: d.coordinator ? {id: d.coordinator.id, host: d.coordinator.host, port: d.coordinator.port} : null,
-      members: (d.members ?? []).map((m) => ({
+      members: d.members.map((m) => ({
         memberId: m.memberId,
         clientId: m.clientId,
-        host: m.clientHost.replace(/^\//, ''),
+        host: m.host.replace(/^\//, ''),
         ...(m.groupInstanceId ? {groupInstanceId: m.groupInstanceId} : {}),
-        assignment: (m.assignment?.topicPartitions ?? []).map(({topic, partition}) => ({topic, partition})).sort(comparePartitions),
+        assignment: m.assignment.map(({topic, partition}) => ({topic, partition})).sort(comparePartitions),
       })),
-      ...(d.error && errorNameOf(d.error) !== 'GROUP_ID_NOT_FOUND' ? {error: kafkaError(d.error, `group '${d.groupId}'`)} : {}),
+      // A local error (_TIMED_OUT: the coordinator did not answer) reads as it did when the whole request failed.
+      ...(d.error && d.error.code !== 'GROUP_ID_NOT_FOUND' ? {error: session.translate(d.error, `group '${d.group}'`)} : {}),
     })
   }
   return result
 }
-
-const errorNameOf = (error: LibrdKafkaError) => kafkaError(error).kafkaCode
 
 /** A group "exists" when it has members or committed offsets; Dead means the coordinator knows nothing of it. */
 export const groupExists = (info: GroupInfo | undefined) => info !== undefined && info.state !== 'Dead' && !info.error
