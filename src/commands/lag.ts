@@ -16,6 +16,7 @@ import {
 } from '../lib/kafka/lag.js'
 import type {KafkaSession} from '../lib/kafka/session.js'
 import {formatEta, formatRate} from '../lib/output/lag-text.js'
+import {batchFailure, itemError, type ItemError} from '../lib/batch-failure.js'
 import {trapInterrupts} from '../lib/signals.js'
 
 interface PartitionLagRow extends GroupPartitionRow {
@@ -31,6 +32,8 @@ export interface LagResult {
   /** Only with --max-lag: the group/topic rows above it. */
   maxLag?: number
   exceeded?: TopicLag[]
+  /** Groups that could not be read (their coordinator does not answer, ...), each with its error; present only when some failed. */
+  failedGroups?: Array<{group: string; error: ItemError}>
 }
 
 const DEFAULT_INTERVAL = '2s'
@@ -77,12 +80,15 @@ Piped: the same columns tab-separated without a header. --json: {at, topics: [{g
     if (flags.watch) {
       return this.watch(session, options, parseDuration(flags.interval, '--interval'), flags['by-partition'], maxLag)
     }
-    const result = toResult(await readLag(session, options), flags['by-partition'], maxLag)
+    const snapshot = await readLag(session, options)
+    const result = toResult(snapshot, flags['by-partition'], maxLag)
     if (!this.jsonEnabled()) this.render(result)
     if (result.exceeded && result.exceeded.length > 0) {
-      if (this.jsonEnabled()) this.logJson(result)
-      throw new KafkitError('findings', `lag above ${maxLag}: ${result.exceeded.map((r) => `${r.group}/${r.topic}=${r.totalLag}`).join(', ')}`)
+      throw new KafkitError('findings', `lag above ${maxLag}: ${result.exceeded.map((r) => `${r.group}/${r.topic}=${r.totalLag}`).join(', ')}`, {data: result})
     }
+    // The groups that answered are shown; the others fail the command at the end, as a batch.
+    const failure = batchFailure([...snapshot.groups.map(() => ({})), ...(result.failedGroups ?? [])], 'groups')
+    if (failure) throw new KafkitError(failure.kind, failure.message, {hint: failure.hint, kafkaCode: failure.kafkaCode, exitCode: failure.exitCode, data: result})
     return result
   }
 
@@ -133,6 +139,8 @@ Piped: the same columns tab-separated without a header. --json: {at, topics: [{g
         const result = toResult(snapshot, byPartition, maxLag)
         const trends = tracker.update(snapshot.at, result.topics)
         if (trap.stop.aborted) break
+        // A group that cannot be read this round is named on stderr; the watch goes on.
+        if (!this.jsonEnabled()) for (const f of snapshot.failed) this.out.warn(f.error.message)
         if (this.jsonEnabled()) {
           this.out.line(JSON.stringify({...result, trends: result.topics.map((r) => ({group: r.group, topic: r.topic, ...trends.get(trendKey(r))}))}))
         } else if (view) {
@@ -177,6 +185,7 @@ function toResult(snapshot: LagSnapshot, byPartition: boolean, maxLag: number | 
     topics,
     ...(byPartition ? {partitions: snapshot.groups.flatMap((g) => g.partitions.map((p) => ({group: g.group, ...p})))} : {}),
     ...(maxLag === undefined ? {} : {maxLag, exceeded: overThreshold(topics, maxLag)}),
+    ...(snapshot.failed.length === 0 ? {} : {failedGroups: snapshot.failed.map((f) => ({group: f.group, error: itemError(f.error)}))}),
   }
 }
 

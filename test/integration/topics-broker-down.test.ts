@@ -134,6 +134,16 @@ describe('admin commands while brokers have just died', () => {
       expect(described.stderr).toMatch(/warning: log-end offsets of .* not read: leader broker [23] \(127\.0\.0\.1:\d+\) is unreachable/)
     }
 
+    // lag: the groups that answer are shown; the others are named, and the exit says some failed.
+    const lag = await kafkit(['lag', ...groups, '--json'])
+    expect(lag.stderr).not.toMatch(/cannot reach Kafka/)
+    expect([0, 3, 6]).toContain(lag.exitCode)
+    const lagResult = JSON.parse(lag.stdout) as {topics: Array<{group: string}>; failedGroups?: Array<{group: string; error: {message: string}}>}
+    const failedGroups = lagResult.failedGroups ?? []
+    expect(new Set([...lagResult.topics.map((r) => r.group), ...failedGroups.map((f) => f.group)]).size).toBeGreaterThan(0)
+    for (const f of failedGroups) expect(f.error.message).toMatch(/coordinator broker [23] \(127\.0\.0\.1:\d+\) is unreachable|no answer within/)
+    expect(lag.exitCode).toBe(failedGroups.length === 0 ? 0 : failedGroups.length === groups.length ? 3 : 6)
+
     const list = await kafkit(['groups', 'list'])
     expect(list.exitCode).toBe(3)
     expect(list.stderr).toMatch(/listing groups asks every broker, and broker 2 \(127\.0\.0\.1:\d+\) is unreachable/)

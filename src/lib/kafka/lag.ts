@@ -1,4 +1,5 @@
 import {describeGroupDetails, type GroupDetail, type GroupPartitionRow, listGroupIds, requireGroups} from './groups/groups.js'
+import type {KafkitError} from '../errors.js'
 import type {KafkaSession} from './session.js'
 import {compareNames} from '../compare.js'
 
@@ -14,19 +15,22 @@ export interface LagOptions {
 export interface LagSnapshot {
   /** Epoch ms when the offsets were read. */
   at: number
+  /** The groups that answered. */
   groups: GroupDetail[]
+  /** The groups that could not be read (e.g. their coordinator broker does not answer), each with why. */
+  failed: Array<{group: string; error: KafkitError}>
 }
 
+/** Every group's lag; a group that cannot be read is reported in `failed` and does not hide the others. */
 export async function readLag(session: KafkaSession, options: LagOptions): Promise<LagSnapshot> {
   await session.ensureReachable()
   const groups = options.allGroups ? await listGroupIds(session) : options.groups
   const details = await describeGroupDetails(session, groups)
   if (!options.allGroups) requireGroups(details)
-  for (const d of details) {
-    if (d.error) throw d.error
-  }
-  const filtered = options.topic === undefined ? details : details.map((d) => ({...d, partitions: d.partitions.filter((p) => p.topic === options.topic)}))
-  return {at: Date.now(), groups: filtered}
+  const answered = details.filter((d) => !d.error)
+  const failed = details.flatMap((d) => (d.error ? [{group: d.group, error: d.error}] : []))
+  const filtered = options.topic === undefined ? answered : answered.map((d) => ({...d, partitions: d.partitions.filter((p) => p.topic === options.topic)}))
+  return {at: Date.now(), groups: filtered, failed}
 }
 
 export interface TopicLag {
