@@ -1,21 +1,19 @@
 import {execFile, spawn} from 'node:child_process'
-import {join} from 'node:path'
 import {promisify} from 'node:util'
 
-import {afterAll, beforeAll, describe, expect, inject, it} from 'vitest'
+import {describe, expect, it} from 'vitest'
 
-import {findFreePortRange, killLocalKafkaSync, startLocalKafka, stopLocalKafka, waitUntilGone} from '../../src/lib/local/index.js'
+import {killLocalKafkaSync, startLocalKafka, waitUntilGone} from '../../src/lib/local/index.js'
 import {createTopics} from './admin-client.js'
 import {baseEnv, kafkitBin, uniqueName} from './cli.js'
+import {privateBroker} from './private-broker.js'
 
 // The broker dies (kill -9) in the middle of a large input and comes back. The command must
 // finish, account for every record (delivered + failed = read), and, with idempotence, the topic
 // must hold every delivered record exactly once. A broker of this test's own, not the shared one.
 
 const run = promisify(execFile)
-const stateDir = join(inject('stateRoot'), uniqueName('produce-restart'))
-let bootstrap = ''
-
+const broker = privateBroker('produce-restart')
 const RECORDS_PER_PART = 150_000
 const record = (i: number) => `record-${String(i).padStart(8, '0')}-${'x'.repeat(70)}`
 
@@ -25,20 +23,11 @@ function lines(from: number, count: number): string {
   return text
 }
 
-beforeAll(async () => {
-  const started = await startLocalKafka({stateDir, port: await findFreePortRange(2)})
-  bootstrap = started.bootstrapServers
-}, 120_000)
-
-afterAll(async () => {
-  await stopLocalKafka(stateDir, {timeoutMs: 15_000}).catch(() => waitUntilGone(killLocalKafkaSync(stateDir), 10_000))
-}, 60_000)
-
 describe('produce: broker restart in the middle of a large input', () => {
   it('finishes, delivered + failed = read, each delivered record exactly once', async () => {
     const topic = uniqueName('pr-restart')
-    await createTopics(bootstrap, [topic], 3)
-    const child = spawn(process.execPath, [kafkitBin, 'produce', topic, '-b', bootstrap, '--print-delivery', '--on-error', 'skip', '--delivery-timeout', '90s'], {
+    await createTopics(broker.bootstrap, [topic], 3)
+    const child = spawn(process.execPath, [kafkitBin, 'produce', topic, '-b', broker.bootstrap, '--print-delivery', '--on-error', 'skip', '--delivery-timeout', '90s'], {
       env: baseEnv(),
       stdio: ['pipe', 'pipe', 'pipe'],
     })
@@ -63,13 +52,13 @@ describe('produce: broker restart in the middle of a large input', () => {
     // Killed once part 2 is being produced: its first records are delivered, the rest still to come.
     while (highestLine <= RECORDS_PER_PART && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10))
     expect(highestLine).toBeGreaterThan(RECORDS_PER_PART)
-    const killed = killLocalKafkaSync(stateDir)
+    const killed = killLocalKafkaSync(broker.stateDir)
     const deliveredAtKill = stdout.split('\n').length - 1
     expect(killed.length).toBe(1)
     await waitUntilGone(killed, 10_000)
     await part2
     await new Promise((r) => setTimeout(r, 1000))
-    await startLocalKafka({stateDir})
+    await startLocalKafka({stateDir: broker.stateDir})
     await write(lines(2 * RECORDS_PER_PART, RECORDS_PER_PART))
     child.stdin.end()
     const exitCode = await exited
@@ -87,7 +76,7 @@ describe('produce: broker restart in the middle of a large input', () => {
 
     const deliveredLines = stdout.trimEnd().split('\n').map((l) => (JSON.parse(l) as {line: number}).line)
     expect(deliveredLines.length).toBe(delivered)
-    const {stdout: stored} = await run('kcat', ['-b', bootstrap, '-q', '-C', '-t', topic, '-e', '-f', '%s\n'], {maxBuffer: 256 << 20})
+    const {stdout: stored} = await run('kcat', ['-b', broker.bootstrap, '-q', '-C', '-t', topic, '-e', '-f', '%s\n'], {maxBuffer: 256 << 20})
     const values = stored.trimEnd().split('\n')
     expect(new Set(values).size).toBe(values.length) // no duplicates
     expect(values.length).toBe(delivered)
