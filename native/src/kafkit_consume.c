@@ -1,7 +1,7 @@
 /*
- * kafkit_consume: the hot loop of `kafkit consume` for direct partition assignment (no group)
- * and format-string output, in C over the same librdkafka.so that
- * @confluentinc/kafka-javascript built.
+ * kafkit_consume: the hot loop of `kafkit consume` for direct partition assignment and for group
+ * mode (subscribe, rebalances, commits of what was written), with format-string or jsonl output,
+ * in C over the same librdkafka.so that @confluentinc/kafka-javascript built.
  *
  * Why native: the client binding turns every record into a JavaScript object with copied
  * Buffers (several microseconds each), which caps a JS consumer far below kcat. Here a batch
@@ -17,6 +17,14 @@
  *
  * Per partition a stop offset (exclusive, -1 none) is enforced here: records at or past it are
  * dropped and the partition is paused, so output stops exactly where asked.
+ *
+ * Group mode (subscribe): the rebalance callback runs here, on the thread that polls (or in
+ * close). Partitions are known by an index that only grows; each batch tells JS which partitions
+ * were added, which changed assignment, and each touched partition's generation (raised by every
+ * assign and revoke). JS reports what it has written as (index, next offset, generation); a
+ * notice for a generation that is no longer current is ignored, so an offset is committed only by
+ * the assignment whose records reached stdout. A revoke commits what was written for the leaving
+ * partitions first (not while closing: the final commit is JS's decision).
  */
 #include "kafkit_config.h"
 #include "kafkit_napi.h"
@@ -32,7 +40,7 @@
 
 /* The format program's layout (these op codes and modes, LITERAL_SLOTS), checked by the TS side
  * at load (CONSUME_CONTRACT in src/lib/native/contracts.ts): raise the version with any change. */
-#define CONSUME_CONTRACT_VERSION 1
+#define CONSUME_CONTRACT_VERSION 2
 enum { OP_LIT = 1, OP_TOPIC, OP_PARTITION, OP_OFFSET, OP_KEY, OP_VALUE, OP_KEY_LEN, OP_VALUE_LEN, OP_TIMESTAMP, OP_HEADERS, OP_VALUE_LEN_BE32, OP_JSONL };
 enum { MODE_RAW = 0, MODE_BASE64 = 1, MODE_HEX = 2 };
 enum { TS_MS = 0, TS_S = 1, TS_ISO = 2, TS_TYPED = 3 };
@@ -40,11 +48,19 @@ enum { TS_MS = 0, TS_S = 1, TS_ISO = 2, TS_TYPED = 3 };
 typedef struct {
         char *topic;
         int32_t partition;
-        int64_t stop; /* exclusive, -1 = none */
-        int64_t next; /* next offset seen, -1 = none yet */
+        int64_t start; /* explicit start (group mode: until read from), RD_KAFKA_OFFSET_INVALID = committed */
+        int64_t stop;  /* exclusive, -1 = none */
+        int64_t next;  /* next offset seen, -1 = none yet */
         bool done;
         bool touched; /* records in the current batch */
         bool eof;     /* end of log reported in the current batch */
+        /* group mode; guarded by consumer_t.lock (JS's written notices and commits run on the main thread) */
+        bool assigned;
+        bool changed;        /* assignment changed in the current batch */
+        int32_t gen;         /* raised by each assign and revoke */
+        int32_t touched_gen; /* the generation of the records formatted in the current batch */
+        int64_t written;     /* next offset written to stdout in this generation, -1 none */
+        int64_t committed;   /* committed up to this in this generation, -1 none */
 } part_t;
 
 typedef struct {
@@ -57,13 +73,18 @@ typedef struct consumer_s {
         bool closed;
         bool busy;
         part_t *parts;
-        size_t nparts;
+        size_t nparts, cap_parts;
+        size_t nreported; /* parts JS was told about (later ones are reported as added) */
         size_t last_hit;
         int32_t *ops;
         size_t nops;
         char *literals;
         size_t literals_len;
-        /* client errors from librdkafka's threads, handed to JS by consume() */
+        bool eof_done;  /* -e: the end of a partition's log finishes it */
+        bool closing;   /* rebalances while closing commit nothing */
+        bool rebalanced; /* in the current batch */
+        char commit_error[256]; /* the last failed commit of a revoke, reported with the batch */
+        /* guards the group-mode fields of parts (and the array itself while it grows) */
         pthread_mutex_t lock;
 } consumer_t;
 
@@ -373,14 +394,13 @@ static void format_record(consumer_t *c, buf_t *b, const rd_kafka_message_t *m) 
         }
 }
 
-static part_t *find_part(consumer_t *c, const rd_kafka_message_t *m) {
-        const char *topic = rd_kafka_topic_name(m->rkt);
+static part_t *find_tp(consumer_t *c, const char *topic, int32_t partition) {
         size_t i;
         part_t *p = &c->parts[c->last_hit < c->nparts ? c->last_hit : 0];
-        if (c->nparts && p->partition == m->partition && strcmp(p->topic, topic) == 0) return p;
+        if (c->nparts && p->partition == partition && strcmp(p->topic, topic) == 0) return p;
         for (i = 0; i < c->nparts; i++) {
                 p = &c->parts[i];
-                if (p->partition == m->partition && strcmp(p->topic, topic) == 0) {
+                if (p->partition == partition && strcmp(p->topic, topic) == 0) {
                         c->last_hit = i;
                         return p;
                 }
@@ -388,11 +408,116 @@ static part_t *find_part(consumer_t *c, const rd_kafka_message_t *m) {
         return NULL;
 }
 
+static part_t *find_part(consumer_t *c, const rd_kafka_message_t *m) {
+        return find_tp(c, rd_kafka_topic_name(m->rkt), m->partition);
+}
+
+/* A partition that was not planned (a topic created later that the pattern matches). Caller holds the lock. */
+static part_t *add_part(consumer_t *c, const char *topic, int32_t partition, int64_t start, int64_t stop) {
+        if (c->nparts == c->cap_parts) {
+                size_t cap = c->cap_parts ? c->cap_parts * 2 : 16;
+                part_t *parts = realloc(c->parts, cap * sizeof(part_t));
+                if (!parts) return NULL;
+                c->parts = parts, c->cap_parts = cap;
+        }
+        part_t *p = &c->parts[c->nparts++];
+        memset(p, 0, sizeof(*p));
+        p->topic = strdup(topic);
+        p->partition = partition;
+        p->start = start;
+        p->stop = stop;
+        p->next = -1;
+        p->written = -1;
+        p->committed = -1;
+        /* Nothing to read: the range is empty. */
+        p->done = start >= 0 && stop >= 0 && start >= stop;
+        return p;
+}
+
 static void pause_part(consumer_t *c, part_t *p) {
         rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(1);
         rd_kafka_topic_partition_list_add(l, p->topic, p->partition);
         rd_kafka_pause_partitions(c->rk, l);
         rd_kafka_topic_partition_list_destroy(l);
+}
+
+/* ---------- group mode: commits of what was written, and the rebalance callback ---------- */
+
+/*
+ * Commits, for the assigned partitions (all, or those in `only`), what JS reported written and is
+ * not committed yet. Caller holds the lock. Returns the error, if any.
+ */
+static rd_kafka_resp_err_t commit_written(consumer_t *c, const rd_kafka_topic_partition_list_t *only, bool async) {
+        rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(4);
+        rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR_NO_ERROR;
+        size_t i;
+        for (i = 0; i < c->nparts; i++) {
+                part_t *p = &c->parts[i];
+                if (!p->assigned || p->written < 0 || p->written == p->committed) continue;
+                if (only && !rd_kafka_topic_partition_list_find(only, p->topic, p->partition)) continue;
+                rd_kafka_topic_partition_list_add(l, p->topic, p->partition)->offset = p->written;
+        }
+        if (l->cnt > 0) {
+                err = rd_kafka_commit(c->rk, l, async ? 1 : 0);
+                if (!err) {
+                        for (i = 0; i < (size_t)l->cnt; i++) {
+                                part_t *p = find_tp(c, l->elems[i].topic, l->elems[i].partition);
+                                if (p) p->committed = l->elems[i].offset;
+                        }
+                }
+        }
+        rd_kafka_topic_partition_list_destroy(l);
+        return err;
+}
+
+static void rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t *tps, void *opaque) {
+        consumer_t *c = opaque;
+        bool cooperative = strcmp(rd_kafka_rebalance_protocol(rk), "COOPERATIVE") == 0;
+        int i;
+        pthread_mutex_lock(&c->lock);
+        c->rebalanced = true;
+        if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+                for (i = 0; i < tps->cnt; i++) {
+                        rd_kafka_topic_partition_t *tp = &tps->elems[i];
+                        part_t *p = find_tp(c, tp->topic, tp->partition);
+                        if (!p) p = add_part(c, tp->topic, tp->partition, RD_KAFKA_OFFSET_INVALID, -1);
+                        if (!p) continue;
+                        p->assigned = true, p->changed = true, p->gen++;
+                        p->written = -1, p->committed = -1;
+                        /* Explicit positions (N, -N, +N, @TIME) override the committed offset until
+                         * this member has read from the partition. */
+                        if (p->start != RD_KAFKA_OFFSET_INVALID && p->next < 0) tp->offset = p->start;
+                }
+                if (cooperative) {
+                        rd_kafka_error_t *e = rd_kafka_incremental_assign(rk, tps);
+                        if (e) rd_kafka_error_destroy(e);
+                } else {
+                        rd_kafka_assign(rk, tps);
+                }
+                for (i = 0; i < tps->cnt; i++) {
+                        part_t *p = find_tp(c, tps->elems[i].topic, tps->elems[i].partition);
+                        if (p && p->done) pause_part(c, p);
+                }
+        } else {
+                /* Revoked (or lost): what was written for the leaving partitions is committed first,
+                 * unless the assignment was lost (another member may own them already) or we are closing. */
+                if (err == RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS && !c->closing && !rd_kafka_assignment_lost(rk)) {
+                        rd_kafka_resp_err_t ce = commit_written(c, tps, false);
+                        if (ce && ce != RD_KAFKA_RESP_ERR__NO_OFFSET)
+                                snprintf(c->commit_error, sizeof(c->commit_error), "%s", rd_kafka_err2str(ce));
+                }
+                for (i = 0; i < tps->cnt; i++) {
+                        part_t *p = find_tp(c, tps->elems[i].topic, tps->elems[i].partition);
+                        if (p && p->assigned) p->assigned = false, p->changed = true, p->gen++;
+                }
+                if (cooperative) {
+                        rd_kafka_error_t *e = rd_kafka_incremental_unassign(rk, tps);
+                        if (e) rd_kafka_error_destroy(e);
+                } else {
+                        rd_kafka_assign(rk, NULL);
+                }
+        }
+        pthread_mutex_unlock(&c->lock);
 }
 
 /* ---------- the batch, on a worker thread ---------- */
@@ -411,6 +536,8 @@ static void batch_execute(napi_env env, void *data) {
                 if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
                         part_t *p = find_part(c, m);
                         if (p) p->eof = true;
+                        /* -e: the partition is finished; later records of it are not printed. */
+                        if (p && c->eof_done && !p->done) p->done = true, pause_part(c, p);
                         rd_kafka_message_destroy(m);
                         continue;
                 }
@@ -437,6 +564,7 @@ static void batch_execute(napi_env env, void *data) {
                 bt->count++;
                 p->next = m->offset + 1;
                 p->touched = true;
+                p->touched_gen = p->gen;
                 if (p->stop >= 0 && p->next >= p->stop) {
                         p->done = true;
                         pause_part(c, p);
@@ -465,23 +593,53 @@ static void batch_complete(napi_env env, napi_status status, void *data) {
         napi_set_named_property(env, result, "count", n);
         napi_create_double(env, (double)bt->bytes_in, &n);
         napi_set_named_property(env, result, "bytes", n);
-        /* positions: [partIndex, next, done] per partition with records; eofs: partIndex list */
-        for (i = 0; i < c->nparts; i++) touched += c->parts[i].touched, eof_count += c->parts[i].eof;
-        napi_create_array_with_length(env, touched * 3, &positions);
+        /* positions: [partIndex, next, done, generation] per partition with records; eofs: partIndex
+         * list; assignment: [partIndex, assigned, generation] per partition whose assignment changed;
+         * added: {topic, partition} for the partitions from index `nreported` on. */
+        pthread_mutex_lock(&c->lock);
+        size_t changed = 0;
+        for (i = 0; i < c->nparts; i++) touched += c->parts[i].touched, eof_count += c->parts[i].eof, changed += c->parts[i].changed;
+        napi_value assignment, added;
+        napi_create_array_with_length(env, touched * 4, &positions);
         napi_create_array_with_length(env, eof_count, &eofs);
-        uint32_t k = 0, e = 0;
+        napi_create_array_with_length(env, changed * 3, &assignment);
+        napi_create_array_with_length(env, c->nparts - c->nreported, &added);
+        uint32_t k = 0, e = 0, a = 0;
         for (i = 0; i < c->nparts; i++) {
                 part_t *p = &c->parts[i];
                 if (p->touched) {
                         napi_create_double(env, (double)i, &n), napi_set_element(env, positions, k++, n);
                         napi_create_double(env, (double)p->next, &n), napi_set_element(env, positions, k++, n);
                         napi_create_double(env, p->done ? 1 : 0, &n), napi_set_element(env, positions, k++, n);
+                        napi_create_double(env, (double)p->touched_gen, &n), napi_set_element(env, positions, k++, n);
                 }
                 if (p->eof) napi_create_double(env, (double)i, &n), napi_set_element(env, eofs, e++, n);
-                p->touched = false, p->eof = false;
+                if (p->changed) {
+                        napi_create_double(env, (double)i, &n), napi_set_element(env, assignment, a++, n);
+                        napi_create_double(env, p->assigned ? 1 : 0, &n), napi_set_element(env, assignment, a++, n);
+                        napi_create_double(env, (double)p->gen, &n), napi_set_element(env, assignment, a++, n);
+                }
+                if (i >= c->nreported) {
+                        napi_value tp;
+                        napi_create_object(env, &tp);
+                        set_str(env, tp, "topic", p->topic);
+                        set_num(env, tp, "partition", p->partition);
+                        napi_set_element(env, added, (uint32_t)(i - c->nreported), tp);
+                }
+                p->touched = false, p->eof = false, p->changed = false;
         }
+        c->nreported = c->nparts;
         napi_set_named_property(env, result, "positions", positions);
         napi_set_named_property(env, result, "eofs", eofs);
+        napi_set_named_property(env, result, "assignment", assignment);
+        napi_set_named_property(env, result, "added", added);
+        set_bool(env, result, "rebalanced", c->rebalanced);
+        c->rebalanced = false;
+        if (c->commit_error[0]) {
+                set_str(env, result, "commitError", c->commit_error);
+                c->commit_error[0] = 0;
+        }
+        pthread_mutex_unlock(&c->lock);
         if (bt->err) {
                 napi_value code, msg;
                 napi_create_string_utf8(env, rd_kafka_err2name(bt->err), NAPI_AUTO_LENGTH, &code);
@@ -536,13 +694,17 @@ static void destroy_consumer(consumer_t *c) {
         if (c->closed) return;
         c->closed = true;
         if (c->rk) {
+                /* Leaves the group at once (the revoke it triggers commits nothing: closing). */
+                pthread_mutex_lock(&c->lock);
+                c->closing = true;
+                pthread_mutex_unlock(&c->lock);
                 rd_kafka_consumer_close(c->rk);
                 rd_kafka_destroy(c->rk);
         }
         c->rk = NULL;
         for (i = 0; i < c->nparts; i++) free(c->parts[i].topic);
         free(c->parts), free(c->ops), free(c->literals);
-        c->parts = NULL, c->ops = NULL, c->literals = NULL, c->nparts = 0;
+        c->parts = NULL, c->ops = NULL, c->literals = NULL, c->nparts = 0, c->cap_parts = 0;
 }
 
 static void consumer_finalize(napi_env env, void *data, void *hint) {
@@ -572,6 +734,8 @@ static napi_value js_create(napi_env env, napi_callback_info info) {
         rd_kafka_conf_set_opaque(conf, c);
         rd_kafka_conf_set_error_cb(conf, error_cb);
         rd_kafka_conf_set_log_cb(conf, log_cb);
+        /* Only a subscription (group mode) ever calls it. */
+        rd_kafka_conf_set_rebalance_cb(conf, rebalance_cb);
         c->rk = kafkit_client_new(env, RD_KAFKA_CONSUMER, conf, argv[0]);
         if (!c->rk) {
                 c->closed = true;
@@ -584,30 +748,34 @@ static napi_value js_create(napi_env env, napi_callback_info info) {
 }
 
 /*
- * assign(handle, topics: string[], partitions: Int32Array, starts: Float64Array, stops: Float64Array,
- *        program: Int32Array, literals: Buffer)
+ * The plan both modes start from: the format program, and the planned partitions with their
+ * explicit starts (RD_KAFKA_OFFSET_INVALID: the committed offset) and stops (-1: none).
+ * argv: topics: string[], partitions: Int32Array, starts: Float64Array, stops: Float64Array,
+ *       program: Int32Array, literals: Buffer, exitAtEnd: boolean
  */
-static napi_value js_assign(napi_env env, napi_callback_info info) {
-        size_t argc = 7, len, i;
-        napi_value argv[7];
+#define PLAN_ARGS 7
+static bool load_plan(napi_env env, consumer_t *c, napi_value *argv) {
         napi_typedarray_type type;
         napi_value ab;
-        size_t off, count, nops;
+        size_t off, count, nops, len, i;
         int32_t *partitions, *ops;
         double *starts, *stops;
         void *lit;
         size_t lit_len;
-        napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-        consumer_t *c = argc == 7 ? get_consumer(env, argv[0]) : NULL;
-        if (!c) return NULL;
-        napi_get_typedarray_info(env, argv[2], &type, &count, (void **)&partitions, &ab, &off);
-        napi_get_typedarray_info(env, argv[3], &type, &count, (void **)&starts, &ab, &off);
-        napi_get_typedarray_info(env, argv[4], &type, &count, (void **)&stops, &ab, &off);
-        napi_get_typedarray_info(env, argv[5], &type, &nops, (void **)&ops, &ab, &off);
-        napi_get_buffer_info(env, argv[6], &lit, &lit_len);
+        bool eof_done = false;
+        if (c->ops) {
+                throw_coded(env, "_STATE", "the consumer already has its plan");
+                return false;
+        }
+        napi_get_typedarray_info(env, argv[1], &type, &count, (void **)&partitions, &ab, &off);
+        napi_get_typedarray_info(env, argv[2], &type, &count, (void **)&starts, &ab, &off);
+        napi_get_typedarray_info(env, argv[3], &type, &count, (void **)&stops, &ab, &off);
+        napi_get_typedarray_info(env, argv[4], &type, &nops, (void **)&ops, &ab, &off);
+        napi_get_buffer_info(env, argv[5], &lit, &lit_len);
+        napi_get_value_bool(env, argv[6], &eof_done);
         if (nops < LITERAL_SLOTS * 2) {
                 napi_throw_error(env, NULL, "format program without its literal slots");
-                return NULL;
+                return false;
         }
         c->ops = malloc(nops * sizeof(int32_t));
         memcpy(c->ops, ops, nops * sizeof(int32_t));
@@ -615,28 +783,102 @@ static napi_value js_assign(napi_env env, napi_callback_info info) {
         c->literals = malloc(lit_len ? lit_len : 1);
         memcpy(c->literals, lit, lit_len);
         c->literals_len = lit_len;
-        c->parts = calloc(count ? count : 1, sizeof(part_t));
-        c->nparts = count;
-        rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new((int)count);
+        c->eof_done = eof_done;
+        pthread_mutex_lock(&c->lock);
         for (i = 0; i < count; i++) {
                 napi_value t;
                 char topic[512];
-                napi_get_element(env, argv[1], (uint32_t)i, &t);
+                napi_get_element(env, argv[0], (uint32_t)i, &t);
                 napi_get_value_string_utf8(env, t, topic, sizeof(topic), &len);
-                part_t *p = &c->parts[i];
-                p->topic = strdup(topic);
-                p->partition = partitions[i];
-                p->stop = (int64_t)stops[i];
-                p->next = -1;
-                rd_kafka_topic_partition_list_add(l, topic, partitions[i])->offset = (int64_t)starts[i];
+                if (!add_part(c, topic, partitions[i], starts[i] < 0 ? RD_KAFKA_OFFSET_INVALID : (int64_t)starts[i], (int64_t)stops[i])) break;
+        }
+        c->nreported = c->nparts;
+        pthread_mutex_unlock(&c->lock);
+        return true;
+}
+
+/* assign(handle, ...plan): direct mode, every planned partition from its start (planned ones only). */
+static napi_value js_assign(napi_env env, napi_callback_info info) {
+        size_t argc = 1 + PLAN_ARGS, i;
+        napi_value argv[1 + PLAN_ARGS];
+        napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+        consumer_t *c = argc == 1 + PLAN_ARGS ? get_consumer(env, argv[0]) : NULL;
+        if (!c || !load_plan(env, c, argv + 1)) return NULL;
+        rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new((int)c->nparts);
+        for (i = 0; i < c->nparts; i++) {
+                c->parts[i].assigned = true;
+                rd_kafka_topic_partition_list_add(l, c->parts[i].topic, c->parts[i].partition)->offset = c->parts[i].start;
         }
         rd_kafka_resp_err_t err = rd_kafka_assign(c->rk, l);
         rd_kafka_topic_partition_list_destroy(l);
-        if (err) {
-                throw_coded(env, rd_kafka_err2name(err), rd_kafka_err2str(err));
-                return NULL;
-        }
+        if (err) throw_coded(env, rd_kafka_err2name(err), rd_kafka_err2str(err));
         return NULL;
+}
+
+/* subscribe(handle, subscription: string[], ...plan): group mode; a `^...` entry is a librdkafka pattern. */
+static napi_value js_subscribe(napi_env env, napi_callback_info info) {
+        size_t argc = 2 + PLAN_ARGS, len;
+        uint32_t n = 0, i;
+        napi_value argv[2 + PLAN_ARGS];
+        napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+        consumer_t *c = argc == 2 + PLAN_ARGS ? get_consumer(env, argv[0]) : NULL;
+        if (!c || !load_plan(env, c, argv + 2)) return NULL;
+        napi_get_array_length(env, argv[1], &n);
+        rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new((int)n);
+        for (i = 0; i < n; i++) {
+                napi_value t;
+                char topic[1024];
+                napi_get_element(env, argv[1], i, &t);
+                napi_get_value_string_utf8(env, t, topic, sizeof(topic), &len);
+                rd_kafka_topic_partition_list_add(l, topic, RD_KAFKA_PARTITION_UA);
+        }
+        rd_kafka_resp_err_t err = rd_kafka_subscribe(c->rk, l);
+        rd_kafka_topic_partition_list_destroy(l);
+        if (err) throw_coded(env, rd_kafka_err2name(err), rd_kafka_err2str(err));
+        return NULL;
+}
+
+/*
+ * written(handle, notices: Float64Array of (partIndex, next, generation) triples): what reached
+ * stdout. A notice for a partition this member no longer owns, or owns in a newer generation, is
+ * ignored: those records belong to an assignment that is gone.
+ */
+static napi_value js_written(napi_env env, napi_callback_info info) {
+        size_t argc = 2, count, off, i;
+        napi_value argv[2], ab;
+        napi_typedarray_type type;
+        double *notices;
+        napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+        consumer_t *c = argc == 2 ? get_consumer(env, argv[0]) : NULL;
+        if (!c) return NULL;
+        napi_get_typedarray_info(env, argv[1], &type, &count, (void **)&notices, &ab, &off);
+        pthread_mutex_lock(&c->lock);
+        for (i = 0; i + 3 <= count; i += 3) {
+                size_t index = (size_t)notices[i];
+                if (index >= c->nparts) continue;
+                part_t *p = &c->parts[index];
+                int64_t next = (int64_t)notices[i + 1];
+                if (p->assigned && p->gen == (int32_t)notices[i + 2] && next > p->written) p->written = next;
+        }
+        pthread_mutex_unlock(&c->lock);
+        return NULL;
+}
+
+/* commit(handle, sync: boolean) -> error message | undefined: commits what was written and not yet committed. */
+static napi_value js_commit(napi_env env, napi_callback_info info) {
+        size_t argc = 2;
+        napi_value argv[2], result = NULL;
+        bool sync = false;
+        napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+        consumer_t *c = argc == 2 ? get_consumer(env, argv[0]) : NULL;
+        if (!c) return NULL;
+        napi_get_value_bool(env, argv[1], &sync);
+        /* Under the lock: a revoke on the polling thread waits, so it never sees a half-made commit. */
+        pthread_mutex_lock(&c->lock);
+        rd_kafka_resp_err_t err = commit_written(c, NULL, !sync);
+        pthread_mutex_unlock(&c->lock);
+        if (err && err != RD_KAFKA_RESP_ERR__NO_OFFSET) make_str(env, rd_kafka_err2str(err), &result);
+        return result;
 }
 
 /* close(handle): leaves and destroys the client; call only when no batch is being read. */
@@ -698,6 +940,9 @@ static napi_value init(napi_env env, napi_value exports) {
         napi_property_descriptor props[] = {
             {"create", NULL, js_create, NULL, NULL, NULL, napi_default, NULL},
             {"assign", NULL, js_assign, NULL, NULL, NULL, napi_default, NULL},
+            {"subscribe", NULL, js_subscribe, NULL, NULL, NULL, napi_default, NULL},
+            {"written", NULL, js_written, NULL, NULL, NULL, napi_default, NULL},
+            {"commit", NULL, js_commit, NULL, NULL, NULL, napi_default, NULL},
             {"consume", NULL, js_consume, NULL, NULL, NULL, napi_default, NULL},
             {"close", NULL, js_close, NULL, NULL, NULL, napi_default, NULL},
             {"outputClosed", NULL, js_output_closed, NULL, NULL, NULL, napi_default, NULL},

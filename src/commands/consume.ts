@@ -11,7 +11,7 @@ import {writeStdoutChunk} from '../lib/output/chunks.js'
 import {chooseRecordFormatter, silentFormatter} from '../lib/output/format/choose.js'
 import {FORMAT_TOKENS_HELP} from '../lib/output/format/format-string.js'
 import {jsonlCollector} from '../lib/output/format/jsonl.js'
-import {stdoutClosed} from '../lib/output/stdout-closed.js'
+import {onStdoutClosed, stdoutClosed} from '../lib/output/stdout-closed.js'
 import {parsePartitionList} from '../lib/partition-spec.js'
 import type {ConsumedRecord} from '../lib/records/consumed-record.js'
 import type {JsonlRecord} from '../lib/records/jsonl.js'
@@ -143,6 +143,9 @@ Ctrl-C / SIGTERM stop fetching, commit what was printed and leave the group: exi
     // The first Ctrl-C / SIGTERM stops the loop, which commits what was printed and leaves the
     // group; a second one ends the process at once.
     const interrupts = trapInterrupts({exitOnSecond: true})
+    // A closed pipe (| head) ends the read loop, which then leaves the group at once instead of
+    // the process exiting with a member left behind until the session times out.
+    const offStdoutClosed = onStdoutClosed(() => {})
     const session = this.connect(flags)
     try {
       const summary = await consumeRecords(
@@ -162,6 +165,7 @@ Ctrl-C / SIGTERM stop fetching, commit what was printed and leave the group: exi
           allowNative: nativeConsumeAllowed(),
           signal: interrupts.stop,
           notice: (text) => this.out.notice(`% ${text}`),
+          debug: (line) => this.debugLog(line),
           onRecord: collected?.add,
           filter,
           outputClosed: stdoutClosed,
@@ -177,6 +181,7 @@ Ctrl-C / SIGTERM stop fetching, commit what was printed and leave the group: exi
       }
       return result
     } finally {
+      offStdoutClosed()
       interrupts.dispose()
     }
   }

@@ -29,7 +29,8 @@ export const EXTENSION_CONTRACTS = {
   admin: {version: 3},
   produce: {version: 1, descFields: PRODUCE_DESC_FIELDS, headerFields: PRODUCE_HEADER_FIELDS},
   consume: {
-    version: 1,
+    // 2: group mode (subscribe, written, commit; batches report generations and assignment changes).
+    version: 2,
     literalSlots: CONSUME_LITERAL_SLOTS,
     ops: CONSUME_OPS,
     timestampModes: {ms: CONSUME_TIMESTAMP_MODES.ms, s: CONSUME_TIMESTAMP_MODES.s, iso: CONSUME_TIMESTAMP_MODES.iso, type: CONSUME_TIMESTAMP_MODES.type},

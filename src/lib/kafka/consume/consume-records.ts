@@ -12,8 +12,9 @@ import {resolveTopics} from '../topics/resolve.js'
 
 // The consume core behind `kafkit consume` (docs/consume.md): resolves topics and partitions,
 // plans where each partition starts and stops, then runs one of two read loops: the native one
-// (no group, output C can format) or the JS one. Both hand their output to the caller's sink
-// through one write pipeline. The core never prints; the command supplies the sink and notices.
+// (output C can format, direct or in a group) or the JS one. Both hand their output to the
+// caller's sink through one write pipeline. The core never prints; the command supplies the sink
+// and notices.
 
 export async function consumeRecords(session: KafkaSession, request: ConsumeRequest, sink: ConsumeSink): Promise<ConsumeSummary> {
   await session.ensureReachable()
@@ -37,16 +38,23 @@ export async function consumeRecords(session: KafkaSession, request: ConsumeRequ
   })
   const state = stateFromPlans(plans)
 
-  // The native loop formats in C: no group, no per-record JS (filters, --json), no time-based stop.
-  const jsOnly = grouped || request.onRecord || request.filter || !sink.formatter.nativeProgram || plans.some((p) => p.stopTime !== undefined)
-  const native = jsOnly || !request.allowNative ? undefined : loadNativeConsume()
-  if (native) return consumeNatively(native, request, sink, state, consumerConfig(session, request, false, userReset), session)
+  // librdkafka takes a topic starting with ^ as a regular expression (its own POSIX-like
+  // dialect: no (?:...) groups), and re-evaluates it as topics are created.
+  const subscription = grouped ? (request.pattern === undefined ? topics : [...request.topics, `^(${request.pattern})$`]) : undefined
+  const config = consumerConfig(session, request, grouped, userReset)
 
+  // The native loop formats in C: no per-record JS (filters, --json), no time-based stop.
+  const needsJs = request.onRecord || request.filter ? 'a per-record filter or --json' : !sink.formatter.nativeProgram ? 'an output only JavaScript formats' : plans.some((p) => p.stopTime !== undefined) ? 'a stop at a future time' : undefined
+  const native = needsJs || !request.allowNative ? undefined : loadNativeConsume()
+  const mode = grouped ? `group ${request.group}` : 'direct assignment'
+  if (native) {
+    request.debug?.(`consume: native loop (${mode})`)
+    return consumeNatively(native, request, sink, state, {config, subscription}, session)
+  }
+  request.debug?.(`consume: JS loop (${mode}; ${needsJs ?? (request.allowNative ? 'native extension not built' : 'native loop switched off')})`)
   return consumeWithClient(session, request, sink, state, {
-    config: consumerConfig(session, request, grouped, userReset),
-    // librdkafka takes a topic starting with ^ as a regular expression (its own POSIX-like
-    // dialect: no (?:...) groups), and re-evaluates it as topics are created.
-    subscription: grouped ? (request.pattern === undefined ? topics : [...request.topics, `^(${request.pattern})$`]) : undefined,
+    config,
+    subscription,
     timestampTypes: request.needsTimestampType ? await timestampTypesOf(session, topics) : undefined,
   })
 }

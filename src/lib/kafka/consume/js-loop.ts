@@ -7,7 +7,7 @@ import type {KafkaSession} from '../session.js'
 import {connectClient, disconnectClient, readBatch} from './client.js'
 import {BATCH_BYTES, MAX_BATCH, nextBatchSize} from './config.js'
 import {key, type TopicPartition} from './positions.js'
-import {pausePartition} from './rebalance.js'
+import {COMMIT_INTERVAL_MS, EMPTY_ASSIGNMENT_GRACE_MS, pausePartition} from './rebalance.js'
 import type {ConsumeRequest, ConsumeSink, ConsumeSummary, StopReason} from './request.js'
 import {stateOf, type ConsumeState, type PartitionState} from './state.js'
 import {WritePipeline} from './write-pipeline.js'
@@ -16,9 +16,6 @@ import {WritePipeline} from './write-pipeline.js'
 // client's consume(n), keeps what lies inside each partition's range, formats a batch into one
 // chunk and hands it to the write pipeline. In group mode only offsets of records already
 // written are committed (at least once).
-
-const EMPTY_ASSIGNMENT_GRACE_MS = 3000
-const COMMIT_INTERVAL_MS = 5000
 
 export interface JsLoopOptions {
   config: Record<string, string | number | boolean>
@@ -87,6 +84,12 @@ export async function consumeWithClient(session: KafkaSession, request: ConsumeR
         stoppedBy = 'signal'
         break
       }
+      if (pipeline.failed && request.outputClosed?.()) {
+        // The reader went away (`| head`) while a chunk was written: commit nothing more.
+        stoppedBy = 'output-closed'
+        committedOnExit = true
+        break
+      }
       pipeline.throwIfFailed()
       if (allDone()) {
         stoppedBy = request.untilMs !== undefined && !request.exitAtEnd ? 'until' : 'end'
@@ -142,7 +145,8 @@ export async function consumeWithClient(session: KafkaSession, request: ConsumeR
         for (const [s, next] of nextByPartition) s.written = next
       }
       if (kept.length > 0) {
-        await pipeline.push(formatBatch(kept, sink.formatter, request.onRecord), markWritten)
+        // A failed write is judged at the top of the loop (a reader gone, or an error).
+        if (!(await pipeline.push(formatBatch(kept, sink.formatter, request.onRecord), markWritten).then(() => true, () => false))) continue
         printed += kept.length
       } else if (nextByPartition.size > 0) {
         // Only records the filter passed over: they count as written once what came before is.
@@ -150,12 +154,15 @@ export async function consumeWithClient(session: KafkaSession, request: ConsumeR
       }
       if (request.count !== undefined && printed >= request.count) stoppedBy = 'count'
       if (grouped && Date.now() - lastCommitAt >= COMMIT_INTERVAL_MS) {
-        await pipeline.drain()
+        await pipeline.settled()
+        if (pipeline.failed) continue
         commitWritten(false)
         lastCommitAt = Date.now()
       }
     }
-    await pipeline.drain()
+    await pipeline.settled()
+    if (pipeline.failed && request.outputClosed?.()) stoppedBy = 'output-closed'
+    else pipeline.throwIfFailed()
     if (stoppedBy !== 'output-closed') commitWritten(true)
     committedOnExit = true
     return {

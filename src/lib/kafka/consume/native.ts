@@ -2,9 +2,10 @@ import {loadExtension} from '../../native/load.js'
 import type {NativeFormatProgram} from '../../records/record-formatter.js'
 
 // The native consume extension (native/src/kafkit_consume.c): reads and formats whole batches in
-// C on a worker thread and hands back one buffer. Used for direct assignment (no group) with
-// output it can express; everything else takes the JS loop (kafka/consume/js-loop.ts). When the
-// extension is not built, `loadNativeConsume` returns undefined and the JS loop is used.
+// C on a worker thread and hands back one buffer. Used for direct assignment and for group mode
+// (subscription, rebalances and commits in C) with output it can express; everything else takes
+// the JS loop (kafka/consume/js-loop.ts). When the extension is not built, `loadNativeConsume`
+// returns undefined and the JS loop is used.
 
 export interface NativeBatch {
   /** The formatted records, ready to write. */
@@ -12,18 +13,31 @@ export interface NativeBatch {
   count: number
   /** Bytes of record values read (for sizing the next batch). */
   bytes: number
-  /** Triples: partition index (as assigned), next offset, 1 when the partition reached its stop. */
+  /** Quads: partition index, next offset, 1 when the partition reached its stop, the generation of its records. */
   positions: number[]
   /** Partition indexes that reached the end of their log in this batch. */
   eofs: number[]
+  /** Group mode, triples: partition index, 1 assigned / 0 revoked, generation; the state after this batch. */
+  assignment: number[]
+  /** Partitions C learned of in this batch (a topic the pattern matches), indexed on from the ones known. */
+  added: Array<{topic: string; partition: number}>
+  /** Whether the group rebalanced during this batch. */
+  rebalanced: boolean
+  /** A revoke's commit that failed. */
+  commitError?: string
   errorCode?: string
   errorMessage?: string
 }
 
+type Plan = [topics: string[], partitions: Int32Array, starts: Float64Array, stops: Float64Array, ops: Int32Array, literals: Buffer, exitAtEnd: boolean]
+
 interface NativeConsumeModule {
   create(config: Record<string, string>): unknown
-  assign(handle: unknown, topics: string[], partitions: Int32Array, starts: Float64Array, stops: Float64Array, ops: Int32Array, literals: Buffer): void
+  assign(handle: unknown, ...plan: Plan): void
+  subscribe(handle: unknown, subscription: string[], ...plan: Plan): void
   consume(handle: unknown, maxRecords: number, maxBytes: number, timeoutMs: number, limit: number): Promise<NativeBatch>
+  written(handle: unknown, notices: Float64Array): void
+  commit(handle: unknown, sync: boolean): string | undefined
   close(handle: unknown): void
 }
 
@@ -37,18 +51,20 @@ export function loadNativeConsume(): NativeConsumeModule | undefined {
   return loaded ?? undefined
 }
 
-export interface NativeAssignment {
+export interface NativePartition {
   topic: string
   partition: number
-  start: number
-  /** Exclusive; -1 for none. */
-  stop: number
+  /** Where to start; undefined: the group's committed offset. */
+  start?: number
+  /** Exclusive; undefined for none. */
+  stop?: number
 }
 
-/** One native consumer: created with a librdkafka config, assigned once, read batch by batch. */
+/** One native consumer: created with a librdkafka config, assigned or subscribed once, read batch by batch. */
 export class NativeConsumer {
   private handle: unknown
   private busy?: Promise<unknown>
+  private closed = false
 
   constructor(
     private readonly lib: NativeConsumeModule,
@@ -59,16 +75,14 @@ export class NativeConsumer {
     this.handle = lib.create(strings)
   }
 
-  assign(assignment: NativeAssignment[], program: NativeFormatProgram): void {
-    this.lib.assign(
-      this.handle,
-      assignment.map((a) => a.topic),
-      Int32Array.from(assignment.map((a) => a.partition)),
-      Float64Array.from(assignment.map((a) => a.start)),
-      Float64Array.from(assignment.map((a) => a.stop)),
-      program.ops,
-      program.literals,
-    )
+  /** Direct mode: reads exactly these partitions; their indexes in batches follow this order. */
+  assign(partitions: NativePartition[], program: NativeFormatProgram, exitAtEnd: boolean): void {
+    this.lib.assign(this.handle, ...plan(partitions, program, exitAtEnd))
+  }
+
+  /** Group mode: joins the group; `planned` partitions keep their index, others are added as assigned. */
+  subscribe(subscription: string[], planned: NativePartition[], program: NativeFormatProgram, exitAtEnd: boolean): void {
+    this.lib.subscribe(this.handle, subscription, ...plan(planned, program, exitAtEnd))
   }
 
   consume(maxRecords: number, maxBytes: number, timeoutMs: number, limit: number): Promise<NativeBatch> {
@@ -77,9 +91,33 @@ export class NativeConsumer {
     return batch
   }
 
-  /** Closes once no batch is being read. */
+  /** Group mode: these (partition index, next offset, generation) triples reached the output. */
+  written(notices: number[]): void {
+    // A write that completes after close (a run ended by an error) has nothing left to commit.
+    if (notices.length > 0 && !this.closed) this.lib.written(this.handle, Float64Array.from(notices))
+  }
+
+  /** Group mode: commits what was written; returns the failure's message. */
+  commit(sync: boolean): string | undefined {
+    return this.lib.commit(this.handle, sync)
+  }
+
+  /** Closes (leaving the group) once no batch is being read. */
   async close(): Promise<void> {
     await this.busy
+    this.closed = true
     this.lib.close(this.handle)
   }
+}
+
+function plan(partitions: NativePartition[], program: NativeFormatProgram, exitAtEnd: boolean): Plan {
+  return [
+    partitions.map((p) => p.topic),
+    Int32Array.from(partitions.map((p) => p.partition)),
+    Float64Array.from(partitions.map((p) => p.start ?? -1)),
+    Float64Array.from(partitions.map((p) => p.stop ?? -1)),
+    program.ops,
+    program.literals,
+    exitAtEnd,
+  ]
 }

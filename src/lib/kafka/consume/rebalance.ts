@@ -6,6 +6,12 @@ import {adoptPartition, type ConsumeState} from './state.js'
 // Group mode: what happens when the group hands partitions to this member or takes them away.
 // New partitions start where -o says until this member has read from them (then the group's
 // commits are the truth); leaving partitions get what was written for them committed first.
+// This is the JS loop's handler; the native loop does the same in C (native/src/kafkit_consume.c).
+
+/** How long a member with nothing assigned waits for a second round of cooperative assignment. */
+export const EMPTY_ASSIGNMENT_GRACE_MS = 3000
+/** How often what was written is committed while reading. */
+export const COMMIT_INTERVAL_MS = 5000
 
 /** Methods the client has but its type declarations omit. */
 export type GroupConsumer = KafkaConsumer & {

@@ -28,6 +28,8 @@ export interface ConsumeRequest {
   /** Aborting stops fetching; what was written is committed and the group is left cleanly. */
   signal: AbortSignal
   notice(text: string): void
+  /** Debug lines (--debug): which read loop runs and why. */
+  debug?: (line: string) => void
   /** Whether the output's reader has gone (`| head`): then the run ends like on EPIPE, committing nothing more. */
   outputClosed?: () => boolean
   /** Records carry their topic's timestamp type (jsonl output); costs one DescribeConfigs. */
