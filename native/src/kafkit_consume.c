@@ -458,8 +458,10 @@ static rd_kafka_resp_err_t commit_written(consumer_t *c, const rd_kafka_topic_pa
                 rd_kafka_topic_partition_list_add(l, p->topic, p->partition)->offset = p->written;
         }
         if (l->cnt > 0) {
+                /* An async commit counts once the broker confirmed it (offset_commit_cb): one that
+                 * fails (a rebalance in progress) is sent again by the next commit. */
                 err = rd_kafka_commit(c->rk, l, async ? 1 : 0);
-                if (!err) {
+                if (!err && !async) {
                         for (i = 0; i < (size_t)l->cnt; i++) {
                                 part_t *p = find_tp(c, l->elems[i].topic, l->elems[i].partition);
                                 if (p) p->committed = l->elems[i].offset;
@@ -468,6 +470,21 @@ static rd_kafka_resp_err_t commit_written(consumer_t *c, const rd_kafka_topic_pa
         }
         rd_kafka_topic_partition_list_destroy(l);
         return err;
+}
+
+/* The broker's answer to a commit (served by the poll, or by close). Caller does not hold the lock. */
+static void offset_commit_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t *offsets, void *opaque) {
+        consumer_t *c = opaque;
+        int i;
+        if (!offsets) return;
+        pthread_mutex_lock(&c->lock);
+        for (i = 0; i < offsets->cnt; i++) {
+                const rd_kafka_topic_partition_t *tp = &offsets->elems[i];
+                part_t *p = find_tp(c, tp->topic, tp->partition);
+                /* Only what this assignment wrote: a late answer for an older one changes nothing. */
+                if (p && !err && !tp->err && p->assigned && tp->offset > p->committed && tp->offset <= p->written) p->committed = tp->offset;
+        }
+        pthread_mutex_unlock(&c->lock);
 }
 
 static void rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t *tps, void *opaque) {
@@ -736,6 +753,7 @@ static napi_value js_create(napi_env env, napi_callback_info info) {
         rd_kafka_conf_set_log_cb(conf, log_cb);
         /* Only a subscription (group mode) ever calls it. */
         rd_kafka_conf_set_rebalance_cb(conf, rebalance_cb);
+        rd_kafka_conf_set_offset_commit_cb(conf, offset_commit_cb);
         c->rk = kafkit_client_new(env, RD_KAFKA_CONSUMER, conf, argv[0]);
         if (!c->rk) {
                 c->closed = true;

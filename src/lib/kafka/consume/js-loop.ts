@@ -64,9 +64,14 @@ export async function consumeWithClient(session: KafkaSession, request: ConsumeR
     }
     if (offsets.length === 0) return
     try {
-      if (sync) consumer.commitSync(offsets)
-      else consumer.commit(offsets)
-      for (const o of offsets) state.get(key(o))!.committed = o.offset
+      // An async commit can fail unseen (a rebalance in progress): only a sync one counts as
+      // done, so the periodic commits repeat until the final one.
+      if (sync) {
+        consumer.commitSync(offsets)
+        for (const o of offsets) state.get(key(o))!.committed = o.offset
+      } else {
+        consumer.commit(offsets)
+      }
     } catch (error) {
       request.notice(`could not commit offsets: ${(error as Error).message}`)
     }
