@@ -84,6 +84,10 @@ typedef struct consumer_s {
         bool closing;   /* rebalances while closing commit nothing */
         bool rebalanced; /* in the current batch */
         char commit_error[256]; /* the last failed commit of a revoke, reported with the batch */
+        /* put_iso's cache (the formatting thread only): the second last formatted */
+        int64_t iso_secs;
+        char iso_head[32];
+        size_t iso_len;
         /* guards the group-mode fields of parts (and the array itself while it grows) */
         pthread_mutex_t lock;
 } consumer_t;
@@ -136,8 +140,12 @@ static void put(buf_t *b, const void *p, size_t n) {
 
 static void put_int(buf_t *b, int64_t v) {
         char tmp[24];
-        int n = snprintf(tmp, sizeof(tmp), "%lld", (long long)v);
-        put(b, tmp, (size_t)n);
+        size_t n = 0;
+        uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+        do tmp[sizeof(tmp) - ++n] = (char)('0' + u % 10);
+        while ((u /= 10) != 0);
+        if (v < 0) tmp[sizeof(tmp) - ++n] = '-';
+        put(b, tmp + sizeof(tmp) - n, n);
 }
 
 static const char B64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -177,7 +185,24 @@ static void put_literal(consumer_t *c, buf_t *b, int slot) {
         if (len > 0) put(b, c->literals + off, (size_t)len);
 }
 
-static void put_timestamp(buf_t *b, int64_t ts, rd_kafka_timestamp_type_t type, int mode) {
+/* ISO 8601 UTC with milliseconds (ts >= 0): "2024-01-02T03:04:05.678Z". Records arrive in time
+ * order, so the part up to the second is kept from the last call (this thread only). */
+static void put_iso(consumer_t *c, buf_t *b, int64_t ts) {
+        int64_t secs = ts / 1000;
+        int ms = (int)(ts % 1000);
+        if (secs != c->iso_secs) {
+                time_t t = (time_t)secs;
+                struct tm tm;
+                gmtime_r(&t, &tm);
+                c->iso_len = strftime(c->iso_head, sizeof(c->iso_head), "%Y-%m-%dT%H:%M:%S", &tm);
+                c->iso_secs = secs;
+        }
+        char tail[5] = {'.', (char)('0' + ms / 100), (char)('0' + ms / 10 % 10), (char)('0' + ms % 10), 'Z'};
+        put(b, c->iso_head, c->iso_len);
+        put(b, tail, sizeof(tail));
+}
+
+static void put_timestamp(consumer_t *c, buf_t *b, int64_t ts, rd_kafka_timestamp_type_t type, int mode) {
         if (mode == TS_TYPED) {
                 /* The Apache console consumer's print.timestamp. */
                 if (ts < 0 || type == RD_KAFKA_TIMESTAMP_NOT_AVAILABLE) {
@@ -192,13 +217,7 @@ static void put_timestamp(buf_t *b, int64_t ts, rd_kafka_timestamp_type_t type, 
         } else if (mode == TS_S) {
                 put_int(b, ts < 0 ? -1 : ts / 1000);
         } else if (ts >= 0) {
-                time_t secs = (time_t)(ts / 1000);
-                struct tm tm;
-                char tmp[40];
-                gmtime_r(&secs, &tm);
-                size_t n = strftime(tmp, sizeof(tmp), "%Y-%m-%dT%H:%M:%S", &tm);
-                n += (size_t)snprintf(tmp + n, sizeof(tmp) - n, ".%03dZ", (int)(ts % 1000));
-                put(b, tmp, n);
+                put_iso(c, b, ts);
         }
 }
 
@@ -230,6 +249,9 @@ static bool utf8_valid(const unsigned char *p, size_t n) {
         return true;
 }
 
+/* Bytes a JSON string cannot hold as they are: the controls, " and \\. */
+static const unsigned char JSON_ESCAPED[256] = {[0 ... 0x1f] = 1, ['"'] = 1, ['\\'] = 1};
+
 /* A JSON string as JSON.stringify writes it: \" \\ \b \f \n \r \t, other controls as \u00xx. */
 static void put_json_string(buf_t *b, const unsigned char *p, size_t n) {
         static const char H[] = "0123456789abcdef";
@@ -237,6 +259,7 @@ static void put_json_string(buf_t *b, const unsigned char *p, size_t n) {
         put(b, "\"", 1);
         for (i = 0; i < n; i++) {
                 unsigned char ch = p[i];
+                if (!JSON_ESCAPED[ch]) continue;
                 const char *esc = NULL;
                 char u[6];
                 if (ch == '"') esc = "\\\"";
@@ -246,8 +269,7 @@ static void put_json_string(buf_t *b, const unsigned char *p, size_t n) {
                 else if (ch == '\n') esc = "\\n";
                 else if (ch == '\r') esc = "\\r";
                 else if (ch == '\t') esc = "\\t";
-                else if (ch < 0x20) u[0] = '\\', u[1] = 'u', u[2] = '0', u[3] = '0', u[4] = H[ch >> 4], u[5] = H[ch & 15];
-                else continue;
+                else u[0] = '\\', u[1] = 'u', u[2] = '0', u[3] = '0', u[4] = H[ch >> 4], u[5] = H[ch & 15];
                 put(b, p + run, i - run);
                 if (esc) put(b, esc, strlen(esc));
                 else put(b, u, 6);
@@ -270,7 +292,7 @@ static void put_json_payload(buf_t *b, const void *p, size_t n) {
         }
 }
 
-static void put_jsonl_record(buf_t *b, const rd_kafka_message_t *m) {
+static void put_jsonl_record(consumer_t *c, buf_t *b, const rd_kafka_message_t *m) {
         const char *topic = rd_kafka_topic_name(m->rkt);
         rd_kafka_timestamp_type_t tstype;
         int64_t ts = rd_kafka_message_timestamp(m, &tstype);
@@ -282,16 +304,10 @@ static void put_jsonl_record(buf_t *b, const rd_kafka_message_t *m) {
         put(b, ",\"offset\":", 10);
         put_int(b, m->offset);
         if (ts >= 0 && tstype != RD_KAFKA_TIMESTAMP_NOT_AVAILABLE) {
-                char iso[40];
-                time_t secs = (time_t)(ts / 1000);
-                struct tm tm;
-                gmtime_r(&secs, &tm);
-                size_t n = strftime(iso, sizeof(iso), "%Y-%m-%dT%H:%M:%S", &tm);
-                snprintf(iso + n, sizeof(iso) - n, ".%03dZ", (int)(ts % 1000));
                 put(b, ",\"timestamp\":", 13);
                 put_int(b, ts);
                 put(b, ",\"timestampIso\":\"", 17);
-                put(b, iso, strlen(iso));
+                put_iso(c, b, ts);
                 put(b, "\",\"timestampType\":", 18);
                 if (tstype == RD_KAFKA_TIMESTAMP_LOG_APPEND_TIME) put(b, "\"log-append\"", 12);
                 else put(b, "\"create\"", 8);
@@ -361,11 +377,11 @@ static void format_record(consumer_t *c, buf_t *b, const rd_kafka_message_t *m) 
                 case OP_TIMESTAMP: {
                         rd_kafka_timestamp_type_t type;
                         int64_t ts = rd_kafka_message_timestamp(m, &type);
-                        put_timestamp(b, type == RD_KAFKA_TIMESTAMP_NOT_AVAILABLE ? -1 : ts, type, a);
+                        put_timestamp(c, b, type == RD_KAFKA_TIMESTAMP_NOT_AVAILABLE ? -1 : ts, type, a);
                         break;
                 }
                 case OP_JSONL:
-                        put_jsonl_record(b, m);
+                        put_jsonl_record(c, b, m);
                         break;
                 case OP_HEADERS: {
                         rd_kafka_headers_t *hdrs = NULL;
@@ -567,7 +583,8 @@ static void batch_execute(napi_env env, void *data) {
                 }
                 part_t *p = find_part(c, m);
                 bt->bytes_in += (int64_t)m->len;
-                if (!p || p->done) {
+                /* Not ours (any more): librdkafka drops those itself; this keeps it certain. */
+                if (!p || p->done || !p->assigned) {
                         rd_kafka_message_destroy(m);
                         continue;
                 }
@@ -742,6 +759,7 @@ static napi_value js_create(napi_env env, napi_callback_info info) {
         }
         consumer_t *c = calloc(1, sizeof(*c));
         pthread_mutex_init(&c->lock, NULL);
+        c->iso_secs = -1;
         rd_kafka_conf_t *conf = kafkit_conf_from_js(env, argv[0], NULL, NULL);
         if (!conf) {
                 c->closed = true;
