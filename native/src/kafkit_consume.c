@@ -459,13 +459,9 @@ static void pause_part(consumer_t *c, part_t *p) {
 
 /* ---------- group mode: commits of what was written, and the rebalance callback ---------- */
 
-/*
- * Commits, for the assigned partitions (all, or those in `only`), what JS reported written and is
- * not committed yet. Caller holds the lock. Returns the error, if any.
- */
-static rd_kafka_resp_err_t commit_written(consumer_t *c, const rd_kafka_topic_partition_list_t *only, bool async) {
+/* What JS reported written and is not committed yet, for the assigned partitions (all, or those in `only`). Caller holds the lock. */
+static rd_kafka_topic_partition_list_t *written_offsets(consumer_t *c, const rd_kafka_topic_partition_list_t *only) {
         rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(4);
-        rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR_NO_ERROR;
         size_t i;
         for (i = 0; i < c->nparts; i++) {
                 part_t *p = &c->parts[i];
@@ -473,15 +469,21 @@ static rd_kafka_resp_err_t commit_written(consumer_t *c, const rd_kafka_topic_pa
                 if (only && !rd_kafka_topic_partition_list_find(only, p->topic, p->partition)) continue;
                 rd_kafka_topic_partition_list_add(l, p->topic, p->partition)->offset = p->written;
         }
+        return l;
+}
+
+/* Commits what was written and not committed yet. Caller holds the lock. Returns the error, if any. */
+static rd_kafka_resp_err_t commit_written(consumer_t *c, bool async) {
+        rd_kafka_topic_partition_list_t *l = written_offsets(c, NULL);
+        rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR_NO_ERROR;
+        int i;
         if (l->cnt > 0) {
                 /* An async commit counts once the broker confirmed it (offset_commit_cb): one that
                  * fails (a rebalance in progress) is sent again by the next commit. */
                 err = rd_kafka_commit(c->rk, l, async ? 1 : 0);
-                if (!err && !async) {
-                        for (i = 0; i < (size_t)l->cnt; i++) {
-                                part_t *p = find_tp(c, l->elems[i].topic, l->elems[i].partition);
-                                if (p) p->committed = l->elems[i].offset;
-                        }
+                for (i = 0; !err && !async && i < l->cnt; i++) {
+                        part_t *p = find_tp(c, l->elems[i].topic, l->elems[i].partition);
+                        if (p) p->committed = l->elems[i].offset;
                 }
         }
         rd_kafka_topic_partition_list_destroy(l);
@@ -532,17 +534,21 @@ static void rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err, rd_kafka_topic
                         if (p && p->done) pause_part(c, p);
                 }
         } else {
-                /* Revoked (or lost): what was written for the leaving partitions is committed first,
-                 * unless the assignment was lost (another member may own them already) or we are closing. */
-                if (err == RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS && !c->closing && !rd_kafka_assignment_lost(rk)) {
-                        rd_kafka_resp_err_t ce = commit_written(c, tps, false);
-                        if (ce && ce != RD_KAFKA_RESP_ERR__NO_OFFSET)
-                                snprintf(c->commit_error, sizeof(c->commit_error), "%s", rd_kafka_err2str(ce));
-                }
+                /* Revoked (or lost). What was written for the leaving partitions is committed first,
+                 * unless the assignment was lost (another member may own them already) or we are
+                 * closing. They stop being ours before that commit: a later "written" notice for
+                 * them is ignored, and JS is not held up while the commit waits for the broker. */
+                bool commit = err == RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS && !c->closing && !rd_kafka_assignment_lost(rk);
+                rd_kafka_topic_partition_list_t *l = commit ? written_offsets(c, tps) : NULL;
                 for (i = 0; i < tps->cnt; i++) {
                         part_t *p = find_tp(c, tps->elems[i].topic, tps->elems[i].partition);
                         if (p && p->assigned) p->assigned = false, p->changed = true, p->gen++;
                 }
+                pthread_mutex_unlock(&c->lock);
+                rd_kafka_resp_err_t ce = l && l->cnt > 0 ? rd_kafka_commit(rk, l, 0) : RD_KAFKA_RESP_ERR_NO_ERROR;
+                if (l) rd_kafka_topic_partition_list_destroy(l);
+                pthread_mutex_lock(&c->lock);
+                if (ce && ce != RD_KAFKA_RESP_ERR__NO_OFFSET) snprintf(c->commit_error, sizeof(c->commit_error), "%s", rd_kafka_err2str(ce));
                 if (cooperative) {
                         rd_kafka_error_t *e = rd_kafka_incremental_unassign(rk, tps);
                         if (e) rd_kafka_error_destroy(e);
@@ -909,9 +915,9 @@ static napi_value js_commit(napi_env env, napi_callback_info info) {
         consumer_t *c = argc == 2 ? get_consumer(env, argv[0]) : NULL;
         if (!c) return NULL;
         napi_get_value_bool(env, argv[1], &sync);
-        /* Under the lock: a revoke on the polling thread waits, so it never sees a half-made commit. */
+        /* Under the lock: a rebalance on the polling thread waits, so it never sees a half-made commit. */
         pthread_mutex_lock(&c->lock);
-        rd_kafka_resp_err_t err = commit_written(c, NULL, !sync);
+        rd_kafka_resp_err_t err = commit_written(c, !sync);
         pthread_mutex_unlock(&c->lock);
         if (err && err != RD_KAFKA_RESP_ERR__NO_OFFSET) make_str(env, rd_kafka_err2str(err), &result);
         return result;
