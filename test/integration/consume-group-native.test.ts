@@ -111,6 +111,21 @@ describe('consume -g on the native loop', () => {
     expect(lines(rest.stdout).every((l) => Number(l.split(':')[1]) >= 10)).toBe(true)
   })
 
+  it('-e: a member the group gives nothing ends after a grace period, printing nothing', async () => {
+    const single = uniqueName('cgn-single')
+    await createTopics(bootstrap, [single], 1)
+    await fill(single, 1, 10)
+    const group = uniqueName('cgn-single-g')
+    const holder = kafkit(['consume', single, '-g', group, '--idle-timeout', '10s', '-f', '%o\\n'])
+    // The first member owns the only partition before the second one joins.
+    await new Promise((resolve) => setTimeout(resolve, 2500))
+    const empty = await kafkit(['consume', single, '-g', group, '-e'])
+    expect(empty.exitCode, empty.stderr).toBe(0)
+    expect(empty.stdout.toString()).toBe('')
+    const held = await holder
+    expect(lines(held.stdout)).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'])
+  }, 60_000)
+
   it('-c in group mode commits exactly what was printed', async () => {
     const group = uniqueName('cgn-count')
     const result = await kafkit(['consume', topic, '-g', group, '-c', '7', '-f', '%p:%o\\n'])
