@@ -303,10 +303,13 @@ describe('consume -g: null header values through a jsonl round trip', () => {
 })
 
 describe('consume -g: | head', () => {
-  it('exits 0 after one line, leaves the group at once (a reset is accepted right away), commits nothing past what was printed', async () => {
-    // A topic far larger than the pipe (the write fails) and a small quiet one (the reader goes
-    // away while kafkit waits for records).
-    for (const count of [20_000, 3]) {
+  // A topic far larger than the pipe (a write fails), and a small quiet one (the reader goes
+  // away while kafkit waits for records).
+  for (const [count, what] of [
+    [20_000, 'more records than the pipe holds'],
+    [3, 'a quiet topic'],
+  ] as const) {
+    it(`${what}: exits 0 after one line, leaves the group at once (a reset is accepted right away), commits nothing past what was printed`, async () => {
       const topic = uniqueName('cg-head')
       const group = uniqueName('cg-head-g')
       await createTopics(bootstrap, [topic], 1)
@@ -318,43 +321,47 @@ describe('consume -g: | head', () => {
       expect(result.stderr).toBe('')
       // Right away, without waiting: no member left behind.
       const described = await describeGroup(group)
-      expect(described.members, `${count} records: a member stayed in the group`).toEqual([])
+      expect(described.members, 'a member stayed in the group').toEqual([])
       expect((await committedOffsets(bootstrap, group))[`${topic}:0`] ?? 0).toBeLessThanOrEqual(1)
       const reset = await kafkit(['groups', 'reset-offsets', group, '--topic', topic, '--to-offset', '2', '--execute'])
       expect(reset.exitCode, reset.stderr).toBe(0)
       expect(await committedOffsets(bootstrap, group)).toEqual({[`${topic}:0`]: 2})
-    }
-  }, 120_000)
+    }, 90_000)
+  }
 })
 
 describe('consume -g: signals', () => {
+  type Output = 'a pipe' | 'a file' | 'a slow pipe'
   /**
    * A member follows a 3-partition topic while a producer keeps writing; once it printed some
-   * records it gets `signal`, mid-stream. stdout goes to the test (a pipe) or to a file.
+   * records it gets `signal`, mid-stream. stdout goes to the test (a pipe), to a file, or to a
+   * pipe read slowly (with a backlog, so a write is in flight when the signal comes).
    */
-  async function interruptMidStream(signal: 'SIGINT' | 'SIGTERM', toFile: boolean) {
+  async function interruptMidStream(signal: 'SIGINT' | 'SIGTERM', output: Output) {
     const topic = uniqueName('cg-sig')
     const group = uniqueName('cg-sig-g')
     await createTopics(bootstrap, [topic], 3)
+    let i = 0
+    const next = (n: number) => Array.from({length: n}, () => ({partition: i % 3, value: `m${i++}`}))
+    if (output === 'a slow pipe') await produceJsonl(topic, next(20_000))
     const file = join(tmpdir(), `${uniqueName('cg-sig-out')}.txt`)
-    const fd = toFile ? openSync(file, 'w') : undefined
+    const fd = output === 'a file' ? openSync(file, 'w') : undefined
     const consumer = start(['consume', topic, '-g', group, '-f', '%p %o %s\\n'], {stdoutFd: fd})
     if (fd !== undefined) closeSync(fd)
-    const output = () => (toFile ? readFileSync(file, 'utf8') : consumer.stdout())
+    const stopSlowReading = output === 'a slow pipe' ? readSlowly(consumer) : undefined
+    const printed = () => (output === 'a file' ? readFileSync(file, 'utf8') : consumer.stdout())
     const producer = start(['produce', topic, '--input', 'jsonl'])
-    let i = 0
-    const feed = setInterval(() => {
-      producer.child.stdin!.write(Array.from({length: 20}, () => JSON.stringify({partition: i % 3, value: `m${i++}`}) + '\n').join(''))
-    }, 50)
+    const feed = setInterval(() => producer.child.stdin!.write(next(20).map((r) => JSON.stringify(r) + '\n').join('')), 50)
     try {
-      await waitFor('the member to print 200 records', async () => lines(output()).length >= 200 || !consumer.running(), 90_000)
+      await waitFor('the member to print 200 records', async () => lines(printed()).length >= 200 || !consumer.running(), 90_000)
       expect(consumer.running(), consumer.stderr()).toBe(true)
       consumer.child.kill(signal)
+      stopSlowReading?.()
       const {code} = await consumer.exited
       // Straight after the exit: the member is gone.
       const described = await describeGroup(group)
       expect(described.members).toEqual([])
-      return {code, stderr: consumer.stderr(), printed: lines(output()), committed: await committedOffsets(bootstrap, group), topic}
+      return {code, stderr: consumer.stderr(), printed: lines(printed()), committed: await committedOffsets(bootstrap, group), topic}
     } finally {
       clearInterval(feed)
       producer.child.stdin!.end()
@@ -362,12 +369,13 @@ describe('consume -g: signals', () => {
     }
   }
 
-  for (const [signal, code, toFile] of [
-    ['SIGINT', 130, false],
-    ['SIGTERM', 143, true],
+  for (const [signal, code, output] of [
+    ['SIGINT', 130, 'a pipe'],
+    ['SIGTERM', 143, 'a file'],
+    ['SIGINT', 130, 'a slow pipe'],
   ] as const) {
-    it(`${signal} mid-stream (stdout ${toFile ? 'a file' : 'a pipe'}): exit ${code}, exactly what was printed is committed, the group is left at once`, async () => {
-      const result = await interruptMidStream(signal, toFile)
+    it(`${signal} mid-stream (stdout ${output}): exit ${code}, exactly what was printed is committed, the group is left at once`, async () => {
+      const result = await interruptMidStream(signal, output)
       expect(result.code, result.stderr).toBe(code)
       expect(result.stderr).toBe(interruptLine(signal, result.printed.length))
       // Per partition: offsets 0..n-1 printed in order, and n committed.
