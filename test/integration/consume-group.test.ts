@@ -134,107 +134,112 @@ function readSlowly(member: Background): () => void {
 }
 
 describe('consume -g: rebalances while reading', () => {
-  it('two members, a third joining mid-read, a producer still writing: nothing lost, duplicates only at a handover', async () => {
-    const topic = uniqueName('cg-rebal')
-    const group = uniqueName('cg-rebal-g')
-    const partitions = 6
-    const backlog = 30_000
-    const total = 36_000
-    await createTopics(bootstrap, [topic], partitions)
-    // Unique values; partition i % 6, so each partition's log end offset is known.
-    const records = Array.from({length: total}, (_, i) => ({partition: i % partitions, key: `k${i}`, value: `r${i}`}))
-    const perPartition = Array.from({length: partitions}, (_, p) => records.filter((r) => r.partition === p).length)
-    await produceJsonl(topic, records.slice(0, backlog))
+  for (const [strategy, extra] of [
+    ['cooperative-sticky (the default)', []],
+    ['range (eager: every rebalance revokes everything)', ['-X', 'partition.assignment.strategy=range']],
+  ] as const) {
+    it(`${strategy}: two members, a third joining mid-read, a producer still writing: nothing lost, duplicates only at a handover`, async () => {
+      const topic = uniqueName('cg-rebal')
+      const group = uniqueName('cg-rebal-g')
+      const partitions = 6
+      const backlog = 30_000
+      const total = 36_000
+      await createTopics(bootstrap, [topic], partitions)
+      // Unique values; partition i % 6, so each partition's log end offset is known.
+      const records = Array.from({length: total}, (_, i) => ({partition: i % partitions, key: `k${i}`, value: `r${i}`}))
+      const perPartition = Array.from({length: partitions}, (_, p) => records.filter((r) => r.partition === p).length)
+      await produceJsonl(topic, records.slice(0, backlog))
 
-    const members: Background[] = []
-    const throttles: Array<() => void> = []
-    const join = () => {
-      const m = start(['consume', topic, '-g', group, '--output', 'jsonl'])
-      members.push(m)
-      throttles.push(readSlowly(m))
-    }
-    const printed = () => members.reduce((sum, m) => sum + lines(m.stdout()).length, 0)
-    const allRunning = () => members.every((m) => m.running())
-    join()
-    join()
-    await waitFor('the first two members to print records', async () => printed() >= 3000 || !allRunning(), 60_000)
-    expect(allRunning(), members.map((m) => m.stderr()).join('')).toBe(true)
-
-    // The rest arrives while the members read, in small slices, through a kafkit producer; the
-    // third member joins while the first two are still working through the backlog.
-    const producer = start(['produce', topic, '--input', 'jsonl'])
-    join()
-    const rest = records.slice(backlog)
-    for (let i = 0; i < rest.length; i += 200) {
-      producer.child.stdin!.write(
-        rest
-          .slice(i, i + 200)
-          .map((r) => JSON.stringify(r) + '\n')
-          .join(''),
-      )
-      await new Promise((resolve) => setTimeout(resolve, 100))
-    }
-    producer.child.stdin!.end()
-    expect((await producer.exited).code, producer.stderr()).toBe(0)
-    const printedWhenFed = printed()
-
-    // Every record reached some member; then they stop one by one (each leaving triggers a
-    // rebalance of the others) with SIGTERM: exit 143, what was printed is committed.
-    for (const stop of throttles) stop()
-    // Complete lines only: a member may be in the middle of one.
-    const complete = (text: string) => text.slice(0, text.lastIndexOf('\n') + 1)
-    const union = () => new Set(members.flatMap((m) => jsonl(complete(m.stdout())).map((r) => r.value)))
-    await waitFor('every record to be printed by some member', async () => union().size >= total || !allRunning(), 120_000)
-    for (const [i, m] of [...members.entries()].reverse()) {
-      const running = m.running()
-      m.child.kill('SIGTERM')
-      expect((await m.exited).code, `member ${i} (running before SIGTERM: ${running}): ${m.stderr()}`).toBe(143)
-    }
-
-    const outputs = members.map((m) => jsonl(m.stdout()))
-    // Nothing lost: every record, at its partition and offset.
-    const seen = new Map<string, string>()
-    for (const r of outputs.flat()) seen.set(`${r.partition}:${r.offset}`, r.value as string)
-    expect(seen.size).toBe(total)
-    for (let p = 0; p < partitions; p++) {
-      for (let o = 0; o < perPartition[p]!; o++) expect(seen.get(`${p}:${o}`)).toBe(`r${o * partitions + p}`)
-    }
-    // The third member took part.
-    expect(outputs[2]!.length).toBeGreaterThan(0)
-
-    // Duplicates only where a partition moved from one member to another: no member prints a
-    // record twice or goes back in a partition.
-    for (const out of outputs) {
-      const last = new Map<number, number>()
-      for (const r of out) {
-        expect(r.offset, `partition ${r.partition} went back`).toBeGreaterThan(last.get(r.partition) ?? -1)
-        last.set(r.partition, r.offset)
+      const members: Background[] = []
+      const throttles: Array<() => void> = []
+      const join = () => {
+        const m = start(['consume', topic, '-g', group, '--output', 'jsonl', ...extra])
+        members.push(m)
+        throttles.push(readSlowly(m))
       }
-    }
-    // A handover: one more member printed a partition. Each prints again at most the records of
-    // that partition that were read but not yet written when it was revoked
-    // (docs/consume.md#group-mode).
-    const reprinted: number[] = []
-    const ranges: string[] = []
-    for (let p = 0; p < partitions; p++) {
-      const byMember = outputs.map((out) => out.filter((r) => r.partition === p).map((r) => r.offset))
-      ranges.push(`p${p}:` + byMember.map((o, m) => (o.length > 0 ? `m${m}[${o[0]}-${o.at(-1)}]` : '')).join(''))
-      const printers = byMember.filter((o) => o.length > 0)
-      const handovers = printers.length - 1
-      const duplicates = printers.reduce((sum, o) => sum + o.length, 0) - perPartition[p]!
-      reprinted.push(duplicates)
-      expect(duplicates, `partition ${p}`).toBeLessThanOrEqual(handovers * MAX_REPRINTED_PER_HANDOVER)
-    }
-    console.info(
-      `[consume-group] rebalance: duplicates per partition ${reprinted.join('/')} (total ${reprinted.reduce((a, b) => a + b, 0)}); ` +
-        `printed per member ${outputs.map((o) => o.length).join('/')}; ${printedWhenFed} printed when the feed ended; ${ranges.join(' ')}`,
-    )
+      const printed = () => members.reduce((sum, m) => sum + lines(m.stdout()).length, 0)
+      const allRunning = () => members.every((m) => m.running())
+      join()
+      join()
+      await waitFor('the first two members to print records', async () => printed() >= 3000 || !allRunning(), 60_000)
+      expect(allRunning(), members.map((m) => m.stderr()).join('')).toBe(true)
 
-    // The group is left at once, and its committed offsets are the log end offsets.
-    const described = await describeGroup(group)
-    expect(described.members).toEqual([])
-    expect(described.partitions.map((p) => [p.partition, p.currentOffset, p.logEndOffset])).toEqual(perPartition.map((n, p) => [p, n, n]))
-  }, 300_000)
+      // The rest arrives while the members read, in small slices, through a kafkit producer; the
+      // third member joins while the first two are still working through the backlog.
+      const producer = start(['produce', topic, '--input', 'jsonl'])
+      join()
+      const rest = records.slice(backlog)
+      for (let i = 0; i < rest.length; i += 200) {
+        producer.child.stdin!.write(
+          rest
+            .slice(i, i + 200)
+            .map((r) => JSON.stringify(r) + '\n')
+            .join(''),
+        )
+        await new Promise((resolve) => setTimeout(resolve, 100))
+      }
+      producer.child.stdin!.end()
+      expect((await producer.exited).code, producer.stderr()).toBe(0)
+      const printedWhenFed = printed()
+
+      // Every record reached some member; then they stop one by one (each leaving triggers a
+      // rebalance of the others) with SIGTERM: exit 143, what was printed is committed.
+      for (const stop of throttles) stop()
+      // Complete lines only: a member may be in the middle of one.
+      const complete = (text: string) => text.slice(0, text.lastIndexOf('\n') + 1)
+      const union = () => new Set(members.flatMap((m) => jsonl(complete(m.stdout())).map((r) => r.value)))
+      await waitFor('every record to be printed by some member', async () => union().size >= total || !allRunning(), 120_000)
+      for (const [i, m] of [...members.entries()].reverse()) {
+        const running = m.running()
+        m.child.kill('SIGTERM')
+        expect((await m.exited).code, `member ${i} (running before SIGTERM: ${running}): ${m.stderr()}`).toBe(143)
+      }
+
+      const outputs = members.map((m) => jsonl(m.stdout()))
+      // Nothing lost: every record, at its partition and offset.
+      const seen = new Map<string, string>()
+      for (const r of outputs.flat()) seen.set(`${r.partition}:${r.offset}`, r.value as string)
+      expect(seen.size).toBe(total)
+      for (let p = 0; p < partitions; p++) {
+        for (let o = 0; o < perPartition[p]!; o++) expect(seen.get(`${p}:${o}`)).toBe(`r${o * partitions + p}`)
+      }
+      // The third member took part.
+      expect(outputs[2]!.length).toBeGreaterThan(0)
+
+      // Duplicates only where a partition moved from one member to another: no member prints a
+      // record twice or goes back in a partition.
+      for (const out of outputs) {
+        const last = new Map<number, number>()
+        for (const r of out) {
+          expect(r.offset, `partition ${r.partition} went back`).toBeGreaterThan(last.get(r.partition) ?? -1)
+          last.set(r.partition, r.offset)
+        }
+      }
+      // A handover: one more member printed a partition. Each prints again at most the records of
+      // that partition that were read but not yet written when it was revoked
+      // (docs/consume.md#group-mode).
+      const reprinted: number[] = []
+      const ranges: string[] = []
+      for (let p = 0; p < partitions; p++) {
+        const byMember = outputs.map((out) => out.filter((r) => r.partition === p).map((r) => r.offset))
+        ranges.push(`p${p}:` + byMember.map((o, m) => (o.length > 0 ? `m${m}[${o[0]}-${o.at(-1)}]` : '')).join(''))
+        const printers = byMember.filter((o) => o.length > 0)
+        const handovers = printers.length - 1
+        const duplicates = printers.reduce((sum, o) => sum + o.length, 0) - perPartition[p]!
+        reprinted.push(duplicates)
+        expect(duplicates, `partition ${p}`).toBeLessThanOrEqual(handovers * MAX_REPRINTED_PER_HANDOVER)
+      }
+      console.info(
+        `[consume-group] rebalance, ${strategy}: duplicates per partition ${reprinted.join('/')} (total ${reprinted.reduce((a, b) => a + b, 0)}); ` +
+          `printed per member ${outputs.map((o) => o.length).join('/')}; ${printedWhenFed} printed when the feed ended; ${ranges.join(' ')}`,
+      )
+
+      // The group is left at once, and its committed offsets are the log end offsets.
+      const described = await describeGroup(group)
+      expect(described.members).toEqual([])
+      expect(described.partitions.map((p) => [p.partition, p.currentOffset, p.logEndOffset])).toEqual(perPartition.map((n, p) => [p, n, n]))
+    }, 300_000)
+  }
 })
 
 describe('consume -g: a member without partitions', () => {
@@ -261,6 +266,25 @@ describe('consume -g: a member without partitions', () => {
     expect((await second.exited).code, second.stderr()).toBe(143)
     expect(lines(second.stdout())).toEqual(['v5', 'v6', 'v7'])
     expect(await committedOffsets(bootstrap, group)).toEqual({[`${topic}:0`]: 8})
+  }, 90_000)
+})
+
+describe('consume -g --pattern', () => {
+  it('picks up a matching topic created while it follows, at the next metadata refresh', async () => {
+    const prefix = uniqueName('cg-pat')
+    const group = uniqueName('cg-pat-g')
+    await createTopics(bootstrap, [`${prefix}.a`], 1)
+    await produceJsonl(`${prefix}.a`, [{partition: 0, key: null, value: 'a0'}])
+    const member = start(['consume', '--pattern', `${prefix}\\..*`, '-g', group, '-X', 'topic.metadata.refresh.interval.ms=1000'])
+    await waitFor('the first topic to be read', async () => member.stdout() === 'a0\n' || !member.running())
+    await createTopics(bootstrap, [`${prefix}.b`, `${prefix}-other`], 1)
+    await produceJsonl(`${prefix}.b`, [{partition: 0, key: null, value: 'b0'}])
+    await produceJsonl(`${prefix}-other`, [{partition: 0, key: null, value: 'other'}])
+    await waitFor('the new topic to be read', async () => member.stdout().includes('b0') || !member.running())
+    member.child.kill('SIGTERM')
+    expect((await member.exited).code, member.stderr()).toBe(143)
+    expect(member.stdout()).toBe('a0\nb0\n')
+    expect(await committedOffsets(bootstrap, group)).toEqual({[`${prefix}.a:0`]: 1, [`${prefix}.b:0`]: 1})
   }, 90_000)
 })
 
