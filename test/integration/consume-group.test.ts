@@ -181,6 +181,8 @@ describe('consume -g: rebalances while reading', () => {
       producer.child.stdin!.end()
       expect((await producer.exited).code, producer.stderr()).toBe(0)
       const printedWhenFed = printed()
+      // Still reading slowly until the third member got partitions and printed from them.
+      await waitFor('the third member to print', async () => lines(members[2]!.stdout()).length > 0 || !allRunning(), 120_000)
 
       // Every record reached some member; then they stop one by one (each leaving triggers a
       // rebalance of the others) with SIGTERM: exit 143, what was printed is committed.
