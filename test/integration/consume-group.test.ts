@@ -26,8 +26,11 @@ interface Background {
 }
 
 const started = new Set<ChildProcess>()
+const slowReaders = new Set<NodeJS.Timeout>()
 
 afterEach(async () => {
+  for (const timer of slowReaders) clearInterval(timer)
+  slowReaders.clear()
   // A failed test must not leave members in the shared broker's groups or producers writing.
   for (const child of started) {
     if (child.exitCode === null && child.signalCode === null) {
@@ -127,8 +130,10 @@ function readSlowly(member: Background): () => void {
   stdout.pause()
   // In paused mode read() hands the chunk to the 'data' listener too.
   const timer = setInterval(() => stdout.readableLength > 0 && stdout.read(Math.min(4096, stdout.readableLength)), 20)
+  slowReaders.add(timer)
   return () => {
     clearInterval(timer)
+    slowReaders.delete(timer)
     stdout.resume()
   }
 }
