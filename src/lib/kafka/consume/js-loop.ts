@@ -43,6 +43,9 @@ export async function consumeWithClient(session: KafkaSession, request: ConsumeR
   const applyEnds = () => {
     for (const eof of endsReached.splice(0)) stateOf(state, eof).done = true
   }
+  // Only a read that ends (-e, a range END, --until) ends for a member left without partitions;
+  // a follow stands by, ready to take partitions over when another member leaves.
+  const ends = request.exitAtEnd || request.untilMs !== undefined || [...state.values()].some((s) => s.stop !== undefined)
   const allDone = () => {
     let assigned = 0
     for (const s of state.values()) {
@@ -52,7 +55,7 @@ export async function consumeWithClient(session: KafkaSession, request: ConsumeR
     }
     // A member with nothing assigned waits a moment: cooperative rebalancing often hands out
     // partitions in a second round.
-    if (grouped && assigned === 0) return group.lastRebalanceAt !== undefined && Date.now() - group.lastRebalanceAt > EMPTY_ASSIGNMENT_GRACE_MS
+    if (grouped && assigned === 0) return ends && group.lastRebalanceAt !== undefined && Date.now() - group.lastRebalanceAt > EMPTY_ASSIGNMENT_GRACE_MS
     return true
   }
 
