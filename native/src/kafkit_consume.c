@@ -61,6 +61,11 @@ typedef struct {
         int32_t touched_gen; /* the generation of the records formatted in the current batch */
         int64_t written;     /* next offset written to stdout in this generation, -1 none */
         int64_t committed;   /* committed up to this in this generation, -1 none */
+        /* Set when this member gave the partition up (revoked, not lost); the next assignment, if it
+         * hands the partition straight back, resumes here instead of at the committed offset: nobody
+         * else can have read it in between, and what this member read is still on its way to stdout
+         * (reading it again would print it twice). -1 none. */
+        int64_t resume;
 } part_t;
 
 typedef struct {
@@ -445,6 +450,7 @@ static part_t *add_part(consumer_t *c, const char *topic, int32_t partition, int
         p->next = -1;
         p->written = -1;
         p->committed = -1;
+        p->resume = -1;
         /* Nothing to read: the range is empty. */
         p->done = start >= 0 && stop >= 0 && start >= stop;
         return p;
@@ -512,6 +518,12 @@ static void rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err, rd_kafka_topic
         pthread_mutex_lock(&c->lock);
         c->rebalanced = true;
         if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+                size_t j;
+                /* A partition given up and not handed straight back may be read by another member now. */
+                for (j = 0; j < c->nparts; j++) {
+                        part_t *p = &c->parts[j];
+                        if (p->resume >= 0 && !rd_kafka_topic_partition_list_find(tps, p->topic, p->partition)) p->resume = -1;
+                }
                 for (i = 0; i < tps->cnt; i++) {
                         rd_kafka_topic_partition_t *tp = &tps->elems[i];
                         part_t *p = find_tp(c, tp->topic, tp->partition);
@@ -522,6 +534,10 @@ static void rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err, rd_kafka_topic
                         /* Explicit positions (N, -N, +N, @TIME) override the committed offset until
                          * this member has read from the partition. */
                         if (p->start != RD_KAFKA_OFFSET_INVALID && p->next < 0) tp->offset = p->start;
+                        /* Handed straight back (eager protocols revoke everything each time): go on
+                         * from what this member read, not from what it had written when it let go. */
+                        if (p->resume >= 0) tp->offset = p->resume;
+                        p->resume = -1;
                 }
                 if (cooperative) {
                         rd_kafka_error_t *e = rd_kafka_incremental_assign(rk, tps);
@@ -542,7 +558,10 @@ static void rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err, rd_kafka_topic
                 rd_kafka_topic_partition_list_t *l = commit ? written_offsets(c, tps) : NULL;
                 for (i = 0; i < tps->cnt; i++) {
                         part_t *p = find_tp(c, tps->elems[i].topic, tps->elems[i].partition);
-                        if (p && p->assigned) p->assigned = false, p->changed = true, p->gen++;
+                        if (p && p->assigned) {
+                                p->assigned = false, p->changed = true, p->gen++;
+                                p->resume = err == RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS && !rd_kafka_assignment_lost(rk) ? p->next : -1;
+                        }
                 }
                 pthread_mutex_unlock(&c->lock);
                 rd_kafka_resp_err_t ce = l && l->cnt > 0 ? rd_kafka_commit(rk, l, 0) : RD_KAFKA_RESP_ERR_NO_ERROR;

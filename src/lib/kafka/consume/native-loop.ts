@@ -54,6 +54,9 @@ export async function consumeNatively(
     let lastCommitAt = Date.now()
     let lastRebalanceAt: number | undefined
     let batchSize = 1000
+    // Only a read that ends (-e, a range END, --until) ends for a member left without partitions;
+    // a follow stands by, ready to take partitions over when another member leaves.
+    const ends = request.exitAtEnd || request.untilMs !== undefined || parts.some((s) => s.stop !== undefined)
     const allDone = () => {
       let assigned = 0
       for (const s of parts) {
@@ -63,7 +66,7 @@ export async function consumeNatively(
       }
       // A member with nothing assigned waits a moment: cooperative rebalancing often hands out
       // partitions in a second round.
-      if (grouped && assigned === 0) return lastRebalanceAt !== undefined && Date.now() - lastRebalanceAt > EMPTY_ASSIGNMENT_GRACE_MS
+      if (grouped && assigned === 0) return ends && lastRebalanceAt !== undefined && Date.now() - lastRebalanceAt > EMPTY_ASSIGNMENT_GRACE_MS
       return true
     }
     const stopReason = (): StopReason | undefined => {
