@@ -26,8 +26,17 @@ const DEFAULTS: Record<string, string> = {
   'allow.auto.create.topics': 'false',
   acks: 'all',
   'enable.idempotence': 'true',
-  // Bounded memory: at most this much record data waits in the client (librdkafka's default is 1 GiB).
-  'queue.buffering.max.kbytes': '131072',
+  // Bounded memory (docs/produce.md, "Memory"): at most this much record data, and this many
+  // records, wait in the client (librdkafka's defaults: 1 GiB and 100,000). Besides its copy of
+  // the bytes librdkafka keeps a 176-byte structure per record, and small records are copied again
+  // into the request being sent, so for small records the count is the bound that matters:
+  // 100,000 records of 100 bytes held ~40 MB.
+  'queue.buffering.max.kbytes': '16384',
+  'queue.buffering.max.messages': '20000',
+  // A full queue then holds four batches of this many records (librdkafka's default is 10,000):
+  // with only two, the producing thread and the idempotent sender waited on each other (more
+  // CPU, no more speed).
+  'batch.num.messages': '5000',
   // A whole input is one transaction: allow it more than librdkafka's 60 s (brokers cap it at 15 min by default).
   'transaction.timeout.ms': '600000',
 }
