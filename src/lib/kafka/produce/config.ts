@@ -63,6 +63,12 @@ export function producerConfig(session: KafkaSession, flags: ProducerFlags): Rec
   if (flags.lingerMs !== undefined) config['linger.ms'] = String(flags.lingerMs)
   if (flags.batchSize !== undefined) config['batch.size'] = String(flags.batchSize)
   if (flags.partitioner !== undefined) config.partitioner = flags.partitioner
+  // librdkafka never queues a record larger than queue.buffering.max.kbytes (it would wait for room
+  // forever): when -X allows larger records, the bound grows to hold two of them.
+  const maxRecordKb = Math.ceil(Number(config['message.max.bytes'] ?? 0) / 1024)
+  if (!userSet('queue.buffering.max.kbytes') && 2 * maxRecordKb > Number(config['queue.buffering.max.kbytes'])) {
+    config['queue.buffering.max.kbytes'] = String(2 * maxRecordKb)
+  }
   if (flags.transactionalId !== undefined) {
     if (config['enable.idempotence'] === 'false') throw usageError('--transactional-id needs idempotence', 'drop --no-idempotence / --acks 0|1')
     config['transactional.id'] = flags.transactionalId
