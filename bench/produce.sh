@@ -5,11 +5,14 @@
 # client) run in the same rounds. Every run writes to a fresh topic whose record count is
 # checked. Prints a Markdown table with the median records/s per tool and the kafkit/kcat ratio.
 # kafkit runs with its defaults (idempotent producer) and, as `kafkit-no-idempotence`, with the
-# same delivery settings as kcat's defaults (acks=all, no idempotence).
+# same delivery settings as kcat's defaults (acks=all, no idempotence). Every run's peak RSS is
+# measured with /usr/bin/time. Then large records: LARGE records of 900 KB from a file, kafkit
+# (its defaults) against kcat -P -X acks=all, alternating, for the same number of rounds.
 #
-#   bash bench/produce.sh [--rounds N] [--warmup N] [--records N] [--port P] [--no-java]
+#   bash bench/produce.sh [--rounds N] [--warmup N] [--records N] [--large N] [--port P] [--no-java]
 #
-# Needs: the built CLI (npm run build), kcat, Java and Kafka's jars (bash scripts/setup.sh --with-peers).
+# --large 0 skips the large records (default 300).
+# Needs: the built CLI (npm run build), kcat, Java and Kafka's jars, GNU time (bash scripts/setup.sh --with-peers).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,6 +21,7 @@ rounds=3
 # 2.3 M records/s over 9 rounds without it): warm it up, untimed, before the first round.
 warmup=3
 records=1000000
+large=300
 port=${KAFKIT_BENCH_PORT:-29692}
 java_peers=true
 while [[ $# -gt 0 ]]; do
@@ -25,6 +29,7 @@ while [[ $# -gt 0 ]]; do
     --rounds) rounds=$2; shift 2 ;;
     --warmup) warmup=$2; shift 2 ;;
     --records) records=$2; shift 2 ;;
+    --large) large=$2; shift 2 ;;
     --port) port=$2; shift 2 ;;
     --no-java) java_peers=false; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
@@ -33,6 +38,7 @@ done
 
 say() { printf 'bench/produce: %s\n' "$*" >&2; }
 command -v kcat >/dev/null || { say "kcat is not installed (bash scripts/setup.sh --with-peers)"; exit 9; }
+[[ -x /usr/bin/time ]] || { say "GNU time (/usr/bin/time) is not installed: it measures the peak RSS"; exit 9; }
 # The jars the broker runs from ($KAFKA_HOME/libs or kafkit's cache), found as kafkit finds them.
 libs=$(node -e 'require("./dist/kafkit.cjs").resolveKafkaLibs().then((libs) => console.log(libs.dir))' 2>/dev/null || true)
 if $java_peers && [[ ! -d "$libs" ]]; then say "Kafka's jars are missing at $libs (bash scripts/setup.sh --with-peers)"; exit 9; fi
@@ -55,15 +61,21 @@ say "writing $records records of 100 bytes"
 # 100 bytes per record: a 10-digit sequence number and 90 filler characters.
 awk -v n="$records" 'BEGIN { pad = sprintf("%90s", ""); gsub(/ /, "x", pad); for (i = 0; i < n; i++) printf "%010d%s\n", i, pad }' >"$input"
 
+rss_file="$work/rss"
+# Runs a tool on the input file $3 (default: the 100-byte records) under /usr/bin/time, which
+# leaves its peak RSS (KB) in $rss_file.
 run_tool() {
-  local tool=$1 topic=$2
+  /usr/bin/time -o "$rss_file" -f '%M' bash -c "exec $(tool_command "$1" "$2" "${3:-$input}")"
+}
+tool_command() {
+  local tool=$1 topic=$2 file=$3
   case "$tool" in
-    kafkit) node bin/run.cjs produce "$topic" -b "$bootstrap" --acks all <"$input" 2>/dev/null ;;
-    kafkit-no-idempotence) node bin/run.cjs produce "$topic" -b "$bootstrap" --acks all --no-idempotence <"$input" 2>/dev/null ;;
-    kcat) kcat -P -b "$bootstrap" -t "$topic" -X acks=all <"$input" ;;
-    console-producer) java -cp "$libs/*" org.apache.kafka.tools.ConsoleProducer --bootstrap-server "$bootstrap" --topic "$topic" --producer-property acks=all <"$input" >/dev/null 2>&1 ;;
-    producer-perf) java -cp "$libs/*" org.apache.kafka.tools.ProducerPerformance --topic "$topic" --num-records "$records" --record-size 100 --throughput -1 \
-      --producer-props bootstrap.servers="$bootstrap" acks=all >/dev/null 2>&1 ;;
+    kafkit) echo "node bin/run.cjs produce $topic -b $bootstrap --acks all <'$file' 2>/dev/null" ;;
+    kafkit-no-idempotence) echo "node bin/run.cjs produce $topic -b $bootstrap --acks all --no-idempotence <'$file' 2>/dev/null" ;;
+    kcat) echo "kcat -P -b $bootstrap -t $topic -X acks=all <'$file'" ;;
+    console-producer) echo "java -cp '$libs/*' org.apache.kafka.tools.ConsoleProducer --bootstrap-server $bootstrap --topic $topic --producer-property acks=all <'$file' >/dev/null 2>&1" ;;
+    producer-perf) echo "java -cp '$libs/*' org.apache.kafka.tools.ProducerPerformance --topic $topic --num-records $records --record-size 100 --throughput -1 \
+      --producer-props bootstrap.servers=$bootstrap acks=all >/dev/null 2>&1" ;;
   esac
 }
 
@@ -75,7 +87,7 @@ delete_topic() {
   while compgen -G "$state/node-1/data/$1-*" >/dev/null && (( waited < 100 )); do sleep 0.1; waited=$((waited + 1)); done
 }
 
-declare -A rates
+declare -A rates rss
 tools_for_round() {
   # Alternate who goes first, so neither always gets the warmer (or the noisier) slot.
   if (( $1 % 2 == 1 )); then echo kafkit kcat kafkit-no-idempotence; else echo kcat kafkit kafkit-no-idempotence; fi
@@ -105,7 +117,8 @@ for round in $(seq 1 "$rounds"); do
     if [[ "$count" != "$records" ]]; then say "$tool round $round: the topic holds $count records, not $records"; exit 1; fi
     rate=$(awk -v n="$records" -v s="$start" -v e="$end" 'BEGIN { printf "%d", n / (e - s) }')
     rates[$tool]+="$rate "
-    say "round $round: $tool $rate records/s"
+    rss[$tool]+="$(( $(tail -1 "$rss_file") / 1024 )) "
+    say "round $round: $tool $rate records/s, peak RSS $(( $(tail -1 "$rss_file") / 1024 )) MB"
     delete_topic "$topic"
   done
 done
@@ -120,12 +133,50 @@ ratios=""
 for i in "${!k[@]}"; do ratios+="$(awk -v a="${k[$i]}" -v b="${c[$i]}" 'BEGIN { printf "%.3f", a / b }') "; done
 ratio=$(echo "$ratios" | tr ' ' '\n' | grep -v '^$' | sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : sprintf("%.3f", (a[NR / 2] + a[NR / 2 + 1]) / 2) }')
 
-echo "| tool | median records/s | runs (records/s) |"
-echo "|---|---:|---|"
+echo "| tool | median records/s | peak RSS (median, max) | runs (records/s) |"
+echo "|---|---:|---:|---|"
 for tool in kafkit kafkit-no-idempotence kcat console-producer producer-perf; do
   [[ -n "${rates[$tool]:-}" ]] || continue
-  echo "| $tool | $(echo "${rates[$tool]}" | median) | ${rates[$tool]% } |"
+  echo "| $tool | $(echo "${rates[$tool]}" | median) | $(echo "${rss[$tool]}" | median) MB, $(echo "${rss[$tool]}" | tr ' ' '\n' | sort -n | tail -1) MB | ${rates[$tool]% } |"
 done
 echo
 same_median=$(echo "${rates[kafkit-no-idempotence]}" | median)
 echo "kafkit / kcat: median of per-round ratios $ratio (ratio of medians $(awk -v a="$kafkit_median" -v b="$kcat_median" 'BEGIN { printf "%.3f", a / b }')); with kcat's delivery settings (no idempotence): ratio of medians $(awk -v a="$same_median" -v b="$kcat_median" 'BEGIN { printf "%.3f", a / b }'). $records records of 100 bytes, 6 partitions, acks=all, $rounds rounds."
+
+# Large records: $large records of 900 KB from a file (one line each), kafkit against kcat.
+(( large > 0 )) || exit 0
+large_input="$work/large.txt"
+say "writing $large records of 900 KB"
+node -e 'const fs = require("node:fs"); const fd = fs.openSync(process.argv[2], "w"); const pad = "y".repeat(900 * 1024 - 10)
+  for (let i = 0; i < Number(process.argv[1]); i++) fs.writeSync(fd, String(i).padStart(10, "0") + pad + "\n")' "$large" "$large_input"
+declare -A large_ms large_rss
+for round in $(seq 1 "$rounds"); do
+  if (( round % 2 == 1 )); then order="kafkit kcat"; else order="kcat kafkit"; fi
+  for tool in $order; do
+    topic="bench-produce-large-$tool-$round-$$"
+    node bin/run.cjs topics create "$topic" -b "$bootstrap" --partitions 6 >/dev/null
+    start=$(date +%s%N)
+    run_tool "$tool" "$topic" "$large_input"
+    end=$(date +%s%N)
+    count=$(node bench/produce-topics.mjs count "$bootstrap" "$topic" 6)
+    if [[ "$count" != "$large" ]]; then say "$tool large round $round: the topic holds $count records, not $large"; exit 1; fi
+    large_ms[$tool]+="$(( (end - start) / 1000000 )) "
+    large_rss[$tool]+="$(( $(tail -1 "$rss_file") / 1024 )) "
+    say "round $round: large records, $tool $(( (end - start) / 1000000 )) ms, peak RSS $(( $(tail -1 "$rss_file") / 1024 )) MB"
+    delete_topic "$topic"
+  done
+done
+read -ra k <<<"${large_ms[kafkit]}"
+read -ra c <<<"${large_ms[kcat]}"
+ratios=""
+for i in "${!k[@]}"; do ratios+="$(awk -v a="${k[$i]}" -v b="${c[$i]}" 'BEGIN { printf "%.3f", b / a }') "; done
+echo
+echo "Large records ($large x 900 KB from a file, acks=all, 6 partitions, $rounds rounds):"
+echo
+echo "| tool | median wall time (ms) | peak RSS (median, max) | runs (ms) |"
+echo "|---|---:|---:|---|"
+for tool in kafkit kcat; do
+  echo "| $tool | $(echo "${large_ms[$tool]}" | median) | $(echo "${large_rss[$tool]}" | median) MB, $(echo "${large_rss[$tool]}" | tr ' ' '\n' | sort -n | tail -1) MB | ${large_ms[$tool]% } |"
+done
+echo
+echo "kafkit / kcat throughput (kcat time / kafkit time, per round): median $(echo "$ratios" | tr ' ' '\n' | grep -v '^$' | sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : sprintf("%.3f", (a[NR / 2] + a[NR / 2 + 1]) / 2) }') ($ratios)"

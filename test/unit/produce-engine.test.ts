@@ -53,6 +53,16 @@ describe('producerConfig', () => {
     expect(producerConfig(session({'linger.ms': '50'}), {deliveryTimeoutMs: 1000, lingerMs: 7})['linger.ms']).toBe('7')
   })
 
+  it('bounds the queue by default; -X moves the bound, and a larger message.max.bytes raises it to fit two records', () => {
+    expect(producerConfig(session(), {deliveryTimeoutMs: 1000})).toMatchObject({'queue.buffering.max.kbytes': '16384', 'queue.buffering.max.messages': '20000'})
+    expect(producerConfig(session({'queue.buffering.max.kbytes': '65536', 'queue.buffering.max.messages': '100000'}), {deliveryTimeoutMs: 1000})).toMatchObject({
+      'queue.buffering.max.kbytes': '65536',
+      'queue.buffering.max.messages': '100000',
+    })
+    expect(producerConfig(session({'message.max.bytes': '20000000'}), {deliveryTimeoutMs: 1000})['queue.buffering.max.kbytes']).toBe('39064')
+    expect(producerConfig(session({'message.max.bytes': '20000000', 'queue.buffering.max.kbytes': '1000'}), {deliveryTimeoutMs: 1000})['queue.buffering.max.kbytes']).toBe('1000')
+  })
+
   it('acks 0/1 turn idempotence off unless asked for, which is then an error', () => {
     expect(producerConfig(session(), {deliveryTimeoutMs: 1000, acks: '1'})['enable.idempotence']).toBe('false')
     expect(() => producerConfig(session(), {deliveryTimeoutMs: 1000, acks: '0', idempotence: true})).toThrow(/--idempotence needs --acks all/)

@@ -26,8 +26,17 @@ const DEFAULTS: Record<string, string> = {
   'allow.auto.create.topics': 'false',
   acks: 'all',
   'enable.idempotence': 'true',
-  // Bounded memory: at most this much record data waits in the client (librdkafka's default is 1 GiB).
-  'queue.buffering.max.kbytes': '131072',
+  // Bounded memory (docs/produce.md, "Memory"): at most this much record data, and this many
+  // records, wait in the client (librdkafka's defaults: 1 GiB and 100,000). Besides its copy of
+  // the bytes librdkafka keeps a 176-byte structure per record, and small records are copied again
+  // into the request being sent, so for small records the count is the bound that matters:
+  // 100,000 records of 100 bytes held ~40 MB.
+  'queue.buffering.max.kbytes': '16384',
+  'queue.buffering.max.messages': '20000',
+  // A full queue then holds four batches of this many records (librdkafka's default is 10,000):
+  // with only two, the producing thread and the idempotent sender waited on each other (more
+  // CPU, no more speed).
+  'batch.num.messages': '5000',
   // A whole input is one transaction: allow it more than librdkafka's 60 s (brokers cap it at 15 min by default).
   'transaction.timeout.ms': '600000',
 }
@@ -54,6 +63,12 @@ export function producerConfig(session: KafkaSession, flags: ProducerFlags): Rec
   if (flags.lingerMs !== undefined) config['linger.ms'] = String(flags.lingerMs)
   if (flags.batchSize !== undefined) config['batch.size'] = String(flags.batchSize)
   if (flags.partitioner !== undefined) config.partitioner = flags.partitioner
+  // librdkafka never queues a record larger than queue.buffering.max.kbytes (it would wait for room
+  // forever): when -X allows larger records, the bound grows to hold two of them.
+  const maxRecordKb = Math.ceil(Number(config['message.max.bytes'] ?? 0) / 1024)
+  if (!userSet('queue.buffering.max.kbytes') && 2 * maxRecordKb > Number(config['queue.buffering.max.kbytes'])) {
+    config['queue.buffering.max.kbytes'] = String(2 * maxRecordKb)
+  }
   if (flags.transactionalId !== undefined) {
     if (config['enable.idempotence'] === 'false') throw usageError('--transactional-id needs idempotence', 'drop --no-idempotence / --acks 0|1')
     config['transactional.id'] = flags.transactionalId

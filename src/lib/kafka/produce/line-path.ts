@@ -44,28 +44,66 @@ export async function produceLinesNatively(run: ReadingRun, chunks: AsyncIterabl
     }
   }
   // The unfinished record at the end of a chunk is completed with the head of the next chunk in
-  // a small buffer of its own, so chunks are never copied (with a one-byte delimiter; a longer
-  // one may straddle two chunks, and then the chunks are joined).
-  let rest: Buffer | undefined
+  // a buffer reused from record to record (a new buffer per record made 900 KB records cost
+  // their size again in garbage), so chunks are never copied whole (with a one-byte delimiter;
+  // a longer one may straddle two chunks, and then each chunk goes through that buffer).
+  const carry = new CarryBuffer()
   for await (const chunk of chunks) {
     if (run.shouldStopReading()) return
-    let buffer = chunk
     let start = 0
-    if (rest && delimiter.length === 1) {
+    if (delimiter.length !== 1) {
+      carry.append(chunk)
+      carry.dropHead(await produceAll(carry.view(), false))
+      await run.chunkDone()
+      continue
+    }
+    if (carry.length > 0) {
       const end = chunk.indexOf(delimiter[0]!)
       if (end < 0) {
-        rest = Buffer.concat([rest, chunk])
+        carry.append(chunk)
         continue
       }
-      await produceAll(Buffer.concat([rest, chunk.subarray(0, end + 1)]), false)
+      carry.append(chunk.subarray(0, end + 1))
+      await produceAll(carry.view(), false)
+      carry.clear()
       if (run.shouldStopReading()) return
       start = end + 1
-    } else if (rest) {
-      buffer = Buffer.concat([rest, chunk])
     }
-    const position = await produceAll(buffer, false, start)
-    rest = position < buffer.length ? buffer.subarray(position) : undefined
+    const position = await produceAll(chunk, false, start)
+    // The chunk's buffer is reused for a later read: keep a copy of the unfinished record.
+    if (position < chunk.length) carry.append(chunk.subarray(position))
     await run.chunkDone()
   }
-  if (rest && !run.shouldStopReading()) await produceAll(rest, true)
+  if (carry.length > 0 && !run.shouldStopReading()) await produceAll(carry.view(), true)
+}
+
+/** A growable byte buffer, reused: it grows to the longest unfinished record and stays. */
+class CarryBuffer {
+  private buffer = Buffer.allocUnsafeSlow(64 * 1024)
+  length = 0
+
+  append(bytes: Buffer): void {
+    const needed = this.length + bytes.length
+    if (needed > this.buffer.length) {
+      const grown = Buffer.allocUnsafeSlow(Math.max(needed, this.buffer.length * 2))
+      this.buffer.copy(grown, 0, 0, this.length)
+      this.buffer = grown
+    }
+    bytes.copy(this.buffer, this.length)
+    this.length = needed
+  }
+
+  /** Drops the first `count` bytes, keeping the rest at the start. */
+  dropHead(count: number): void {
+    this.buffer.copyWithin(0, count, this.length)
+    this.length -= count
+  }
+
+  clear(): void {
+    this.length = 0
+  }
+
+  view(): Buffer {
+    return this.buffer.subarray(0, this.length)
+  }
 }
