@@ -40,7 +40,7 @@
 
 /* The format program's layout (these op codes and modes, LITERAL_SLOTS), checked by the TS side
  * at load (CONSUME_CONTRACT in src/lib/native/contracts.ts): raise the version with any change. */
-#define CONSUME_CONTRACT_VERSION 2
+#define CONSUME_CONTRACT_VERSION 3
 enum { OP_LIT = 1, OP_TOPIC, OP_PARTITION, OP_OFFSET, OP_KEY, OP_VALUE, OP_KEY_LEN, OP_VALUE_LEN, OP_TIMESTAMP, OP_HEADERS, OP_VALUE_LEN_BE32, OP_JSONL };
 enum { MODE_RAW = 0, MODE_BASE64 = 1, MODE_HEX = 2 };
 enum { TS_MS = 0, TS_S = 1, TS_ISO = 2, TS_TYPED = 3 };
@@ -73,6 +73,21 @@ typedef struct {
         size_t len, cap;
 } buf_t;
 
+/* A batch's output memory. JS hands a written batch back (recycle) and the next batch is
+ * formatted into it: finished batches do not pile up waiting for V8's garbage collector, which
+ * was most of the consumer's peak memory. Shared by the consumer (while outstanding or free) and
+ * the JS Buffer over it (until finalized); freed when both let go. Main thread only. */
+typedef struct slab_s {
+        char *data;
+        size_t cap;
+        int refs;
+} slab_t;
+
+#define FREE_SLABS 3
+#define OUTSTANDING_SLABS 8
+/* A slab grown past this (a batch of large records) is not kept for reuse. */
+#define SLAB_KEEP_MAX (8u << 20)
+
 typedef struct consumer_s {
         rd_kafka_t *rk;
         bool closed;
@@ -95,6 +110,10 @@ typedef struct consumer_s {
         size_t iso_len;
         /* guards the group-mode fields of parts (and the array itself while it grows) */
         pthread_mutex_t lock;
+        /* output memory: handed to JS and not recycled yet, and ready for the next batch */
+        slab_t *outstanding[OUTSTANDING_SLABS];
+        slab_t *free_slabs[FREE_SLABS];
+        int nfree;
 } consumer_t;
 
 typedef struct {
@@ -106,6 +125,7 @@ typedef struct {
         int timeout_ms;
         int64_t limit; /* records still allowed, -1 = no limit */
         buf_t out;
+        slab_t *slab; /* the memory `out` is formatted into */
         int64_t count;
         int64_t bytes_in;
         rd_kafka_resp_err_t err;
@@ -632,7 +652,49 @@ static void batch_execute(napi_env env, void *data) {
         }
 }
 
-static void free_buffer(napi_env env, void *data, void *hint) { free(data); }
+static void slab_unref(slab_t *slab) {
+        if (--slab->refs > 0) return;
+        free(slab->data);
+        free(slab);
+}
+
+/* The JS Buffer over a slab was collected. */
+static void slab_finalize(napi_env env, void *data, void *hint) { slab_unref(hint); }
+
+/* A slab for the next batch: a recycled one when there is one. */
+static slab_t *take_slab(consumer_t *c) {
+        if (c->nfree > 0) return c->free_slabs[--c->nfree];
+        slab_t *slab = calloc(1, sizeof(*slab));
+        if (slab) slab->refs = 1;
+        return slab;
+}
+
+/* The consumer keeps a slab for reuse, unless it holds enough or the slab grew for a large record. */
+static void keep_slab(consumer_t *c, slab_t *slab) {
+        if (c->nfree < FREE_SLABS && slab->cap <= SLAB_KEEP_MAX) c->free_slabs[c->nfree++] = slab;
+        else slab_unref(slab);
+}
+
+/* A slab handed to JS; without a place to track it, the consumer lets go (the GC frees it). */
+static void track_slab(consumer_t *c, slab_t *slab) {
+        int i;
+        for (i = 0; i < OUTSTANDING_SLABS; i++) {
+                if (!c->outstanding[i]) {
+                        c->outstanding[i] = slab;
+                        return;
+                }
+        }
+        slab_unref(slab);
+}
+
+static void release_slabs(consumer_t *c) {
+        int i;
+        for (i = 0; i < OUTSTANDING_SLABS; i++) {
+                if (c->outstanding[i]) slab_unref(c->outstanding[i]);
+                c->outstanding[i] = NULL;
+        }
+        while (c->nfree > 0) slab_unref(c->free_slabs[--c->nfree]);
+}
 
 static void batch_complete(napi_env env, napi_status status, void *data) {
         batch_t *bt = data;
@@ -641,11 +703,16 @@ static void batch_complete(napi_env env, napi_status status, void *data) {
         size_t i, touched = 0, eof_count = 0;
         c->busy = false;
         napi_create_object(env, &result);
-        if (bt->out.len > 0) {
-                napi_create_external_buffer(env, bt->out.len, bt->out.data, free_buffer, NULL, &buffer);
+        slab_t *slab = bt->slab;
+        slab->data = bt->out.data, slab->cap = bt->out.cap;
+        if (bt->out.len > 0 && napi_create_external_buffer(env, bt->out.len, bt->out.data, slab_finalize, slab, &buffer) == napi_ok) {
+                slab->refs++;
+                if (c->closed) slab_unref(slab);
+                else track_slab(c, slab);
         } else {
-                free(bt->out.data);
                 napi_create_buffer(env, 0, NULL, &buffer);
+                if (c->closed) slab_unref(slab);
+                else keep_slab(c, slab);
         }
         napi_set_named_property(env, result, "data", buffer);
         napi_create_double(env, (double)bt->count, &n);
@@ -729,6 +796,13 @@ static napi_value js_consume(napi_env env, napi_callback_info info) {
         napi_get_value_double(env, argv[4], &limit);
         batch_t *bt = calloc(1, sizeof(*bt));
         bt->c = c;
+        bt->slab = take_slab(c);
+        if (!bt->slab) {
+                free(bt);
+                throw_coded(env, "_NO_MEMORY", "out of memory");
+                return NULL;
+        }
+        bt->out.data = bt->slab->data, bt->out.cap = bt->slab->cap;
         bt->max_records = (int)max_records;
         bt->max_bytes = (size_t)max_bytes;
         bt->timeout_ms = (int)timeout;
@@ -739,6 +813,29 @@ static napi_value js_consume(napi_env env, napi_callback_info info) {
         c->busy = true;
         napi_queue_async_work(env, bt->work);
         return promise;
+}
+
+/*
+ * recycle(handle, buffer): a batch's data is written; its memory formats a later batch. JS must
+ * not read the buffer afterwards.
+ */
+static napi_value js_recycle(napi_env env, napi_callback_info info) {
+        size_t argc = 2, len = 0;
+        napi_value argv[2];
+        void *data = NULL;
+        int i;
+        napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+        consumer_t *c = argc == 2 ? get_consumer(env, argv[0]) : NULL;
+        if (!c || napi_get_buffer_info(env, argv[1], &data, &len) != napi_ok || !data) return NULL;
+        for (i = 0; i < OUTSTANDING_SLABS; i++) {
+                slab_t *slab = c->outstanding[i];
+                if (slab && slab->data == data) {
+                        c->outstanding[i] = NULL;
+                        keep_slab(c, slab);
+                        break;
+                }
+        }
+        return NULL;
 }
 
 /* ---------- create / assign / close ---------- */
@@ -763,6 +860,7 @@ static void destroy_consumer(consumer_t *c) {
         c->rk = NULL;
         for (i = 0; i < c->nparts; i++) free(c->parts[i].topic);
         free(c->parts), free(c->ops), free(c->literals);
+        release_slabs(c);
         c->parts = NULL, c->ops = NULL, c->literals = NULL, c->nparts = 0, c->cap_parts = 0;
 }
 
@@ -1005,6 +1103,7 @@ static napi_value init(napi_env env, napi_value exports) {
             {"written", NULL, js_written, NULL, NULL, NULL, napi_default, NULL},
             {"commit", NULL, js_commit, NULL, NULL, NULL, napi_default, NULL},
             {"consume", NULL, js_consume, NULL, NULL, NULL, napi_default, NULL},
+            {"recycle", NULL, js_recycle, NULL, NULL, NULL, napi_default, NULL},
             {"close", NULL, js_close, NULL, NULL, NULL, napi_default, NULL},
             {"outputClosed", NULL, js_output_closed, NULL, NULL, NULL, napi_default, NULL},
             {"versions", NULL, js_versions, NULL, NULL, NULL, napi_default, NULL},

@@ -30,7 +30,8 @@ export const EXTENSION_CONTRACTS = {
   produce: {version: 1, descFields: PRODUCE_DESC_FIELDS, headerFields: PRODUCE_HEADER_FIELDS},
   consume: {
     // 2: group mode (subscribe, written, commit; batches report generations and assignment changes).
-    version: 2,
+    // 3: recycle (a written batch's memory formats a later one).
+    version: 3,
     literalSlots: CONSUME_LITERAL_SLOTS,
     ops: CONSUME_OPS,
     timestampModes: {ms: CONSUME_TIMESTAMP_MODES.ms, s: CONSUME_TIMESTAMP_MODES.s, iso: CONSUME_TIMESTAMP_MODES.iso, type: CONSUME_TIMESTAMP_MODES.type},

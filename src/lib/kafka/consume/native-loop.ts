@@ -122,6 +122,7 @@ export async function consumeNatively(
           await pipeline.push(batch.data, () => {
             for (let i = 0; i < written.length; i += 3) parts[written[i]!]!.written = written[i + 1]!
             consumer.written(written)
+            consumer.recycle(batch.data)
           })
         } catch (error) {
           stoppedBy = outputGone(error)

@@ -37,6 +37,7 @@ interface NativeConsumeModule {
   subscribe(handle: unknown, subscription: string[], ...plan: Plan): void
   consume(handle: unknown, maxRecords: number, maxBytes: number, timeoutMs: number, limit: number): Promise<NativeBatch>
   written(handle: unknown, notices: Float64Array): void
+  recycle(handle: unknown, data: Buffer): void
   commit(handle: unknown, sync: boolean): string | undefined
   close(handle: unknown): void
 }
@@ -95,6 +96,14 @@ export class NativeConsumer {
   written(notices: number[]): void {
     // A write that completes after close (a run ended by an error) has nothing left to commit.
     if (notices.length > 0 && !this.closed) this.lib.written(this.handle, Float64Array.from(notices))
+  }
+
+  /**
+   * A batch's data reached the output: its memory formats a later batch (finished batches would
+   * otherwise wait for the garbage collector: most of the peak memory). `data` is not read again.
+   */
+  recycle(data: Buffer): void {
+    if (!this.closed) this.lib.recycle(this.handle, data)
   }
 
   /** Group mode: commits what was written; returns the failure's message. */
