@@ -75,3 +75,27 @@ export const stripAnsi = (text: string) => text.replace(/\u001B\[[0-9;]*[A-Za-z]
 export async function closedAddress(): Promise<string> {
   return `127.0.0.1:${await findFreePortRange(1)}`
 }
+
+export interface ProgramRun {
+  stdout: Buffer
+  stderr: string
+  exitCode: number | null
+}
+
+/** Runs any program, with stdin, and keeps stdout as bytes. */
+export function runProgram(command: string, args: string[], input?: string | Buffer, env: NodeJS.ProcessEnv = baseEnv()): Promise<ProgramRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, {env})
+    const out: Buffer[] = []
+    const err: Buffer[] = []
+    child.stdout.on('data', (d: Buffer) => out.push(d))
+    child.stderr.on('data', (d: Buffer) => err.push(d))
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000)
+    child.on('error', reject)
+    child.on('close', (exitCode) => {
+      clearTimeout(timer)
+      resolve({stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8'), exitCode})
+    })
+    child.stdin.end(input ?? '')
+  })
+}

@@ -1,9 +1,7 @@
-import {spawn} from 'node:child_process'
-
 import {beforeAll, describe, expect, inject, it} from 'vitest'
 
 import {createTopics} from './admin-client.js'
-import {baseEnv, kafkitBin, uniqueName} from './cli.js'
+import {baseEnv, kafkitBin, runProgram as run, uniqueName} from './cli.js'
 import {committedOffsets} from './groups-fixtures.js'
 
 // Group mode on the native consume loop (native/src/kafkit_consume.c): which loop runs, null
@@ -12,28 +10,6 @@ import {committedOffsets} from './groups-fixtures.js'
 
 const bootstrap = inject('bootstrap')
 
-interface Run {
-  stdout: Buffer
-  stderr: string
-  exitCode: number | null
-}
-
-function run(command: string, args: string[], input?: string | Buffer, env: NodeJS.ProcessEnv = baseEnv()): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {env})
-    const out: Buffer[] = []
-    const err: Buffer[] = []
-    child.stdout.on('data', (d: Buffer) => out.push(d))
-    child.stderr.on('data', (d: Buffer) => err.push(d))
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000)
-    child.on('error', reject)
-    child.on('close', (exitCode) => {
-      clearTimeout(timer)
-      resolve({stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8'), exitCode})
-    })
-    child.stdin.end(input ?? '')
-  })
-}
 
 const kafkit = (args: string[], input?: string | Buffer, env?: NodeJS.ProcessEnv) => run(process.execPath, [kafkitBin, ...args, '-b', bootstrap], input, env)
 const kcat = (args: string[], input?: string | Buffer) => run('kcat', ['-b', bootstrap, '-X', 'enable.idempotence=true', ...args], input)

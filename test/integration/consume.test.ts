@@ -5,35 +5,12 @@ import {beforeAll, describe, expect, inject, it} from 'vitest'
 
 import {kafkaClasspath} from './apache.js'
 import {createTopics} from './admin-client.js'
-import {baseEnv, kafkitBin, runKafkit, stripAnsi, uniqueName} from './cli.js'
+import {baseEnv, kafkitBin, runProgram as run, runKafkit, stripAnsi, uniqueName} from './cli.js'
 import {groupState, waitFor} from './groups-fixtures.js'
 
 const Kafka = createRequire(import.meta.url)('@confluentinc/kafka-javascript') as typeof import('@confluentinc/kafka-javascript')
 const bootstrap = inject('bootstrap')
 
-interface Run {
-  stdout: Buffer
-  stderr: string
-  exitCode: number | null
-}
-
-/** Runs any program, with stdin, and keeps stdout as bytes. */
-function run(command: string, args: string[], input?: string | Buffer, env: NodeJS.ProcessEnv = baseEnv()): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {env})
-    const out: Buffer[] = []
-    const err: Buffer[] = []
-    child.stdout.on('data', (d: Buffer) => out.push(d))
-    child.stderr.on('data', (d: Buffer) => err.push(d))
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000)
-    child.on('error', reject)
-    child.on('close', (exitCode) => {
-      clearTimeout(timer)
-      resolve({stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8'), exitCode})
-    })
-    child.stdin.end(input ?? '')
-  })
-}
 
 const kafkit = (args: string[], input?: string | Buffer) => run(process.execPath, [kafkitBin, ...args, '-b', bootstrap], input)
 // Producing with idempotence keeps kcat's records in order even while a new topic's leader settles.
