@@ -1,6 +1,7 @@
 // oclif calls this for an unknown command (package.json oclif.hooks: the bundle's commandNotFound).
 // It ends like a failed command: a usage error rendered by the base command's rules (--json, colour).
 import {debugRequested, endWithError} from '../lib/base-command.js'
+import {explainUnknownCommand} from '../lib/command-suggestions.js'
 import {usageError} from '../lib/errors.js'
 
 interface CommandNotFoundOptions {
@@ -10,10 +11,8 @@ interface CommandNotFoundOptions {
 }
 
 export default async function commandNotFound({id, argv = [], config}: CommandNotFoundOptions): Promise<void> {
-  const typed = id.replaceAll(':', ' ')
-  const first = id.split(':')[0] ?? id
-  const near = config.commandIDs.filter((c) => c.startsWith(`${first}:`) || c === first).map((c) => c.replaceAll(':', ' '))
-  const hint = `${near.length > 0 ? `did you mean: ${near.slice(0, 5).join(', ')}? ` : ''}see all commands with: ${config.bin} --help`
+  const {typed, suggestions} = explainUnknownCommand(id.split(':'), config.commandIDs)
+  const hint = `${suggestions.length > 0 ? `did you mean: ${suggestions.join(', ')}? ` : ''}see all commands with: ${config.bin} --help`
   endWithError(usageError(`unknown command '${typed}'`, hint), {
     json: argv.includes('--json'),
     debug: debugRequested(argv),

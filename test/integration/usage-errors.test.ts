@@ -41,6 +41,12 @@ describe('an unknown command', () => {
     expect(result.stderr).toMatch(/^error: unknown command 'topics lst'\nhint: did you mean: .*topics list.*see all commands with: kafkit --help\n$/)
   })
 
+  it('arguments after it are not part of the name, and the nearest subcommand is suggested', async () => {
+    const result = await runKafkit(['topics', 'descrbe', 'orders'])
+    expect(result.exitCode).toBe(2)
+    expect(result.stderr).toBe("error: unknown command 'topics descrbe'\nhint: did you mean: topics describe? see all commands with: kafkit --help\n")
+  })
+
   it('coloured like every other error when colour is forced', async () => {
     const result = await runKafkit(['topcs'], {env: {FORCE_COLOR: '1'}})
     expect(result.exitCode).toBe(2)
