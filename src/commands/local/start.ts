@@ -13,7 +13,7 @@ Ports: brokers use --port and the ports after it (one per node); the controllers
 
   static examples = [
     {description: 'Start one node on 127.0.0.1:9092', command: '<%= config.bin %> <%= command.id %>'},
-    {description: 'Use it from a script', command: 'export KAFKIT_BOOTSTRAP=$(<%= config.bin %> <%= command.id %>)'},
+    {description: 'Use it from a script', command: 'export KAFKA_BOOTSTRAP_SERVERS=$(<%= config.bin %> <%= command.id %>)'},
     {description: 'A three-node cluster on ports 19092-19094, in its own folder', command: '<%= config.bin %> <%= command.id %> --nodes 3 --port 19092 --state-dir /tmp/kafka-3'},
   ]
 
