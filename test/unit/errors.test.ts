@@ -35,6 +35,10 @@ describe('Kafka error translation', () => {
     expect(kafkaError({code: 3, message: 'Broker: Unknown topic or partition'}).message).toBe('the topic or partition does not exist')
   })
 
+  it("leaves out librdkafka's generic text when it only repeats the sentence", () => {
+    expect(kafkaError({code: 'GROUP_ID_NOT_FOUND', message: 'Broker: The group id does not exist'}, "group 'g'").message).toBe("group 'g': the consumer group does not exist")
+  })
+
   it('reports unknown codes as a failure with the code', () => {
     const error = kafkaError({code: 'SOMETHING_NEW', message: 'Broker: new thing'})
     expect(error.exitCode).toBe(ExitCode.FAILURE)
