@@ -141,7 +141,17 @@ describe('terminal view', () => {
   const plain = {dim: (s: string) => s, cyan: (s: string) => s, yellow: (s: string) => s}
   it('partition:offset time, key, value, headers; control characters escaped', () => {
     const out = terminalFormatter(plain).format(record({value: Buffer.from('a\u001b[31mb')}))
-    expect(out).toBe('2:41 2024-01-31T10:00:00.005Z k1 a\\x1b[31mb h1=a h1=b h2=\n')
+    expect(out).toBe('2:41 2024-01-31T10:00:00.005Z k1 a\\x1b[31mb h1=a h1=b h2=""\n')
+  })
+
+  it('a tab or newline in a value stays on the record\'s one line, escaped', () => {
+    const out = terminalFormatter(plain).format(record({key: null, headers: [], value: Buffer.from('a\tb\nc\r')}))
+    expect(out).toBe('2:41 2024-01-31T10:00:00.005Z a\\tb\\nc\\r\n')
+  })
+
+  it('an empty value or key is shown as "", a null value as (null)', () => {
+    expect(terminalFormatter(plain).format(record({key: Buffer.from('k'), headers: [], value: Buffer.alloc(0)}))).toBe('2:41 2024-01-31T10:00:00.005Z k ""\n')
+    expect(terminalFormatter(plain).format(record({key: Buffer.alloc(0), headers: [], value: null}))).toBe('2:41 2024-01-31T10:00:00.005Z "" (null)\n')
   })
 
   it('bytes that are not text are shown as hex', () => {

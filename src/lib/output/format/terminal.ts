@@ -12,14 +12,20 @@ export interface TerminalStyle {
   yellow(text: string): string
 }
 
+const CONTROL_ESCAPES: Record<string, string> = {'\t': '\\t', '\n': '\\n', '\r': '\\r'}
+
 /** Bytes as readable text for the terminal view: decoded, or a marked hex dump when they do not fit. */
 function readable(bytes: Buffer | null, format: Serializer | undefined, style: TerminalStyle, onMismatch: () => MismatchAction): string {
   if (bytes === null) return style.dim('(null)')
   const serializer = !format || format.name === 'bytes' ? SERIALIZERS.str! : format
   try {
-    // Control characters would move the cursor or change colours: show them escaped.
+    const text = serializer.toText(bytes)
+    // Empty is shown, so an empty value (or key) cannot be mistaken for a missing one.
+    if (text.length === 0) return style.dim('""')
+    // Control characters would move the cursor or change colours, and a newline would look like
+    // the start of another record: show them escaped.
     // eslint-disable-next-line no-control-regex
-    return serializer.toText(bytes).replaceAll(/[\u0000-\u0008\u000b-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
+    return text.replaceAll(/[\u0000-\u001f\u007f]/g, (c) => CONTROL_ESCAPES[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
   } catch {
     if (onMismatch() === 'skip') throw SKIP_RECORD
     return style.yellow(`0x${bytes.toString('hex')}`)
