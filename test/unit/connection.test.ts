@@ -6,6 +6,7 @@ import {describe, expect, it} from 'vitest'
 
 import {resolveConnection, validateBootstrap} from '../../src/lib/config/connection.js'
 import {KafkitError} from '../../src/lib/errors.js'
+import {ConnectionDiagnosis} from '../../src/lib/kafka/connection-diagnosis.js'
 
 function configDir(yaml: string): NodeJS.ProcessEnv {
   const dir = mkdtempSync(join(tmpdir(), 'kafkit-conf-'))
@@ -109,5 +110,22 @@ describe('validateBootstrap', () => {
   })
   it.each(['localhost', 'host:', ':9092', 'host:99999', 'host:abc', 'a b:1'])('rejects %s with a usage error', (s) => {
     expect(() => validateBootstrap(s)).toThrowError(KafkitError)
+  })
+})
+
+describe('ConnectionDiagnosis', () => {
+  it('a TLS client against a plaintext listener: a TLS failure (exit 4) naming security.protocol, not "is a broker running there?"', () => {
+    const diagnosis = new ConnectionDiagnosis('127.0.0.1:9092', 5000)
+    diagnosis.noteReason('Disconnected: SSL connection closed by peer')
+    const error = diagnosis.unreachable(true)
+    expect(error.exitCode).toBe(4)
+    expect(error.message).toBe('TLS handshake with 127.0.0.1:9092 failed: Disconnected: SSL connection closed by peer')
+    expect(error.hint).toContain('security.protocol')
+  })
+
+  it('nothing listening is still "cannot reach Kafka"', () => {
+    const diagnosis = new ConnectionDiagnosis('127.0.0.1:9092', 5000)
+    diagnosis.noteReason('Connect to ipv4#127.0.0.1:9092 failed: Connection refused')
+    expect(diagnosis.unreachable(false).message).toBe('cannot reach Kafka at 127.0.0.1:9092: Connect to ipv4#127.0.0.1:9092 failed: Connection refused')
   })
 })

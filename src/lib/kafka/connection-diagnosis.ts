@@ -16,6 +16,9 @@ export function clientReason(message: string): string {
   return message.replace(/^\[thrd:[^\]]*\]:\s*/, '').replace(/^\S+\/(bootstrap|\d+): /, '').replace(/\s*\(after \d+ms in state \w+\)$/, '')
 }
 
+/** What librdkafka says when TLS fails, e.g. against a PLAINTEXT listener ("SSL connection closed by peer"). */
+const TLS_FAILURE = /SSL handshake failed|SSL connection closed by peer|certificate verify failed/i
+
 export class ConnectionDiagnosis {
   private reason?: string
 
@@ -50,17 +53,21 @@ export class ConnectionDiagnosis {
         kafkaCode: code === '_AUTHENTICATION' ? code : 'SASL_AUTHENTICATION_FAILED',
       })
     }
-    if (code === '_SSL' || /SSL handshake failed|certificate verify failed/i.test(reason)) {
-      return new KafkitError('auth', `TLS handshake with ${this.bootstrapServers} failed: ${reason}`, {
-        hint: "check ssl.ca.location / the profile's ssl settings, or whether the listener uses TLS at all",
-        kafkaCode: '_SSL',
-      })
-    }
+    if (code === '_SSL' || TLS_FAILURE.test(reason)) return this.tlsFailure(reason)
     return undefined
+  }
+
+  private tlsFailure(reason: string): KafkitError {
+    return new KafkitError('auth', `TLS handshake with ${this.bootstrapServers} failed: ${reason}`, {
+      hint: "the listener may not use TLS: check security.protocol (PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL), then ssl.ca.location / the profile's ssl settings",
+      kafkaCode: '_SSL',
+    })
   }
 
   /** "cannot reach Kafka": for when no bootstrap broker answered, with the best reason known. */
   unreachable(timedOut: boolean): KafkitError {
+    // A broker that answered but closed the TLS handshake is running: the protocol is what is wrong.
+    if (this.reason && TLS_FAILURE.test(this.reason)) return this.tlsFailure(this.reason)
     const why = this.reason ?? (timedOut ? `no answer within ${formatDuration(this.timeoutMs)}` : 'connection failed')
     return new KafkitError(timedOut && !this.reason ? 'timeout' : 'connection', `cannot reach Kafka at ${this.bootstrapServers}: ${why}`, {
       hint: 'is a broker running there? Pass -b host:port, set KAFKA_BOOTSTRAP_SERVERS, or start one with: kafkit local start',
