@@ -111,11 +111,18 @@ Ctrl-C / SIGTERM stop fetching, commit what was printed and leave the group: exi
 
     const onError = flags['on-error']
     let mismatches = 0
+    // jsonl keeps bytes a format cannot read as base64; the other outputs show them as hex.
+    const fallback = flags.output === 'jsonl' || this.jsonEnabled() ? 'written as base64' : 'shown as hex'
+    const chosenFormats = [flags['key-format'] && `--key-format ${flags['key-format']}`, flags['value-format'] && `--value-format ${flags['value-format']}`].filter(Boolean).join(' / ')
     const onMismatch = (field: string, reason: string, record: ConsumedRecord): MismatchAction => {
+      // With no format chosen, bytes that are not text are simply shown as hex (the terminal
+      // view): nothing went wrong, so nothing to warn about.
+      const chosen = field === 'key' ? keyFormat : valueFormat
+      if (chosen === undefined && onError === 'warn') return 'fallback'
       const where = `topic ${record.topic} partition ${record.partition} offset ${record.offset}`
       if (onError === 'fail') throw new KafkitError('usage', `${where}: ${field}: ${reason}`, {hint: 'choose another --key-format / --value-format, or --on-error warn|skip'})
       mismatches++
-      this.out.warn(`${where}: ${field}: ${reason}${onError === 'skip' ? ' (skipped)' : ' (shown as hex)'}`)
+      this.out.warn(`${where}: ${field}: ${reason} (${onError === 'skip' ? 'skipped' : fallback})`)
       return onError === 'skip' ? 'skip' : 'fallback'
     }
 
@@ -164,7 +171,7 @@ Ctrl-C / SIGTERM stop fetching, commit what was printed and leave the group: exi
           // For tests and benches: KAFKIT_NATIVE_CONSUME=0 forces the JS loop.
           allowNative: nativeConsumeAllowed(),
           signal: interrupts.stop,
-          notice: (text) => this.out.notice(`% ${text}`),
+          notice: (text) => this.out.notice(text),
           debug: (line) => this.debugLog(line),
           onRecord: collected?.add,
           filter,
@@ -173,7 +180,7 @@ Ctrl-C / SIGTERM stop fetching, commit what was printed and leave the group: exi
         },
         {formatter, write: writeStdoutChunk},
       )
-      if (mismatches > 0 && !this.jsonEnabled()) this.out.notice(`% ${mismatches} field(s) did not fit the chosen format`)
+      if (mismatches > 0 && !this.jsonEnabled()) this.out.notice(`${mismatches} field(s) did not fit ${chosenFormats || 'the format'}`)
       const result: ConsumeResult = collected ? {...summary, messages: collected.records} : summary
       const signal = interrupts.received
       if (signal !== undefined) {

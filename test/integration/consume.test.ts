@@ -320,6 +320,21 @@ describe('consume: formats and output modes', () => {
     expect(fail.stderr).toContain('error: topic')
   })
 
+  it('the notices say what happened: base64 in jsonl, the format named in the count; no warnings when no format was chosen', async () => {
+    const jsonl = await kafkit(['consume', topic, '-e', '--value-format', 'int', '--output', 'jsonl'])
+    expect(JSON.parse(lines(jsonl.stdout)[3]!).value).toEqual({base64: 'AQID'})
+    expect(jsonl.stderr).toContain('value: not a valid int value: expected 4 bytes, got 3 (written as base64)')
+    expect(jsonl.stderr.split('\n')).toContain('1 field(s) did not fit --value-format int')
+    // On a terminal with no format flag, bytes that are not UTF-8 are shown as hex, quietly.
+    const binary = `${topic}-bin`
+    await createTopics(bootstrap, [binary])
+    await kcat(['-P', '-t', binary], Buffer.from([0xff, 0xfe, 0x0a]))
+    const view = await runKafkit(['consume', binary, '-e', '-b', bootstrap], {tty: true})
+    expect(view.exitCode).toBe(0)
+    expect(stripAnsi(view.stdout)).toContain('0xfffe')
+    expect(stripAnsi(view.stdout)).not.toMatch(/warning|did not fit/)
+  })
+
   it('-f modifiers: %v{hex} %v{base64} %T{iso}', async () => {
     const result = await kafkit(['consume', topic, '-e', '-c', '1', '-f', '%v{hex} %v{base64} %T{iso}\\n'])
     expect(result.stdout.toString()).toMatch(/^00000001 AAAAAQ== \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z\n$/)
