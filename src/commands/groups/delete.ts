@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {batchFailure, itemError} from '../../lib/batch-failure.js'
-import {KafkitError, usageError} from '../../lib/errors.js'
+import {usageError} from '../../lib/errors.js'
 import {KafkaCommand} from '../../lib/kafka-command.js'
 import {canPrompt, confirmOnTerminal} from '../../lib/output/confirm.js'
 import {deleteGroups, type GroupDeleteResult} from '../../lib/kafka/groups/groups.js'
@@ -31,7 +31,11 @@ Exit code 0 when every group was deleted, 6 when some failed; when all failed, t
   async run(): Promise<GroupDeleteResult[]> {
     const {argv, flags} = await this.parse(GroupsDelete)
     const groups = [...new Set(argv as string[])]
-    if (!flags.yes) await this.confirm(groups)
+    // Declining is an answer, not a failure: say so quietly and exit 0.
+    if (!flags.yes && !(await this.confirm(groups))) {
+      this.out.notice('nothing deleted')
+      return []
+    }
     const session = this.connect(flags)
     const results = await deleteGroups(session, groups)
     const failed = results.filter((r) => !r.deleted)
@@ -48,12 +52,11 @@ Exit code 0 when every group was deleted, 6 when some failed; when all failed, t
     return results
   }
 
-  private async confirm(groups: string[]): Promise<void> {
+  private async confirm(groups: string[]): Promise<boolean> {
     if (!canPrompt()) {
       throw usageError('deleting groups needs --yes when kafkit cannot ask (no terminal)', `kafkit groups delete ${groups.join(' ')} --yes`)
     }
     const what = groups.length === 1 ? `group '${groups[0]}' and its` : `${groups.length} groups (${groups.join(', ')}) and their`
-    const ok = await confirmOnTerminal(`Delete ${what} committed offsets?`)
-    if (!ok) throw new KafkitError('failure', 'nothing deleted: not confirmed')
+    return confirmOnTerminal(`Delete ${what} committed offsets?`)
   }
 }

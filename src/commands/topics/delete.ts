@@ -51,7 +51,9 @@ With --json: an array of {name, status, error?}. Exit codes: 5 for a topic that 
     const plan = await planTopicDeletion(session, targets, {ifExists: flags['if-exists']})
     const doomed = plan.filter((p) => p.status === 'would-delete').map((p) => p.name)
     if (doomed.length > 0 && interactive && !flags.yes && !(await this.confirm(doomed))) {
-      throw new KafkitError('failure', 'cancelled: nothing was deleted')
+      // Declining is an answer, not a failure: say so quietly and exit 0.
+      this.out.notice('nothing deleted')
+      return []
     }
     const results = await deleteTopics(session, plan)
     const failure = batchFailure(results, 'topics')
