@@ -172,6 +172,8 @@ Ctrl-C / SIGTERM stop fetching, commit what was printed and leave the group: exi
           allowNative: nativeConsumeAllowed(),
           signal: interrupts.stop,
           notice: (text) => this.out.notice(text),
+          // Following on a terminal: say once that there is nothing more for now (not when piped).
+          caughtUp: this.out.isTTY && !flags.exit ? once(() => this.out.notice(this.out.color.dim('caught up, waiting for new records (Ctrl-C to stop)'))) : undefined,
           debug: (line) => this.debugLog(line),
           onRecord: collected?.add,
           filter,
@@ -191,5 +193,13 @@ Ctrl-C / SIGTERM stop fetching, commit what was printed and leave the group: exi
       offStdoutClosed()
       interrupts.dispose()
     }
+  }
+}
+
+function once(then: () => void): () => void {
+  let done = false
+  return () => {
+    if (!done) then()
+    done = true
   }
 }

@@ -346,6 +346,17 @@ describe('consume: formats and output modes', () => {
     expect(out).toMatch(/^0:0 \d{4}-\d\d-\d\dT[\d:.]+Z 1\n0:1 \d{4}-\d\d-\d\dT[\d:.]+Z -2\n/)
   })
 
+  it('following on a terminal says once that it caught up; piped it never does', async () => {
+    const view = await runKafkit(['consume', topic, '-o', 'beginning', '--idle-timeout', '3s', '-b', bootstrap], {tty: true})
+    expect(view.exitCode).toBe(0)
+    const out = stripAnsi(view.stdout)
+    expect(out.match(/caught up, waiting for new records/g)).toHaveLength(1)
+    // After the records, not before them.
+    expect(out.indexOf('caught up')).toBeGreaterThan(out.indexOf('0:3 '))
+    const piped = await kafkit(['consume', topic, '-o', 'beginning', '--idle-timeout', '3s'])
+    expect(piped.stderr).not.toContain('caught up')
+  })
+
   it('jsonl reports log-append time for a topic with message.timestamp.type=LogAppendTime', async () => {
     const logAppend = uniqueName('cons-lat')
     const admin = Kafka.AdminClient.create({'bootstrap.servers': bootstrap, log_level: 0})

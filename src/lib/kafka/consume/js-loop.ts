@@ -35,6 +35,7 @@ export async function consumeWithClient(session: KafkaSession, request: ConsumeR
   let lastCommitAt = Date.now()
   let committedOnExit = false
   let batchSize = 1000
+  let caughtUp = false
   // With -e a partition is finished once librdkafka reports the end of its log: the end read at
   // start lies at or before that point. The client reports ends while a batch is handed over,
   // before its records are processed: they are applied after the batch.
@@ -113,6 +114,8 @@ export async function consumeWithClient(session: KafkaSession, request: ConsumeR
       }
       const messages = await readBatch(consumer, batchSize)
       if (messages.length === 0) {
+        if (!caughtUp) request.caughtUp?.()
+        caughtUp = true
         applyEnds()
         if (request.outputClosed?.()) {
           stoppedBy = 'output-closed'
@@ -122,6 +125,7 @@ export async function consumeWithClient(session: KafkaSession, request: ConsumeR
         continue
       }
       lastRecordAt = Date.now()
+      caughtUp = false
 
       // Keep what lies inside each partition's range; pause partitions that are finished.
       const kept: Message[] = []

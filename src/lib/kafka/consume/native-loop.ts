@@ -54,6 +54,7 @@ export async function consumeNatively(
     let lastCommitAt = Date.now()
     let lastRebalanceAt: number | undefined
     let batchSize = 1000
+    let caughtUp = false
     // Only a read that ends (-e, a range END, --until) ends for a member left without partitions;
     // a follow stands by, ready to take partitions over when another member leaves.
     const ends = request.exitAtEnd || request.untilMs !== undefined || parts.some((s) => s.stop !== undefined)
@@ -108,6 +109,8 @@ export async function consumeNatively(
         written.push(index, s.next, batch.positions[i + 3]!)
       }
       if (request.exitAtEnd) for (const index of batch.eofs) parts[index]!.done = true
+      if (batch.count === 0 && batch.bytes === 0 && !caughtUp) request.caughtUp?.()
+      caughtUp = batch.count === 0 && batch.bytes === 0
       if (batch.count > 0) {
         lastRecordAt = Date.now()
         printed += batch.count

@@ -34,6 +34,8 @@ export interface ConsumeRequest {
   outputClosed?: () => boolean
   /** Records carry their topic's timestamp type (jsonl output); costs one DescribeConfigs. */
   needsTimestampType?: boolean
+  /** Called once each time the read has caught up (a read found nothing new), until records arrive again. */
+  caughtUp?: () => void
   /** A function called for every record printed (for --json collection). */
   onRecord?: (record: ConsumedRecord) => void
   /** Only records it accepts are printed and counted (--grep, --filter); the others are passed over. */
