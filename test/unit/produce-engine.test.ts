@@ -130,6 +130,12 @@ describe('produceOutcomeError', () => {
     expect(error?.exitCode).toBe(6)
     expect(error?.message).toContain('3 of 10 records were not delivered')
     expect(error?.hint).toContain('--input jsonl --file dead.jsonl')
+    expect(error?.hint).not.toContain('fix')
+  })
+
+  it('invalid lines in the dead-letter file: the replay hint says to fix them first (a replay would write them as they are)', () => {
+    const error = produceOutcomeError({...baseSummary, delivered: 9, failed: 1, invalid: 1, firstInvalid: 'line 2: value is not valid JSON'}, 'dead.jsonl', 'skip')
+    expect(error?.hint).toBe('the failed records are in dead.jsonl; fix the invalid line in it first (each has its "line" and "error"), then replay them with: kafkit produce t --input jsonl --file dead.jsonl')
   })
 
   it('nothing delivered for one reason: that reason\'s own exit code', () => {

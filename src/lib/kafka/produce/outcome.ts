@@ -16,7 +16,9 @@ import type {ProduceSummary} from './tally.js'
 export function produceOutcomeError(summary: ProduceSummary, deadLetterFile?: string, onError: OnError = 'fail'): KafkitError | undefined {
   const data = summary
   const counts = `read ${summary.read}, delivered ${summary.delivered}, failed ${summary.failed}`
-  const replay = deadLetterFile ? `the failed records are in ${deadLetterFile}; replay them with: kafkit produce ${summary.topic} --input jsonl --file ${deadLetterFile}` : 'add --dead-letter FILE to keep failed records for replay'
+  // Invalid input would be written as it is by a replay: those lines need fixing first.
+  const fixFirst = summary.invalid > 0 ? `fix the ${summary.invalid === 1 ? 'invalid line' : `${summary.invalid} invalid lines`} in it first (each has its "line" and "error"), then ` : ''
+  const replay = deadLetterFile ? `the failed records are in ${deadLetterFile}; ${fixFirst}replay them with: kafkit produce ${summary.topic} --input jsonl --file ${deadLetterFile}` : 'add --dead-letter FILE to keep failed records for replay'
   if (summary.interrupted) {
     return interruptedError(summary.interrupted, `interrupted by ${summary.interrupted}: ${counts}`, {hint: summary.failed > 0 ? replay : undefined, data})
   }
