@@ -127,7 +127,8 @@ describe('topics describe', () => {
     const result = await runKafkit(['topics', 'describe', topic, '-b', bootstrap])
     expect(result.exitCode).toBe(0)
     const lines = result.stdout.trimEnd().split('\n')
-    expect(lines[0]).toMatch(new RegExp(`^topic\\t${topic.replaceAll('.', '\\.')}\\t\\S{22}\\t3\\t1\\tcleanup\\.policy=compact,delete,`))
+    // The topic line counts the topic-level overrides; the configs are config lines, one each.
+    expect(lines[0]).toMatch(new RegExp(`^topic\\t${topic.replaceAll('.', '\\.')}\\t\\S{22}\\t3\\t1\\t4$`))
     expect(lines.filter((l) => l.startsWith('partition\t'))).toEqual([
       `partition\t${topic}\t0\t1\t1\t1\t\t0\t5\t5`,
       `partition\t${topic}\t1\t1\t1\t1\t\t0\t0\t0`,
@@ -135,6 +136,15 @@ describe('topics describe', () => {
     ])
     expect(lines).toContain(`config\t${topic}\tretention.ms\t86400000\tDYNAMIC_TOPIC_CONFIG\tfalse`)
     expect(result.stdout).not.toContain('\u001B[')
+  })
+
+  it('piped with --all-configs: still one config per line, the topic line unchanged', async () => {
+    const result = await runKafkit(['topics', 'describe', topic, '--all-configs', '-b', bootstrap])
+    const lines = result.stdout.trimEnd().split('\n')
+    expect(lines[0]!.split('\t')).toHaveLength(6)
+    expect(lines[0]!.endsWith('\t4')).toBe(true)
+    expect(lines.filter((l) => l.startsWith('config\t')).length).toBeGreaterThan(30)
+    expect(lines).toContain(`config\t${topic}\tcleanup.policy\tcompact,delete\tDYNAMIC_TOPIC_CONFIG\tfalse`)
   })
 
   it('on a terminal: a summary, a partition table and a config table', async () => {
@@ -194,13 +204,13 @@ describe('topics describe', () => {
     expect(JSON.parse(gateJson.stderr)).toMatchObject({error: {code: 'findings', exitCode: 8}})
   })
 
-  it('--topics-with-overrides lists topic lines only, as kafka-topics does', async () => {
+  it('--topics-with-overrides lists the topics with their configs, no partitions, as kafka-topics does', async () => {
     const result = await runKafkit(['topics', 'describe', '-b', bootstrap, topic, '--topics-with-overrides'])
     expect(result.exitCode).toBe(0)
     const lines = result.stdout.trimEnd().split('\n')
-    expect(lines).toHaveLength(1)
     expect(lines[0]).toMatch(new RegExp(`^topic\\t${topic.replaceAll('.', '\\.')}\\t`))
-    expect(lines[0]).toContain('retention.ms=86400000')
+    expect(lines.some((l) => l.startsWith('partition\t'))).toBe(false)
+    expect(lines).toContain(`config\t${topic}\tretention.ms\t86400000\tDYNAMIC_TOPIC_CONFIG\tfalse`)
   })
 
   it('--fail-on-findings without a filter is a usage error', async () => {

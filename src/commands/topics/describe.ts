@@ -16,7 +16,7 @@ Partitions: leader, replicas, in-sync replicas, offline replicas (on brokers tha
 Configs: by default those kafka-topics lists, i.e. every value not taken from Kafka's built-in default (topic overrides, and values a broker sets), each with its source; --all-configs lists every config (sensitive values masked).
 Health filters (as in kafka-topics; several are ORed) show only the partitions that match; --topics-with-overrides only the topics with configs that are not Kafka's default. With --fail-on-findings the command exits 8 when a filter finds anything.
 Piped, one record per line, its kind first (grep '^partition' for one line per partition):
-  topic<TAB>NAME<TAB>TOPIC-ID<TAB>PARTITIONS<TAB>REPLICATION-FACTOR<TAB>key=value,...
+  topic<TAB>NAME<TAB>TOPIC-ID<TAB>PARTITIONS<TAB>REPLICATION-FACTOR<TAB>OVERRIDES (a count; the configs are the config lines)
   partition<TAB>TOPIC<TAB>PARTITION<TAB>LEADER<TAB>REPLICAS<TAB>ISR<TAB>OFFLINE<TAB>EARLIEST<TAB>LATEST<TAB>MESSAGES
   config<TAB>TOPIC<TAB>NAME<TAB>VALUE<TAB>SOURCE<TAB>SENSITIVE
 (replica lists comma-separated, LEADER "none" without a leader, SOURCE as Kafka names it, e.g. DYNAMIC_TOPIC_CONFIG).
@@ -110,7 +110,7 @@ With --json: an array of topics {name, topicId, internal, partitionCount, replic
   private renderFiltered(topics: TopicDescription[], partitions: boolean): void {
     if (!partitions) {
       if (this.out.isTTY) this.topicTable(topics)
-      else for (const t of topics) this.out.line(this.topicLine(t))
+      else for (const t of topics) this.topicLines(t, false)
       return
     }
     const rows = topics.flatMap((t) => t.partitions.map((p) => ({topic: t.name, ...p})))
@@ -120,11 +120,7 @@ With --json: an array of topics {name, topicId, internal, partitionCount, replic
 
   private renderFull(topics: TopicDescription[], allConfigs: boolean): void {
     if (!this.out.isTTY) {
-      for (const t of topics) {
-        this.out.line(this.topicLine(t))
-        for (const p of t.partitions) this.out.line(this.partitionLine(t.name, p))
-        for (const c of t.configs) this.out.line(['config', t.name, c.name, configValue(c), c.source, String(c.sensitive)].join('\t'))
-      }
+      for (const t of topics) this.topicLines(t, true)
       return
     }
     topics.forEach((t, index) => {
@@ -161,9 +157,14 @@ With --json: an array of topics {name, topicId, internal, partitionCount, replic
     ])
   }
 
-  private topicLine(t: TopicDescription): string {
-    const configs = t.configs.map((c) => `${c.name}=${configValue(c)}`).join(',')
-    return ['topic', t.name, t.topicId ?? '', t.partitionCount, t.replicationFactor, configs].join('\t')
+  /**
+   * Piped: the topic line, its partition lines, and its configs as `config` lines, one each
+   * (packed into one field they could not be read back: cleanup.policy=compact,delete).
+   */
+  private topicLines(t: TopicDescription, withPartitions: boolean): void {
+    this.out.line(['topic', t.name, t.topicId ?? '', t.partitionCount, t.replicationFactor, t.configOverrides].join('\t'))
+    if (withPartitions) for (const p of t.partitions) this.out.line(this.partitionLine(t.name, p))
+    for (const c of t.configs) this.out.line(['config', t.name, c.name, configValue(c), c.source, String(c.sensitive)].join('\t'))
   }
 
   private partitionLine(topic: string, p: PartitionDescription): string {
