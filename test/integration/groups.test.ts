@@ -139,10 +139,10 @@ describe('with an active group (Apache console consumer)', () => {
     await commitOffsets(bootstrap, empty, [{topic: otherTopic, partition: 1, offset: 1}])
     const result = await runKafkit(['groups', 'delete', live, empty, '--yes', '-b', bootstrap])
     expect(result.exitCode).toBe(6)
-    const rows = result.stdout.trim().split('\n').map((l) => l.split('\t'))
+    const rows = result.stdout.replace(/\n$/, '').split('\n').map((l) => l.split('\t'))
     expect(rows).toEqual([
-      [live, expect.stringContaining('active members')],
-      [empty, 'deleted'],
+      [live, 'failed', expect.stringContaining('active members')],
+      [empty, 'deleted', ''],
     ])
     expect(await committedOffsets(bootstrap, empty)).toEqual({})
     const onlyLive = await runKafkit(['groups', 'delete', live, '--yes', '-b', bootstrap])
@@ -189,7 +189,11 @@ describe('groups delete on a terminal', () => {
     expect(await committedOffsets(bootstrap, group)).toEqual({[`${otherTopic}:0`]: 2})
     const accepted = await runKafkit(['groups', 'delete', group, '-b', bootstrap], {tty: true, input: 'y\r'})
     expect(accepted.exitCode).toBe(0)
-    expect(stripAnsi(accepted.stdout)).toMatch(new RegExp(`${group}\\s+deleted`))
+    expect(stripAnsi(accepted.stdout)).toMatch(new RegExp(`GROUP\\s+STATUS\\s*\\n${group}\\s+deleted`))
+    // Piped: the same shape as topics delete, GROUP STATUS ERROR, whatever happened.
+    const missing = await runKafkit(['groups', 'delete', group, '--yes', '-b', bootstrap])
+    expect(missing.exitCode).toBe(5)
+    expect(missing.stdout).toBe(`${group}\tfailed\tthe consumer group does not exist\n`)
     expect(await committedOffsets(bootstrap, group)).toEqual({})
   })
 })

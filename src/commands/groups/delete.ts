@@ -11,7 +11,7 @@ export default class GroupsDelete extends KafkaCommand {
   static summary = 'Delete consumer groups (only groups without active members).'
   static description = `Deletes the groups and their committed offsets. The broker refuses a group with active members (NON_EMPTY_GROUP); stop its consumers first.
 On a terminal kafkit asks for confirmation unless --yes; off a terminal --yes is required (scripts never wait for a prompt).
-One result row per group: GROUP, RESULT (deleted or the reason). Piped: tab-separated. --json: an array of {group, deleted, error?, errorCode?}.
+One result row per group, as topics delete gives them: GROUP, STATUS (deleted or failed), ERROR (the reason; on a terminal only when something failed). Piped: tab-separated, all three. --json: an array of {group, deleted, error?, errorCode?}.
 Exit code 0 when every group was deleted, 6 when some failed; when all failed, the code of the first failure (5: the group does not exist, 7: it has active members).`
 
   static examples = [
@@ -41,7 +41,8 @@ Exit code 0 when every group was deleted, 6 when some failed; when all failed, t
     const failed = results.filter((r) => !r.deleted)
     this.renderBatch(results, [
       {header: 'GROUP', value: (r) => r.group},
-      {header: 'RESULT', value: (r) => (r.deleted ? 'deleted' : r.error), style: (t, r, c) => (r.deleted ? c.green(t) : c.red(t))},
+      {header: 'STATUS', value: (r) => (r.deleted ? 'deleted' : 'failed'), style: (t, r, c) => (r.deleted ? c.green(t) : c.red(t))},
+      ...this.errorColumn<GroupDeleteResult>((r) => r.error, failed.length > 0),
     ], failed.length > 0)
     const failure = batchFailure(
       results.map((r) => (r.deleted ? {} : {error: itemError(kafkaError({code: r.errorCode ?? '_FAIL', message: r.error}, `group '${r.group}'`))})),

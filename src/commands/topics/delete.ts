@@ -61,7 +61,7 @@ With --json: an array of {name, status, error?}. Exit codes: 5 for a topic that 
     this.renderBatch(results, [
       {header: 'TOPIC', value: (r) => r.name},
       {header: 'STATUS', value: (r) => r.status, style: (t, r, c) => (r.error ? c.red(t) : c.green(t))},
-      {header: 'ERROR', value: (r) => r.error?.message ?? ''},
+      ...this.errorColumn<(typeof results)[number]>((r) => r.error?.message, failure !== undefined),
     ], failure !== undefined)
     if (failure) throw failure
     return results
