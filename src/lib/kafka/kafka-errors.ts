@@ -105,5 +105,5 @@ function sameText(a: string, b: string): boolean {
 
 // librdkafka's err2str texts add nothing to our sentences.
 function isGenericDetail(detail: string): boolean {
-  return /^(Unknown topic or partition|Operation timed out|Timed out|Broker transport failure|Topic already exists|Not authorized|Request timed out|The group id does not exist)/i.test(detail)
+  return /^(Unknown topic or partition|Operation timed out|Timed out|Broker transport failure|Topic already exists|Not authorized|Request timed out|The group id does not exist|The group is not empty)/i.test(detail)
 }
