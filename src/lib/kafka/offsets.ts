@@ -79,7 +79,7 @@ export async function resolvePartitionSpecs(session: KafkaSession, specs: TopicP
   const counts = await partitionCounts(session, specs.map((s) => s.topic))
   const unknown = [...new Set(specs.map((s) => s.topic).filter((t) => !counts.has(t)))]
   if (unknown.length > 0) {
-    throw new KafkitError('not_found', `topic${unknown.length > 1 ? 's' : ''} ${unknown.map((t) => `'${t}'`).join(', ')} not found`, {
+    throw new KafkitError('not_found', unknown.length === 1 ? `topic ${unknown[0]} does not exist` : `topics ${unknown.join(', ')} do not exist`, {
       hint: 'list topics with: kafkit topics list',
       kafkaCode: 'UNKNOWN_TOPIC_OR_PART',
     })
@@ -89,7 +89,7 @@ export async function resolvePartitionSpecs(session: KafkaSession, specs: TopicP
     const count = counts.get(spec.topic)!
     const {partitions, missing} = expandPartitions(spec, count)
     if (missing.length > 0) {
-      throw new KafkitError('not_found', `topic '${spec.topic}' has no partition ${missing.join(', ')} (it has ${count}: 0-${count - 1})`, {
+      throw new KafkitError('not_found', `topic ${spec.topic} has no partition ${missing.join(', ')} (it has ${count}: 0-${count - 1})`, {
         kafkaCode: 'UNKNOWN_TOPIC_OR_PART',
       })
     }
