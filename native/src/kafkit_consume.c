@@ -574,13 +574,13 @@ static void rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err, rd_kafka_topic
                  * unless the assignment was lost (another member may own them already) or we are
                  * closing. They stop being ours before that commit: a later "written" notice for
                  * them is ignored, and JS is not held up while the commit waits for the broker. */
-                bool commit = err == RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS && !c->closing && !rd_kafka_assignment_lost(rk);
-                rd_kafka_topic_partition_list_t *l = commit ? written_offsets(c, tps) : NULL;
+                bool given_up = err == RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS && !rd_kafka_assignment_lost(rk);
+                rd_kafka_topic_partition_list_t *l = given_up && !c->closing ? written_offsets(c, tps) : NULL;
                 for (i = 0; i < tps->cnt; i++) {
                         part_t *p = find_tp(c, tps->elems[i].topic, tps->elems[i].partition);
                         if (p && p->assigned) {
                                 p->assigned = false, p->changed = true, p->gen++;
-                                p->resume = err == RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS && !rd_kafka_assignment_lost(rk) ? p->next : -1;
+                                p->resume = given_up ? p->next : -1;
                         }
                 }
                 pthread_mutex_unlock(&c->lock);

@@ -7,7 +7,7 @@ import type {KafkaSession} from '../session.js'
 import {connectClient, disconnectClient, readBatch} from './client.js'
 import {BATCH_BYTES, MAX_BATCH, nextBatchSize} from './config.js'
 import {key, type TopicPartition} from './positions.js'
-import {COMMIT_INTERVAL_MS, EMPTY_ASSIGNMENT_GRACE_MS, pausePartition} from './rebalance.js'
+import {assignedAllDone, COMMIT_INTERVAL_MS, pausePartition, readEnds} from './rebalance.js'
 import type {ConsumeRequest, ConsumeSink, ConsumeSummary, StopReason} from './request.js'
 import {stateOf, type ConsumeState, type PartitionState} from './state.js'
 import {WritePipeline} from './write-pipeline.js'
@@ -44,21 +44,8 @@ export async function consumeWithClient(session: KafkaSession, request: ConsumeR
   const applyEnds = () => {
     for (const eof of endsReached.splice(0)) stateOf(state, eof).done = true
   }
-  // Only a read that ends (-e, a range END, --until) ends for a member left without partitions;
-  // a follow stands by, ready to take partitions over when another member leaves.
-  const ends = request.exitAtEnd || request.untilMs !== undefined || [...state.values()].some((s) => s.stop !== undefined)
-  const allDone = () => {
-    let assigned = 0
-    for (const s of state.values()) {
-      if (!s.assigned) continue
-      assigned++
-      if (!s.done) return false
-    }
-    // A member with nothing assigned waits a moment: cooperative rebalancing often hands out
-    // partitions in a second round.
-    if (grouped && assigned === 0) return ends && group.lastRebalanceAt !== undefined && Date.now() - group.lastRebalanceAt > EMPTY_ASSIGNMENT_GRACE_MS
-    return true
-  }
+  const ends = readEnds(request, state.values())
+  const allDone = () => assignedAllDone(state.values(), grouped ? {ends, lastRebalanceAt: group.lastRebalanceAt} : undefined)
 
   const commitWritten = (sync: boolean) => {
     if (!grouped) return

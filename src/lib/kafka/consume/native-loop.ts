@@ -1,7 +1,7 @@
 import {NativeConsumer, type loadNativeConsume} from './native.js'
 import type {KafkaSession} from '../session.js'
 import {NATIVE_BATCH_BYTES, NATIVE_MAX_BATCH, nextBatchSize, POLL_MS} from './config.js'
-import {COMMIT_INTERVAL_MS, EMPTY_ASSIGNMENT_GRACE_MS} from './rebalance.js'
+import {assignedAllDone, COMMIT_INTERVAL_MS, readEnds} from './rebalance.js'
 import type {ConsumeRequest, ConsumeSink, ConsumeSummary, StopReason} from './request.js'
 import {stateOf, type ConsumeState, type PartitionState} from './state.js'
 import {WritePipeline} from './write-pipeline.js'
@@ -55,21 +55,8 @@ export async function consumeNatively(
     let lastRebalanceAt: number | undefined
     let batchSize = 1000
     let caughtUp = false
-    // Only a read that ends (-e, a range END, --until) ends for a member left without partitions;
-    // a follow stands by, ready to take partitions over when another member leaves.
-    const ends = request.exitAtEnd || request.untilMs !== undefined || parts.some((s) => s.stop !== undefined)
-    const allDone = () => {
-      let assigned = 0
-      for (const s of parts) {
-        if (!s.assigned) continue
-        assigned++
-        if (!s.done) return false
-      }
-      // A member with nothing assigned waits a moment: cooperative rebalancing often hands out
-      // partitions in a second round.
-      if (grouped && assigned === 0) return ends && lastRebalanceAt !== undefined && Date.now() - lastRebalanceAt > EMPTY_ASSIGNMENT_GRACE_MS
-      return true
-    }
+    const ends = readEnds(request, parts)
+    const allDone = () => assignedAllDone(parts, grouped ? {ends, lastRebalanceAt} : undefined)
     const stopReason = (): StopReason | undefined => {
       if (request.signal.aborted) return 'signal'
       if (request.count !== undefined && printed >= request.count) return 'count'

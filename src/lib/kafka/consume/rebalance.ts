@@ -1,7 +1,8 @@
 import type {KafkaConsumer, LibrdKafkaError, TopicPartitionOffset} from '@confluentinc/kafka-javascript'
 
 import {key, type TopicPartition} from './positions.js'
-import {adoptPartition, type ConsumeState} from './state.js'
+import type {ConsumeRequest} from './request.js'
+import {adoptPartition, type ConsumeState, type PartitionState} from './state.js'
 
 // Group mode: what happens when the group hands partitions to this member or takes them away.
 // New partitions start where -o says until this member has read from them (then the group's
@@ -12,6 +13,28 @@ import {adoptPartition, type ConsumeState} from './state.js'
 export const EMPTY_ASSIGNMENT_GRACE_MS = 3000
 /** How often what was written is committed while reading. */
 export const COMMIT_INTERVAL_MS = 5000
+
+/** Whether a read ends on its own (-e, a range END, --until) rather than following. */
+export function readEnds(request: Pick<ConsumeRequest, 'exitAtEnd' | 'untilMs'>, partitions: Iterable<PartitionState>): boolean {
+  return request.exitAtEnd || request.untilMs !== undefined || [...partitions].some((s) => s.stop !== undefined)
+}
+
+/**
+ * Whether every assigned partition is finished (both read loops). A group member with nothing
+ * assigned waits a moment, as cooperative rebalancing often hands out partitions in a second
+ * round; and only a read that ends gives up then: a follow stands by, ready to take partitions
+ * over when another member leaves.
+ */
+export function assignedAllDone(partitions: Iterable<PartitionState>, group?: {ends: boolean; lastRebalanceAt?: number}): boolean {
+  let assigned = 0
+  for (const s of partitions) {
+    if (!s.assigned) continue
+    assigned++
+    if (!s.done) return false
+  }
+  if (group && assigned === 0) return group.ends && group.lastRebalanceAt !== undefined && Date.now() - group.lastRebalanceAt > EMPTY_ASSIGNMENT_GRACE_MS
+  return true
+}
 
 /** Methods the client has but its type declarations omit. */
 export type GroupConsumer = KafkaConsumer & {
