@@ -41,16 +41,16 @@ export abstract class BaseCommand extends Command {
     if (this.debugEnabled) this.out.notice(`debug: ${redactSecrets(text, this.secrets)}`)
   }
 
-  /**
-   * Result rows of a batch command (one row per item). Humans get the table; under --json a
-   * failing batch still puts its rows on stdout, since oclif prints the returned data only on
-   * success and the error object goes to stderr (docs/exit-codes.md).
-   */
   /** A batch's ERROR column: always piped (a stable shape for scripts), on a terminal only when something failed. */
   protected errorColumn<Row>(error: (row: Row) => string | undefined, anyFailed: boolean): Column<Row>[] {
     return anyFailed || !this.out.isTTY ? [{header: 'ERROR', value: (r) => error(r) ?? ''}] : []
   }
 
+  /**
+   * Result rows of a batch command (one row per item). Humans get the table; under --json a
+   * failing batch still puts its rows on stdout, since oclif prints the returned data only on
+   * success and the error object goes to stderr (docs/exit-codes.md).
+   */
   protected renderBatch<Row>(rows: Row[], columns: readonly Column<Row>[], failed: boolean): void {
     if (!this.jsonEnabled()) this.out.table(rows, columns)
     else if (failed) this.logJson(rows)
