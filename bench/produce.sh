@@ -87,6 +87,23 @@ delete_topic() {
   while compgen -G "$state/node-1/data/$1-*" >/dev/null && (( waited < 100 )); do sleep 0.1; waited=$((waited + 1)); done
 }
 
+# One timed run: creates TOPIC, runs TOOL on FILE (default: the 100-byte records), checks that the
+# topic holds EXPECTED records, deletes it; leaves the wall time in $elapsed_ns and the peak RSS
+# in $peak_mb. The topic is created untimed (kafkit topics create waits for its metadata), so the
+# run measures producing, not how a tool copes with partitions that have no leader yet.
+timed_run() {
+  local tool=$1 topic=$2 expected=$3 file=${4:-$input} start end count
+  node bin/run.cjs topics create "$topic" -b "$bootstrap" --partitions 6 >/dev/null
+  start=$(date +%s%N)
+  run_tool "$tool" "$topic" "$file"
+  end=$(date +%s%N)
+  count=$(node bench/produce-topics.mjs count "$bootstrap" "$topic" 6)
+  if [[ "$count" != "$expected" ]]; then say "$tool: $topic holds $count records, not $expected"; exit 1; fi
+  elapsed_ns=$((end - start))
+  peak_mb=$(( $(tail -1 "$rss_file") / 1024 ))
+  delete_topic "$topic"
+}
+
 declare -A rates rss
 tools_for_round() {
   # Alternate who goes first, so neither always gets the warmer (or the noisier) slot.
@@ -106,20 +123,11 @@ done
 
 for round in $(seq 1 "$rounds"); do
   for tool in $(tools_for_round "$round"); do
-    topic="bench-produce-$tool-$round-$$"
-    # Untimed: wait until the topic is ready (kafkit topics create waits for its metadata), so the
-    # timed run measures producing, not how a tool copes with partitions that have no leader yet.
-    node bin/run.cjs topics create "$topic" -b "$bootstrap" --partitions 6 >/dev/null
-    start=$(date +%s.%N)
-    run_tool "$tool" "$topic"
-    end=$(date +%s.%N)
-    count=$(node bench/produce-topics.mjs count "$bootstrap" "$topic" 6)
-    if [[ "$count" != "$records" ]]; then say "$tool round $round: the topic holds $count records, not $records"; exit 1; fi
-    rate=$(awk -v n="$records" -v s="$start" -v e="$end" 'BEGIN { printf "%d", n / (e - s) }')
+    timed_run "$tool" "bench-produce-$tool-$round-$$" "$records"
+    rate=$(awk -v n="$records" -v ns="$elapsed_ns" 'BEGIN { printf "%d", n / (ns / 1e9) }')
     rates[$tool]+="$rate "
-    rss[$tool]+="$(( $(tail -1 "$rss_file") / 1024 )) "
-    say "round $round: $tool $rate records/s, peak RSS $(( $(tail -1 "$rss_file") / 1024 )) MB"
-    delete_topic "$topic"
+    rss[$tool]+="$peak_mb "
+    say "round $round: $tool $rate records/s, peak RSS $peak_mb MB"
   done
 done
 
@@ -153,17 +161,10 @@ declare -A large_ms large_rss
 for round in $(seq 1 "$rounds"); do
   if (( round % 2 == 1 )); then order="kafkit kcat"; else order="kcat kafkit"; fi
   for tool in $order; do
-    topic="bench-produce-large-$tool-$round-$$"
-    node bin/run.cjs topics create "$topic" -b "$bootstrap" --partitions 6 >/dev/null
-    start=$(date +%s%N)
-    run_tool "$tool" "$topic" "$large_input"
-    end=$(date +%s%N)
-    count=$(node bench/produce-topics.mjs count "$bootstrap" "$topic" 6)
-    if [[ "$count" != "$large" ]]; then say "$tool large round $round: the topic holds $count records, not $large"; exit 1; fi
-    large_ms[$tool]+="$(( (end - start) / 1000000 )) "
-    large_rss[$tool]+="$(( $(tail -1 "$rss_file") / 1024 )) "
-    say "round $round: large records, $tool $(( (end - start) / 1000000 )) ms, peak RSS $(( $(tail -1 "$rss_file") / 1024 )) MB"
-    delete_topic "$topic"
+    timed_run "$tool" "bench-produce-large-$tool-$round-$$" "$large" "$large_input"
+    large_ms[$tool]+="$((elapsed_ns / 1000000)) "
+    large_rss[$tool]+="$peak_mb "
+    say "round $round: large records, $tool $((elapsed_ns / 1000000)) ms, peak RSS $peak_mb MB"
   done
 done
 read -ra k <<<"${large_ms[kafkit]}"
