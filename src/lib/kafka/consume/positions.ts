@@ -2,7 +2,6 @@ import type {ListOffsetsResult} from '@confluentinc/kafka-javascript'
 
 import {KafkitError} from '../../errors.js'
 import {describeStart, rangeFor, type OffsetSpec, type StartPosition} from '../../offset-spec.js'
-import {loadClientLibrary} from '../client-library.js'
 import type {KafkaSession} from '../session.js'
 
 // Turns an -o spec into concrete offsets for each partition, with the broker's help: the log
@@ -56,16 +55,14 @@ type OffsetQuery = {kind: 'earliest'} | {kind: 'latest'} | {kind: 'time'; ms: nu
 
 async function listOffsets(session: KafkaSession, partitions: TopicPartition[], query: OffsetQuery, isolation: PlanOptions['isolation']): Promise<Map<string, number>> {
   if (partitions.length === 0) return new Map()
-  const {OffsetSpec, IsolationLevel} = loadClientLibrary() as unknown as {
-    OffsetSpec: {EARLIEST: unknown; LATEST: unknown; new (ms: number): unknown}
-    IsolationLevel: {READ_COMMITTED: number; READ_UNCOMMITTED: number}
-  }
-  const spec = query.kind === 'earliest' ? OffsetSpec.EARLIEST : query.kind === 'latest' ? OffsetSpec.LATEST : new OffsetSpec(query.ms)
+  // The client's OffsetSpec is a plain {timestamp} (-2 earliest, -1 latest) and its isolation
+  // levels are 0 and 1: spelled here, so a native read never loads the whole client library.
+  const timestamp = query.kind === 'earliest' ? -2 : query.kind === 'latest' ? -1 : query.ms
   const admin = session.admin()
   const results = await session.call<ListOffsetsResult[]>(`topic ${partitions[0]!.topic}`, (done) =>
     admin.listOffsets(
-      partitions.map((p) => ({...p, offset: spec as never})),
-      {timeout: session.timeoutMs, isolationLevel: (isolation === 'read_committed' ? IsolationLevel.READ_COMMITTED : IsolationLevel.READ_UNCOMMITTED) as never},
+      partitions.map((p) => ({...p, offset: {timestamp} as never})),
+      {timeout: session.timeoutMs, isolationLevel: (isolation === 'read_committed' ? 1 : 0) as never},
       done,
     ),
   )
