@@ -11,7 +11,10 @@ import {
   killLocalKafkaSync,
   type LocalKafkaStartResult,
   resolveKafkaLibs,
+  resolveRegistryApp,
   startLocalKafka,
+  startLocalRegistry,
+  findJava,
   stopLocalKafka,
   waitUntilGone,
 } from '../../src/lib/local/index.js'
@@ -31,6 +34,8 @@ declare module 'vitest' {
     clusterStateDir: string
     /** Where a test that starts its own brokers puts their state folders, so none outlives the run. */
     stateRoot: string
+    /** The Schema Registry (Apicurio, Confluent-compatible API) that runs beside the single node. */
+    schemaRegistryUrl: string
   }
 }
 
@@ -88,7 +93,14 @@ async function useRunningBrokers(project: TestProject, bootstrap: string): Promi
   project.provide('clusterBootstrap', process.env.KAFKIT_TEST_CLUSTER_BOOTSTRAP ?? '')
   project.provide('clusterStateDir', process.env.KAFKIT_TEST_CLUSTER_STATE_DIR ?? '')
   project.provide('stateRoot', root)
-  say(`using running brokers at ${bootstrap}${process.env.KAFKIT_TEST_CLUSTER_BOOTSTRAP ? ` and ${process.env.KAFKIT_TEST_CLUSTER_BOOTSTRAP}` : ''}`)
+  // KAFKIT_TEST_SCHEMA_REGISTRY_URL names a running registry; else one starts for this run.
+  let registry = process.env.KAFKIT_TEST_SCHEMA_REGISTRY_URL
+  if (!registry) {
+    const started = await startLocalRegistry({stateDir: join(root, 'registry'), java: await findJava(), port: await findFreePortRange(1), timeoutMs: 120_000, onProgress: say})
+    registry = started.url
+  }
+  project.provide('schemaRegistryUrl', registry)
+  say(`using running brokers at ${bootstrap}${process.env.KAFKIT_TEST_CLUSTER_BOOTSTRAP ? ` and ${process.env.KAFKIT_TEST_CLUSTER_BOOTSTRAP}` : ''}, Schema Registry at ${registry}`)
   return async () => {
     await waitUntilGone(killLocalKafkaSync(root), 10_000)
     await rm(root, {recursive: true, force: true})
@@ -127,15 +139,20 @@ export default async function setup(project: TestProject): Promise<() => Promise
     throw new Error('the test brokers did not start (see above)')
   }
 
-  // Once, before the parallel starts: on a fresh machine this downloads the jars with Maven.
-  await resolveKafkaLibs({onProgress: say}).catch((error: unknown) => fail([error]))
+  // Once, before the parallel starts: on a fresh machine Maven downloads the Kafka jars and builds
+  // the Schema Registry (about 1.5 minutes, both at once).
+  const built = await Promise.allSettled([resolveKafkaLibs({onProgress: say}), resolveRegistryApp({onProgress: say})])
+  const buildFailures = built.filter((result): result is PromiseRejectedResult => result.status === 'rejected')
+  if (buildFailures.length > 0) await fail(buildFailures.map((failure) => failure.reason))
 
   // The cluster takes brokers and controllers on 6 consecutive ports, the single node on 2.
   const clusterPort = withCluster ? await findFreePortRange(6) : undefined
   const clusterPorts = clusterPort === undefined ? [] : Array.from({length: 6}, (_, index) => clusterPort + index)
   const singlePort = await findFreePortRange(2, {avoid: clusterPorts})
+  const registryPort = await findFreePortRange(1, {avoid: [...clusterPorts, singlePort, singlePort + 1]})
 
-  const starts: Array<Promise<LocalKafkaStartResult>> = [startLocalKafka({nodes: 1, port: singlePort, stateDir: singleDir})]
+  // The registry starts with the single node (its state folder's), while the cluster starts.
+  const starts: Array<Promise<LocalKafkaStartResult>> = [startLocalKafka({nodes: 1, port: singlePort, stateDir: singleDir, schemaRegistry: {port: registryPort}})]
   if (clusterPort !== undefined) starts.push(startLocalKafka({nodes: 3, port: clusterPort, stateDir: clusterDir}))
   const [single, cluster] = await Promise.allSettled(starts)
   const failures = [single, cluster].filter((result): result is PromiseRejectedResult => result?.status === 'rejected')
@@ -147,8 +164,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('clusterBootstrap', clusterInfo?.bootstrapServers ?? '')
   project.provide('clusterStateDir', clusterInfo?.stateDir ?? '')
   project.provide('stateRoot', root)
+  project.provide('schemaRegistryUrl', singleInfo.schemaRegistry!.url)
   say(
-    `Kafka ${singleInfo.kafkaVersion} at ${singleInfo.bootstrapServers}` +
+    `Kafka ${singleInfo.kafkaVersion} at ${singleInfo.bootstrapServers}, Schema Registry at ${singleInfo.schemaRegistry!.url}` +
       (clusterInfo ? `, 3-node cluster at ${clusterInfo.bootstrapServers}` : ' (no cluster: KAFKIT_TEST_NO_CLUSTER=1)') +
       ` (ready in ${((Date.now() - began) / 1000).toFixed(1)} s, state in ${root})`,
   )
