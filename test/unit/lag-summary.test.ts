@@ -2,8 +2,8 @@ import {describe, expect, it} from 'vitest'
 
 import {watchIntervalAsFlag} from '../../src/commands/lag.js'
 import type {GroupDetail, GroupPartitionRow} from '../../src/lib/kafka/groups/groups.js'
-import {formatEta, formatRate} from '../../src/lib/output/lag-text.js'
-import {LagRateTracker, overThreshold, summarizeLag, trendKey} from '../../src/lib/kafka/lag.js'
+import {overThreshold, summarizeLag} from '../../src/lib/kafka/lag.js'
+import {etaText, formatEta, formatPerSecond, sparkline} from '../../src/lib/output/lag-text.js'
 
 const row = (topic: string, partition: number, current: number | null, end: number, memberId: string | null): GroupPartitionRow => ({
   topic,
@@ -47,31 +47,31 @@ describe('summarizeLag', () => {
   })
 })
 
-describe('LagRateTracker', () => {
-  it('has no rate on the first read, then the smoothed change per second and a catch-up estimate', () => {
-    const tracker = new LagRateTracker(0.5)
-    const at = (lag: number) => [{group: 'g', topic: 't', partitions: 1, totalLag: lag, maxPartitionLag: lag, uncommitted: 0, members: 1}]
-    const key = trendKey({group: 'g', topic: 't'})
-    expect(tracker.update(0, at(1000)).get(key)).toEqual({ratePerSecond: null, catchUpSeconds: null})
-    // -200 records in 2 s: -100/s, 800 left: 8 s.
-    expect(tracker.update(2000, at(800)).get(key)).toEqual({ratePerSecond: -100, catchUpSeconds: 8})
-    // -300/s now, smoothed with -100/s: -200/s; 500 left: 2.5 s.
-    expect(tracker.update(3000, at(500)).get(key)).toEqual({ratePerSecond: -200, catchUpSeconds: 2.5})
-    // Growing: no catch-up estimate.
-    expect(tracker.update(4000, at(900)).get(key)?.catchUpSeconds).toBeNull()
-  })
-})
-
 describe('formatting', () => {
   it('formats rates and times to catch up', () => {
-    expect(formatRate(null)).toBe('-')
-    expect(formatRate(-1234.4)).toBe('-1234/s')
-    expect(formatRate(2.25)).toBe('+2.3/s')
+    expect(formatPerSecond(null)).toBe('-')
+    expect(formatPerSecond(-1234.4)).toBe('-1234')
+    expect(formatPerSecond(2.25)).toBe('2.3')
+    expect(formatPerSecond(-0.01)).toBe('0')
     expect(formatEta(null)).toBe('-')
     expect(formatEta(42)).toBe('42s')
     expect(formatEta(190)).toBe('3m10s')
     expect(formatEta(7500)).toBe('2h05m')
     expect(formatEta(3 * 86_400 + 4 * 3600)).toBe('3d04h')
+  })
+
+  it('says caught up without lag, never when falling behind, - before any rate', () => {
+    expect(etaText({totalLag: 0, catchUpSeconds: null})).toBe('caught up')
+    expect(etaText({totalLag: 5, catchUpSeconds: null, neverCatchesUp: true})).toBe('never')
+    expect(etaText({totalLag: 5, catchUpSeconds: null, neverCatchesUp: null})).toBe('-')
+    expect(etaText({totalLag: 5, catchUpSeconds: 190, neverCatchesUp: false})).toBe('3m10s')
+  })
+
+  it('draws a sparkline scaled from 0 to the largest value', () => {
+    expect(sparkline([])).toBe('')
+    expect(sparkline([0, 0])).toBe('▁▁')
+    expect(sparkline([0, 50, 100])).toBe('▁▅█')
+    expect(sparkline([100, 100])).toBe('██')
   })
 })
 
