@@ -1,9 +1,12 @@
+import {Chalk} from 'chalk'
 import {describe, expect, it} from 'vitest'
 
 import {watchIntervalAsFlag} from '../../src/commands/lag.js'
 import type {GroupDetail, GroupPartitionRow} from '../../src/lib/kafka/groups/groups.js'
 import {overThreshold, summarizeLag} from '../../src/lib/kafka/lag.js'
+import {lagTopicColumns} from '../../src/lib/output/lag-table.js'
 import {etaText, formatEta, formatPerSecond, sparkline} from '../../src/lib/output/lag-text.js'
+import {renderPlainRows, renderTerminalTable} from '../../src/lib/output/table.js'
 
 const row = (topic: string, partition: number, current: number | null, end: number, memberId: string | null): GroupPartitionRow => ({
   topic,
@@ -72,6 +75,26 @@ describe('formatting', () => {
     expect(sparkline([0, 0])).toBe('▁▁')
     expect(sparkline([0, 50, 100])).toBe('▁▅█')
     expect(sparkline([100, 100])).toBe('██')
+  })
+})
+
+describe('the lag table', () => {
+  const rows = [
+    {group: 'stuck', topic: 't', partitions: 1, totalLag: 50, maxPartitionLag: 50, members: 0, consumptionRate: 0, productionRate: 4, trend: 'rising' as const, catchUpSeconds: null, neverCatchesUp: true},
+    {group: 'busy', topic: 't', partitions: 2, totalLag: 700, maxPartitionLag: 400, members: 2, consumptionRate: 120, productionRate: 50, trend: 'falling' as const, catchUpSeconds: 10, neverCatchesUp: false},
+  ]
+
+  it('piped: the estimate as plain words and numbers, no arrows, no sparkline unless asked', () => {
+    expect(renderPlainRows(rows, lagTopicColumns({estimates: true}))).toBe('stuck\tt\t1\t50\t50\t0\t0\t4\trising\tnever\nbusy\tt\t2\t700\t400\t2\t120\t50\tfalling\t10s\n')
+    expect(renderPlainRows(rows, lagTopicColumns({estimates: false}))).toBe('stuck\tt\t1\t50\t50\t0\nbusy\tt\t2\t700\t400\t2\n')
+  })
+
+  it('on a terminal: trend arrows and the HISTORY sparkline', () => {
+    const text = renderTerminalTable(rows, lagTopicColumns({estimates: true, history: (r) => (r.group === 'busy' ? [900, 800, 700] : [10, 50])}), new Chalk({level: 0}))
+    const lines = text.trimEnd().split('\n')
+    expect(lines[0]).toMatch(/^GROUP\s+TOPIC\s+PARTITIONS\s+LAG\s+MAX-LAG\s+MEMBERS\s+CONSUMED\/S\s+PRODUCED\/S\s+TREND\s+ETA\s+HISTORY$/)
+    expect(lines[1]).toMatch(/^stuck\s+t\s+1\s+50\s+50\s+0\s+0\s+4\s+↑ rising\s+never\s+▂█$/)
+    expect(lines[2]).toMatch(/^busy\s+t\s+2\s+700\s+400\s+2\s+120\s+50\s+↓ falling\s+10s\s+█▇▆$/)
   })
 })
 
