@@ -1,5 +1,5 @@
 // When does a consumer group catch up? Pure arithmetic over reads of its committed and log-end
-// offsets: the consumption and production rates between two reads, the lag's trend, the catch-up
+// offsets: the consumption and production rates over a series of reads, the lag's trend, the catch-up
 // estimate, the worst-first order of rows, and the lag history a sparkline draws. No I/O; used by
 // `kafkit lag` (--sample, --watch, --max-catch-up). docs/groups.md describes the method.
 
@@ -25,7 +25,7 @@ export interface LagRates {
   consumptionRate: number
   /** Log-end offsets per second: how fast records are written to the topic. */
   productionRate: number
-  /** The time between the two reads the rates come from. */
+  /** The time from the first read the rates come from to the last. */
   windowSeconds: number
 }
 
@@ -46,8 +46,11 @@ export interface LagEstimate {
 /** Lag that changes by at most this share of the larger rate is steady. */
 export const STEADY_SHARE = 0.05
 
-/** --watch computes rates from the newest read at least this old (until there is one, the first read). */
+/** --watch computes rates over the reads back to the newest one at least this old (until there is one, the first read). */
 export const RATE_WINDOW_MS = 30_000
+
+/** --sample reads this often, so that the steps of a consumer's commits are timed. */
+export const SAMPLE_READ_MS = 500
 
 /** The sparkline of --watch: at most this many cells, each the last lag read in its slice of time. */
 export const HISTORY_CELLS = 20
@@ -56,34 +59,57 @@ export const HISTORY_CELL_MS = 6_000
 export const rowKey = (row: {group: string; topic: string}) => `${row.group}\u0000${row.topic}`
 
 /**
- * Rates per group/topic (keyed by rowKey) between two reads. Only partitions with a committed and a
- * log-end offset in both reads count (the ones the lag sums), so lagRate is exactly the lag's change.
+ * Rates per group/topic (keyed by rowKey) over reads in time order. Per partition, for its committed
+ * and its log-end offset each: when the offset changed at two reads or more, what it moved from the
+ * first read that saw it change to the last, over the time between them; otherwise what it moved
+ * from the first read to the last, over that time. Consumers commit in steps (every 5 s by default),
+ * and timing the steps measures such a consumer's pace without the window's edges cutting a step.
+ * The row's rates are the sums over its partitions; only partitions with a committed and a log-end
+ * offset count (the ones the lag sums).
  */
-export function ratesBetween(from: OffsetRead, to: OffsetRead): Map<string, LagRates> {
+export function ratesOver(reads: readonly OffsetRead[]): Map<string, LagRates> {
+  const series = new Map<string, {row: string; points: Array<{at: number; committed: number; logEnd: number}>}>()
+  for (const read of reads) {
+    for (const g of read.groups) {
+      for (const p of g.partitions) {
+        if (p.currentOffset === null || p.logEndOffset === null) continue
+        const row = rowKey({group: g.group, topic: p.topic})
+        const key = `${row}\u0000${p.partition}`
+        const entry = series.get(key) ?? {row, points: []}
+        entry.points.push({at: read.at, committed: p.currentOffset, logEnd: p.logEndOffset})
+        series.set(key, entry)
+      }
+    }
+  }
   const rates = new Map<string, LagRates>()
-  const windowSeconds = (to.at - from.at) / 1000
-  if (windowSeconds <= 0) return rates
-  const partitionKey = (group: string, topic: string, partition: number) => `${rowKey({group, topic})}\u0000${partition}`
-  const before = new Map<string, {committed: number; logEnd: number}>()
-  for (const g of from.groups) {
-    for (const p of g.partitions) {
-      if (p.currentOffset !== null && p.logEndOffset !== null) before.set(partitionKey(g.group, p.topic, p.partition), {committed: p.currentOffset, logEnd: p.logEndOffset})
-    }
+  for (const {row, points} of series.values()) {
+    const windowSeconds = (points.at(-1)!.at - points[0]!.at) / 1000
+    if (windowSeconds <= 0) continue
+    const sum = rates.get(row) ?? {consumptionRate: 0, productionRate: 0, windowSeconds: 0}
+    sum.consumptionRate += offsetRate(points.map((p) => ({at: p.at, offset: p.committed})))
+    sum.productionRate += offsetRate(points.map((p) => ({at: p.at, offset: p.logEnd})))
+    sum.windowSeconds = Math.max(sum.windowSeconds, windowSeconds)
+    rates.set(row, sum)
   }
-  const moved = new Map<string, {consumed: number; produced: number}>()
-  for (const g of to.groups) {
-    for (const p of g.partitions) {
-      const b = before.get(partitionKey(g.group, p.topic, p.partition))
-      if (!b || p.currentOffset === null || p.logEndOffset === null) continue
-      const key = rowKey({group: g.group, topic: p.topic})
-      const sum = moved.get(key) ?? {consumed: 0, produced: 0}
-      sum.consumed += p.currentOffset - b.committed
-      sum.produced += p.logEndOffset - b.logEnd
-      moved.set(key, sum)
-    }
-  }
-  for (const [key, m] of moved) rates.set(key, {consumptionRate: m.consumed / windowSeconds, productionRate: m.produced / windowSeconds, windowSeconds})
   return rates
+}
+
+/**
+ * Offsets per second of one offset read at several times (see ratesOver). A series of steps is
+ * timed from its first step to its last, unless it has been quiet for more than twice its longest
+ * gap between steps (twice: the reads time each step only to within their interval): then the
+ * quiet time counts, since a consumer that stopped is slowing down, not keeping its pace.
+ */
+export function offsetRate(points: ReadonlyArray<{at: number; offset: number}>): number {
+  const first = points[0]!
+  const last = points.at(-1)!
+  const changes = points.filter((p, i) => i > 0 && p.offset !== points[i - 1]!.offset)
+  if (changes.length < 2) return ((last.offset - first.offset) * 1000) / (last.at - first.at)
+  const from = changes[0]!
+  const to = changes.at(-1)!
+  const longestGap = Math.max(...changes.slice(1).map((c, i) => c.at - changes[i]!.at))
+  const until = last.at - to.at > 2 * longestGap ? last.at : to.at
+  return ((to.offset - from.offset) * 1000) / (until - from.at)
 }
 
 export function trendOf(consumptionRate: number, productionRate: number): LagTrend {
@@ -149,7 +175,7 @@ export class LagWatchHistory {
     this.reads.push(read)
     const cutoff = read.at - this.windowMs
     while (this.reads.length > 2 && this.reads[1]!.at <= cutoff) this.reads.shift()
-    const rates = this.reads.length < 2 ? new Map<string, LagRates>() : ratesBetween(this.reads[0]!, read)
+    const rates = ratesOver(this.reads)
 
     const keep = read.at - HISTORY_CELLS * this.cellMs
     const history = new Map<string, number[]>()

@@ -3,8 +3,8 @@ import {createRequire} from 'node:module'
 import type * as KafkaJs from '@confluentinc/kafka-javascript'
 
 // A group reading at a known pace while a producer writes at a known rate, for the lag estimate
-// tests: every 100 ms the group's committed offsets are moved to where `consumePerSecond` puts
-// them and the topic gets the records `producePerSecond` calls for. Targets are computed from the
+// tests: every 100 ms (or in steps every `commitEveryMs`) the group's committed offsets are moved
+// to where `consumePerSecond` puts them, and the topic gets the records `producePerSecond` calls for. Targets are computed from the
 // time since the start, so a late tick catches up instead of slowing the pace. Both sides use the
 // client library directly (a code path independent of kafkit).
 
@@ -23,6 +23,8 @@ export interface PaceOptions {
   consumePerSecond: number
   /** Records per second written to the topic, over all partitions (round robin). */
   producePerSecond: number
+  /** Commit only this often, in steps, as auto-commit does (every 5 s by default); else every tick. */
+  commitEveryMs?: number
 }
 
 export interface Pace {
@@ -43,12 +45,14 @@ export async function startPace(bootstrap: string, options: PaceOptions): Promis
   const start = Date.now()
   let produced = 0
   const last = [...committed]
+  let lastCommitAt = start
   const tick = () => {
     const seconds = (Date.now() - start) / 1000
     for (const due = Math.floor(producePerSecond * seconds); produced < due; produced++) {
       producer.produce(topic, produced % partitions, Buffer.from(`paced-${produced}`), null, Date.now())
     }
-    if (consumePerSecond > 0) {
+    if (consumePerSecond > 0 && Date.now() - lastCommitAt >= (options.commitEveryMs ?? 0)) {
+      lastCommitAt = Date.now()
       const offsets = committed.map((from, partition) => ({topic, partition, offset: from + Math.floor((consumePerSecond / partitions) * seconds)}))
       const moved = offsets.filter((o) => o.offset !== last[o.partition])
       for (const o of moved) last[o.partition] = o.offset

@@ -146,13 +146,15 @@ describe('kafkit lag', () => {
 // Rates and the estimate against a known pace (lag-pace.ts): group PACED commits 200 offsets/s
 // over 2 partitions with a backlog while 60 records/s are written to its topic, so it consumes 200/s,
 // the topic grows 60/s and the lag falls 140/s. Group STUCK commits nothing on a topic written at
-// 20/s (never catches up); group DONE has read everything of a quiet topic (no lag).
+// 20/s (never catches up); group DONE has read everything of a quiet topic (no lag); group STEPPED
+// commits 60/s in steps every 5 s, as auto-commit does, on a quiet topic with a backlog.
 // Tolerance: rates and the ETA within ±30% of the pace (a noisy 2-core machine; the pacer ticks
 // every 100 ms and commits asynchronously). Wall time: about 15 s, the runs side by side.
 describe('kafkit lag: rates and the catch-up estimate', () => {
   const CONSUME = 200
   const PRODUCE = 60
   const STUCK_PRODUCE = 20
+  const STEPPED_CONSUME = 60
   const within = (actual: number, expected: number, share = 0.3) => {
     expect(actual).toBeGreaterThanOrEqual(expected * (1 - share))
     expect(actual).toBeLessThanOrEqual(expected * (1 + share))
@@ -160,16 +162,24 @@ describe('kafkit lag: rates and the catch-up estimate', () => {
   let paced: string
   let stuck: string
   let done: string
+  let stepped: string
   const paces: Pace[] = []
 
   beforeAll(async () => {
     paced = uniqueName('lag-paced')
     stuck = uniqueName('lag-stuck')
     done = uniqueName('lag-done')
-    const [pacedTopic, stuckTopic, doneTopic] = [uniqueName('lag-pt'), uniqueName('lag-st'), uniqueName('lag-dt')]
-    await Promise.all([createTopic(bootstrap, pacedTopic, 2), createTopic(bootstrap, stuckTopic, 1), createTopic(bootstrap, doneTopic, 1)])
-    await Promise.all([produce(bootstrap, pacedTopic, recordsPerPartition(2, 3000)), produce(bootstrap, stuckTopic, recordsPerPartition(1, 100)), produce(bootstrap, doneTopic, recordsPerPartition(1, 10))])
+    stepped = uniqueName('lag-stepped')
+    const [pacedTopic, stuckTopic, doneTopic, steppedTopic] = [uniqueName('lag-pt'), uniqueName('lag-st'), uniqueName('lag-dt'), uniqueName('lag-xt')]
+    await Promise.all([createTopic(bootstrap, pacedTopic, 2), createTopic(bootstrap, stuckTopic, 1), createTopic(bootstrap, doneTopic, 1), createTopic(bootstrap, steppedTopic, 1)])
     await Promise.all([
+      produce(bootstrap, pacedTopic, recordsPerPartition(2, 3000)),
+      produce(bootstrap, stuckTopic, recordsPerPartition(1, 100)),
+      produce(bootstrap, doneTopic, recordsPerPartition(1, 10)),
+      produce(bootstrap, steppedTopic, recordsPerPartition(1, 3000)),
+    ])
+    await Promise.all([
+      commitOffsets(bootstrap, stepped, [{topic: steppedTopic, partition: 0, offset: 0}]),
       commitOffsets(bootstrap, paced, [0, 1].map((partition) => ({topic: pacedTopic, partition, offset: 0}))),
       commitOffsets(bootstrap, stuck, [{topic: stuckTopic, partition: 0, offset: 0}]),
       commitOffsets(bootstrap, done, [{topic: doneTopic, partition: 0, offset: 10}]),
@@ -177,6 +187,7 @@ describe('kafkit lag: rates and the catch-up estimate', () => {
     paces.push(
       await startPace(bootstrap, {topic: pacedTopic, partitions: 2, group: paced, committed: [0, 0], consumePerSecond: CONSUME, producePerSecond: PRODUCE}),
       await startPace(bootstrap, {topic: stuckTopic, partitions: 1, group: stuck, committed: [0], consumePerSecond: 0, producePerSecond: STUCK_PRODUCE}),
+      await startPace(bootstrap, {topic: steppedTopic, partitions: 1, group: stepped, committed: [0], consumePerSecond: STEPPED_CONSUME, producePerSecond: 0, commitEveryMs: 5000}),
     )
     // Let the pace settle before the first read.
     await new Promise((resolve) => setTimeout(resolve, 1000))
@@ -191,7 +202,7 @@ describe('kafkit lag: rates and the catch-up estimate', () => {
       runKafkit(['lag', paced, '--sample', '2s', '--max-catch-up', '1s', '-b', bootstrap]),
       runKafkit(['lag', done, paced, '--sample', '2s', '--max-catch-up', '1h', '-b', bootstrap]),
       // No --sample: --max-catch-up samples over the default 10 s.
-      runKafkit(['lag', stuck, '--max-catch-up', '1h', '--json', '-b', bootstrap]),
+      runKafkit(['lag', stuck, stepped, '--max-catch-up', '1h', '--json', '-b', bootstrap]),
       runInterrupted(['lag', done, paced, stuck, '--watch', '1s', '-b', bootstrap], 7, true),
     ])
 
@@ -224,6 +235,10 @@ describe('kafkit lag: rates and the catch-up estimate', () => {
     within(stuckResult.catchUpExceeded[0].productionRate, STUCK_PRODUCE)
     expect(stuckResult.catchUpExceeded[0].rateWindowSeconds).toBeGreaterThanOrEqual(10)
     expect(JSON.parse(defaultSample.stderr)).toMatchObject({error: {code: 'findings', exitCode: 8}})
+    // Commits in 5 s steps, measured over the default sample: the steps' pace, and in time.
+    const steppedRow = stuckResult.topics.find((r: {group: string}) => r.group === stepped)
+    within(steppedRow.consumptionRate, STEPPED_CONSUME)
+    expect(steppedRow).toMatchObject({productionRate: 0, trend: 'falling', neverCatchesUp: false})
 
     // --watch on a terminal: frames redrawn through the live view, the worst row first.
     expect(watching.exitCode).toBe(130)

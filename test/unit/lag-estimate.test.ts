@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {estimateCatchUp, historyCells, LagWatchHistory, missesCatchUp, type OffsetRead, ratesBetween, rowKey, trendOf, worstFirst} from '../../src/lib/lag-estimate.js'
+import {estimateCatchUp, historyCells, LagWatchHistory, missesCatchUp, offsetRate, type OffsetRead, ratesOver, rowKey, trendOf, worstFirst} from '../../src/lib/lag-estimate.js'
 
 // The estimate's arithmetic: rates between reads, the trend, the catch-up time, "never", the
 // worst-first order, and the window and history --watch keeps.
@@ -13,21 +13,48 @@ const read = (at: number, partitions: Array<[number | null, number | null]>, gro
 
 const key = rowKey({group: 'g', topic: 't'})
 
-describe('ratesBetween', () => {
+describe('ratesOver', () => {
   it('sums committed and log-end offsets moved per second over the partitions', () => {
     // 5 s: committed +300 and +200, log end +100 and +50.
-    const rates = ratesBetween(read(0, [[0, 1000], [0, 500]]), read(5000, [[300, 1100], [200, 550]]))
+    const rates = ratesOver([read(0, [[0, 1000], [0, 500]]), read(5000, [[300, 1100], [200, 550]])])
     expect(rates.get(key)).toEqual({consumptionRate: 100, productionRate: 30, windowSeconds: 5})
   })
 
   it('leaves out partitions without a committed or log-end offset in either read', () => {
-    const rates = ratesBetween(read(0, [[0, 100], [null, 100], [0, null]]), read(2000, [[20, 140], [50, 200], [10, 120]]))
+    const rates = ratesOver([read(0, [[0, 100], [null, 100], [0, null]]), read(2000, [[20, 140], [50, 200], [10, 120]])])
     expect(rates.get(key)).toEqual({consumptionRate: 10, productionRate: 20, windowSeconds: 2})
   })
 
   it('has no rates for reads at the same instant, or for a row only the second read has', () => {
-    expect(ratesBetween(read(1000, [[0, 1]]), read(1000, [[1, 1]])).size).toBe(0)
-    expect(ratesBetween(read(0, [[0, 1]], 'other'), read(1000, [[1, 1]])).get(key)).toBeUndefined()
+    expect(ratesOver([read(1000, [[0, 1]]), read(1000, [[1, 1]])]).size).toBe(0)
+    expect(ratesOver([read(0, [[0, 1]], 'other'), read(1000, [[1, 1]])]).get(key)).toBeUndefined()
+    expect(ratesOver([read(0, [[0, 1]])]).size).toBe(0)
+  })
+})
+
+describe('offsetRate', () => {
+  /** An offset read every 500 ms for `ms`, at `offsetAt(t)`. */
+  const series = (ms: number, offsetAt: (t: number) => number) => Array.from({length: ms / 500 + 1}, (_, i) => ({at: i * 500, offset: offsetAt(i * 500)}))
+
+  it('times the steps of a consumer that commits every 5 s, whatever the window cuts', () => {
+    // 100/s committed in steps of 500 at 1 s and 6 s; 7 s of reads. From the ends: 1000 / 7 s.
+    expect(offsetRate(series(7000, (t) => (t >= 6000 ? 1000 : t >= 1000 ? 500 : 0)))).toBe(100)
+  })
+
+  it('is the average from the first read to the last when the offset changed at fewer than two reads', () => {
+    expect(offsetRate(series(5000, (t) => (t >= 2000 ? 500 : 0)))).toBe(100)
+    expect(offsetRate(series(5000, () => 7))).toBe(0)
+  })
+
+  it('measures a steady stream over the reads that saw it move', () => {
+    expect(offsetRate(series(5000, (t) => t / 10))).toBeCloseTo(100, 9)
+  })
+
+  it('counts the quiet time of a series that stopped for more than twice its longest gap', () => {
+    // 100/s for 2 s, then nothing for 3 s: 150 moved from the first change (0.5 s) to the last read (5 s).
+    expect(offsetRate(series(5000, (t) => Math.min(t, 2000) / 10))).toBeCloseTo(150 / 4.5, 9)
+    // Steps seen 4.5 s apart (at 0.5 s and 5 s), quiet for 5 s since: still the steps' pace, 500 / 4.5 s.
+    expect(offsetRate(series(10_000, (t) => (t >= 5000 ? 1000 : t >= 500 ? 500 : 0)))).toBeCloseTo(500 / 4.5, 9)
   })
 })
 

@@ -2,7 +2,7 @@ import {describeGroupDetails, type GroupDetail, type GroupPartitionRow, listGrou
 import type {KafkitError} from '../errors.js'
 import type {KafkaSession} from './session.js'
 import {compareNames} from '../compare.js'
-import {estimateCatchUp, type LagEstimate, type LagRates, ratesBetween, rowKey, worstFirst} from '../lag-estimate.js'
+import {estimateCatchUp, type LagEstimate, type LagRates, ratesOver, rowKey, SAMPLE_READ_MS, worstFirst} from '../lag-estimate.js'
 
 // Consumer lag per group and topic, for monitoring and CI. Gathering is batched (see
 // describeGroupDetails); summarising is pure, and so is the estimate (../lag-estimate.ts).
@@ -87,14 +87,17 @@ export function withEstimates(rows: TopicLag[], rates: Map<string, LagRates>): E
 }
 
 /**
- * Two reads `intervalMs` apart, for a one-shot reading with rates: the second read, and the rates
- * between the two. Undefined when `stop` aborts the wait.
+ * Reads for `intervalMs`, every SAMPLE_READ_MS, for a one-shot reading with rates: the last read,
+ * and the rates over all of them. Undefined when `stop` aborts the wait.
  */
 export async function sampleLag(session: KafkaSession, options: LagOptions, intervalMs: number, stop: AbortSignal): Promise<{snapshot: LagSnapshot; rates: Map<string, LagRates>} | undefined> {
-  const first = await readLag(session, options)
-  if (!(await waitUnlessStopped(intervalMs, stop))) return undefined
-  const snapshot = await readLag(session, options)
-  return {snapshot, rates: ratesBetween(first, snapshot)}
+  const reads = [await readLag(session, options)]
+  const end = reads[0]!.at + intervalMs
+  while (reads.at(-1)!.at < end) {
+    if (!(await waitUnlessStopped(Math.max(0, Math.min(SAMPLE_READ_MS, end - Date.now())), stop))) return undefined
+    reads.push(await readLag(session, options))
+  }
+  return {snapshot: reads.at(-1)!, rates: ratesOver(reads)}
 }
 
 /** Waits `ms`; false when `stop` aborted first. */
