@@ -28,7 +28,7 @@ interface PartitionLagRow extends GroupPartitionRow {
 }
 
 export interface LagResult {
-  /** When the offsets were read (ISO 8601; with --sample, the second read). */
+  /** When the offsets were read (ISO 8601; with --sample, the last read). */
   at: string
   /** With rates (--sample, --watch, --max-catch-up) each row has the estimate fields too, and the rows are worst first. */
   topics: Array<TopicLag | EstimatedTopicLag>
@@ -56,7 +56,7 @@ export default class Lag extends KafkaCommand {
   static summary = 'Consumer lag per group and topic, for monitoring and CI.'
   static description = `Per group and topic: PARTITIONS, LAG (the sum over partitions with a committed offset), MAX-LAG (the largest partition lag), MEMBERS (consumers with partitions of the topic). The numbers are those of kafka-consumer-groups --describe: lag = log-end offset - committed offset.
 No group named: every group (as --all-groups). --topic narrows to one topic. --by-partition: one row per partition instead (GROUP, TOPIC, PARTITION, CURRENT-OFFSET, LOG-END-OFFSET, LAG, CONSUMER-ID).
-Rates and the estimate: --sample DURATION reads twice, DURATION apart, and adds CONSUMED/S (committed offsets per second), PRODUCED/S (log-end offsets per second), TREND (falling, rising or steady) and ETA (time to catch up at those rates; "never" when the group consumes no faster than the topic grows). Rows are then worst first: never, then the longest ETA, then the largest lag. Consumers that commit every few seconds (auto-commit: every 5s) need a sample of several commit intervals.
+Rates and the estimate: --sample DURATION reads the offsets for DURATION (every 0.5s) and adds CONSUMED/S (committed offsets per second), PRODUCED/S (log-end offsets per second), TREND (falling, rising or steady) and ETA (time to catch up at those rates; "never" when the group consumes no faster than the topic grows). Rows are then worst first: never, then the longest ETA, then the largest lag. A consumer that commits in steps (auto-commit: every 5s) is timed from step to step, so sample over at least two of its commits (10s or more for auto-commit). docs/groups.md describes the method.
 --max-lag N: exit code 8 when the total lag of any group/topic is above N (after printing the numbers), so a CI step or cron job can alert.
 --max-catch-up DURATION: exit code 8 when any group/topic will not catch up within DURATION, or never will. It needs rates, so it samples: over --sample, or ${DEFAULT_SAMPLE} when --sample is not given.
 --watch [INTERVAL] (default ${DEFAULT_INTERVAL}): keeps reading. On a terminal the table is redrawn in place, worst first, with the rate and ETA columns (rates over the last ${RATE_WINDOW_MS / 1000}s of reads) and HISTORY, a sparkline of the lag over the last minutes; lag cells above --max-lag and ETA cells beyond --max-catch-up turn red. Piped, each round appends its rows with a leading timestamp; with --json, one JSON object per line per round. Ctrl-C ends it (exit code 130).
@@ -66,7 +66,7 @@ Piped: the same columns tab-separated without a header. --json: {at, topics: [{g
     {description: 'Lag of every group', command: '<%= config.bin %> lag'},
     {description: 'One group, partition by partition', command: '<%= config.bin %> lag orders-service --by-partition'},
     {description: 'Fail a CI step when a group falls more than 1000 records behind', command: '<%= config.bin %> lag orders-service --max-lag 1000'},
-    {description: 'Is it catching up, and when will it be done? (two reads 5 seconds apart)', command: '<%= config.bin %> lag orders-service --sample 5s'},
+    {description: 'Is it catching up, and when will it be done? (rates over 10 seconds)', command: '<%= config.bin %> lag orders-service --sample 10s'},
     {description: 'Fail a cron job when a group will not catch up within 10 minutes', command: '<%= config.bin %> lag orders-service --max-catch-up 10m'},
     {description: 'Watch a group catch up, every 5 seconds', command: '<%= config.bin %> lag orders-service --watch 5s'},
     {description: 'Groups with lag on one topic, for a script', command: "<%= config.bin %> lag --topic orders | awk '$4 > 0 {print $1}'"},
@@ -82,7 +82,7 @@ Piped: the same columns tab-separated without a header. --json: {at, topics: [{g
     topic: Flags.string({summary: 'Only this topic.'}),
     'by-partition': Flags.boolean({summary: 'One row per partition instead of per topic.'}),
     'max-lag': Flags.string({summary: 'Exit with code 8 when any group/topic has a total lag above N.'}),
-    sample: Flags.string({summary: 'Read twice, DURATION apart (e.g. 5s), to add rates, the trend and the catch-up estimate.'}),
+    sample: Flags.string({summary: 'Read the offsets for DURATION (e.g. 10s) to add rates, the trend and the catch-up estimate.'}),
     'max-catch-up': Flags.string({summary: `Exit with code 8 when any group/topic will not catch up within DURATION (or never will); samples over --sample, default ${DEFAULT_SAMPLE}.`}),
     watch: Flags.boolean({summary: `Keep reading every INTERVAL (--watch 5s; default ${DEFAULT_INTERVAL}); Ctrl-C ends it.`}),
     interval: Flags.string({summary: `Time between reads with --watch (also written --watch INTERVAL).`, default: DEFAULT_INTERVAL}),
@@ -116,7 +116,7 @@ Piped: the same columns tab-separated without a header. --json: {at, topics: [{g
     return result
   }
 
-  /** Two reads `ms` apart; Ctrl-C during the wait ends the command with the interrupt's exit code. */
+  /** Reads for `ms`; Ctrl-C during the sample ends the command with the interrupt's exit code. */
   private async sample(session: KafkaSession, options: LagOptions, ms: number): Promise<{snapshot: LagSnapshot; rates: Map<string, LagRates>}> {
     const trap = trapInterrupts()
     this.out.progress(`sampling the offsets over ${formatDuration(ms)}...`)

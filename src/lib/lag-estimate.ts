@@ -19,7 +19,7 @@ export interface OffsetRead {
 
 export type LagTrend = 'falling' | 'rising' | 'steady'
 
-/** Offsets per second for one group/topic between two reads. */
+/** Offsets per second for one group/topic over a series of reads. */
 export interface LagRates {
   /** Committed offsets per second: how fast the group gets through the topic. */
   consumptionRate: number
