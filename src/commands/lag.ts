@@ -98,14 +98,15 @@ Piped: the same columns tab-separated without a header. --json: {at, topics: [{g
       maxLag: flags['max-lag'] === undefined ? undefined : parseMaxLag(flags['max-lag']),
       maxCatchUpSeconds: flags['max-catch-up'] === undefined ? undefined : parsePositiveDuration(flags['max-catch-up'], '--max-catch-up') / 1000,
     }
+    // --max-catch-up needs rates: without --sample it samples over the default.
+    const sample = flags.sample ?? (thresholds.maxCatchUpSeconds === undefined ? undefined : DEFAULT_SAMPLE)
+    const sampleMs = sample === undefined ? undefined : parsePositiveDuration(sample, '--sample')
     const options: LagOptions = {groups, allGroups: groups.length === 0, topic: flags.topic}
     const session = this.connect(flags)
 
     if (flags.watch) return this.watch(session, options, parsePositiveDuration(flags.interval, '--interval'), flags['by-partition'], thresholds)
 
-    // --max-catch-up needs rates: without --sample it samples over the default.
-    const sample = flags.sample ?? (thresholds.maxCatchUpSeconds === undefined ? undefined : DEFAULT_SAMPLE)
-    const {snapshot, rates} = sample === undefined ? {snapshot: await readLag(session, options), rates: undefined} : await this.sample(session, options, parsePositiveDuration(sample, '--sample'))
+    const {snapshot, rates} = sampleMs === undefined ? {snapshot: await readLag(session, options), rates: undefined} : await this.sample(session, options, sampleMs)
     const result = toResult(snapshot, flags['by-partition'], thresholds, rates)
     if (!this.jsonEnabled()) this.render(result, thresholds, rates !== undefined)
     const findings = thresholdFindings(result)
