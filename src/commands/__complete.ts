@@ -1,0 +1,28 @@
+import {Command} from '@oclif/core'
+
+import {complete} from '../lib/completion/candidates.js'
+import {commandSpecs} from '../lib/completion/command-specs.js'
+import {readLine} from '../lib/completion/line.js'
+import {parseRequest, renderCompletion} from '../lib/completion/request.js'
+import {clusterSources} from '../lib/completion/sources.js'
+import {cacheDirectory} from '../lib/config/switches.js'
+import {Output} from '../lib/output/output.js'
+
+// Called by the scripts `kafkit autocomplete` prints, on every TAB (protocol: lib/completion/request.ts).
+export default class Complete extends Command {
+  static hidden = true
+  static strict = false
+  static summary = 'Shell completion candidates for the line typed so far (used by the scripts of kafkit autocomplete).'
+
+  async run(): Promise<void> {
+    const request = parseRequest(this.argv)
+    if (!request) return
+    const commands = commandSpecs(this.config.commands)
+    const context = readLine(request.words, commands)
+    const completion = await complete(context, commands, clusterSources({typed: context.connection, cacheDir: cacheDirectory()}))
+    new Output().write(renderCompletion(completion, request))
+  }
+
+  /** Completion never prints an error into someone's prompt: nothing to offer is the answer. */
+  async catch(): Promise<void> {}
+}
