@@ -13,6 +13,10 @@ export default class Complete extends Command {
   static hidden = true
   static strict = false
   static summary = 'Shell completion candidates for the line typed so far (used by the scripts of kafkit autocomplete).'
+  static examples = [
+    {description: 'What zsh is offered for `kafkit topics de<TAB>`', command: '<%= config.bin %> __complete zsh -- topics de'},
+    {description: 'What bash is offered for `kafkit consume -b localhost:9092 --topic orders:<TAB>`', command: "<%= config.bin %> __complete bash -- 'kafkit consume -b localhost:9092 --topic orders:' ''"},
+  ]
 
   async run(): Promise<void> {
     const request = parseRequest(this.argv)

@@ -6,10 +6,14 @@ import {createHash} from 'node:crypto'
 // lib/input/completion-cache-file.ts and lib/output/completion-cache-file.ts.
 
 export const CACHE_TTL_MS = 30_000
+/** A cluster that did not answer in time is not asked again for this long (each try costs the whole bound). */
+export const UNREACHABLE_TTL_MS = 10_000
 
 export interface CacheEntry {
   at: number
   value: unknown
+  /** Its own lifetime, if not CACHE_TTL_MS. */
+  ttl?: number
 }
 
 /** kind (topics, groups, configs:orders) -> entry */
@@ -26,11 +30,11 @@ export function freshValue(cache: ClusterCache, kind: string, now: number, ttlMs
   const entry = cache[kind]
   if (!entry || typeof entry.at !== 'number') return undefined
   const age = now - entry.at
-  return age >= 0 && age < ttlMs ? entry.value : undefined
+  return age >= 0 && age < (entry.ttl ?? ttlMs) ? entry.value : undefined
 }
 
 /** The cache with `kind` set, and entries that expired dropped (the file does not grow without end). */
-export function withValue(cache: ClusterCache, kind: string, value: unknown, now: number, ttlMs = CACHE_TTL_MS): ClusterCache {
-  const kept = Object.entries(cache).filter(([, entry]) => freshValue({x: entry}, 'x', now, ttlMs) !== undefined)
-  return {...Object.fromEntries(kept), [kind]: {at: now, value}}
+export function withValue(cache: ClusterCache, kind: string, value: unknown, now: number, ttl?: number): ClusterCache {
+  const kept = Object.entries(cache).filter(([, entry]) => freshValue({x: entry}, 'x', now) !== undefined)
+  return {...Object.fromEntries(kept), [kind]: ttl === undefined ? {at: now, value} : {at: now, value, ttl}}
 }

@@ -144,7 +144,7 @@ export function readLine(words: readonly string[], commands: readonly CommandSpe
   }
 
   if (pending) return {...base, position: {kind: 'flag-value', command, flag: pending, lead: ''}}
-  if (!flagsEnded && word.startsWith('-') && word !== '-') {
+  if (!flagsEnded && word.startsWith('-')) {
     const parsed = parseFlagWord(word, flagByName, flagByChar)
     if (parsed?.flag.takesValue && parsed.value !== undefined) {
       const lead = word.slice(0, word.length - parsed.value.length)
