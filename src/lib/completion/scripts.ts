@@ -69,7 +69,7 @@ fi
 const fish = (bin: string) => `# kafkit completion for fish: ${bin} autocomplete fish > ~/.config/fish/completions/${bin}.fish
 function __${bin}_complete
   set -l out (command ${bin} __complete fish -- (commandline -opc)[2..-1] (commandline -ct) 2>/dev/null)
-  if test "$out" = ":files"
+  if test (count $out) -eq 1; and test "$out[1]" = ":files"
     __fish_complete_path (commandline -ct)
     return
   end
