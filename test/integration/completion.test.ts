@@ -30,6 +30,7 @@ const profile = uniqueName('complprofile')
 const haveProgram = (name: string) => spawnSync('sh', ['-c', `command -v ${name}`]).status === 0
 const haveZsh = haveProgram('zsh')
 const haveTmux = haveProgram('tmux')
+const haveFish = haveProgram('fish')
 
 /** The environment of a shell user with kafkit on PATH, a profile file, and a cache of its own. */
 function shellEnv(): NodeJS.ProcessEnv {
@@ -49,7 +50,7 @@ beforeAll(async () => {
   await createTopics(bootstrap, [topic], 3)
   await commitOffset(bootstrap, group, topic)
   writeFileSync(join(work, 'kafkit.bash'), (await runKafkit(['autocomplete', 'bash'])).stdout)
-  writeFileSync(join(work, 'kafkit.zsh'), (await runKafkit(['autocomplete', 'zsh'])).stdout)
+  writeFileSync(join(work, 'kafkit.fish'), (await runKafkit(['autocomplete', 'fish'])).stdout)
 }, 60_000)
 
 afterAll(() => rmSync(work, {recursive: true, force: true}))
@@ -237,5 +238,22 @@ describe.skipIf(!haveZsh || !haveTmux)(`interactive zsh under tmux${haveZsh ? ''
     console.log(`zsh under tmux, unreachable broker: TAB answered in ${ms} ms (enum value), ${topicMs} ms (topic)`)
     expect(ms).toBeLessThan(TAB_BOUND_MS)
     expect(topicMs).toBeLessThan(TAB_BOUND_MS)
+  })
+})
+
+// fish's own completion engine, asked without a terminal (complete -C 'line').
+describe.skipIf(!haveFish)(`fish completion${haveFish ? '' : ' (SKIPPED: fish is not installed; apt-get install fish)'}`, () => {
+  async function fishOffers(line: string): Promise<string[]> {
+    const {stdout} = await run('fish', ['--no-config', '-c', `source ${join(work, 'kafkit.fish')}; complete -C $argv[1]`, line], {env: shellEnv(), timeout: 20_000})
+    return stdout.split('\n').filter(Boolean).map((l) => l.split('\t')[0]!)
+  }
+
+  it('completes subcommands, enum values, topics, partitions and -X values', async () => {
+    expect(await fishOffers('kafkit topics de')).toEqual(['delete', 'describe'])
+    expect(await fishOffers('kafkit consume --on-error=s')).toEqual(['--on-error=skip'])
+    expect(await fishOffers(`kafkit consume -b ${bootstrap} ${topic.slice(0, -2)}`)).toEqual([topic])
+    expect(await fishOffers(`kafkit groups reset-offsets ${group} -b ${bootstrap} --topic ${topic}:`)).toEqual([`${topic}:0`, `${topic}:1`, `${topic}:2`])
+    expect(await fishOffers('kafkit consume x -X security.protocol=sasl_')).toEqual(['security.protocol=sasl_plaintext', 'security.protocol=sasl_ssl'])
+    expect(await fishOffers(`kafkit consume -b ${UNREACHABLE} --on-error s`)).toEqual(['skip'])
   })
 })

@@ -25,7 +25,7 @@ export interface CompletionSources {
 export type Completion = {kind: 'values'; candidates: Candidate[]} | {kind: 'files'}
 
 /** The offset keywords of -o (lib/offset-spec.ts accepts more spellings; these are the usual ones). */
-export const OFFSET_KEYWORDS = ['beginning', 'end', 'stored', 'earliest', 'latest']
+const OFFSET_KEYWORDS = ['beginning', 'end', 'stored', 'earliest', 'latest']
 
 /** Kafka's topic configs, offered for --config when no broker answers. */
 const TOPIC_CONFIG_KEYS = [

@@ -36,7 +36,7 @@ export type Position =
   /** A command or topic name; `path` is the part already typed (['topics']). */
   | {kind: 'command'; path: string[]}
   | {kind: 'flag-name'; command: CommandSpec}
-  /** `prefix` is the value typed so far; `lead` what precedes it in the word (`--topic=`). */
+  /** `lead`: what precedes the value in the word (`--topic=`); the context's `prefix` is the value typed so far. */
   | {kind: 'flag-value'; command: CommandSpec; flag: FlagSpec; lead: string}
   | {kind: 'argument'; command: CommandSpec; arg?: ArgSpec; index: number}
 

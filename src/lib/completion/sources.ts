@@ -17,11 +17,11 @@ import type {TypedConnection} from './line.js'
 // knows without a broker.
 
 /** The bound on all broker look-ups of one completion: a shell must never hang on TAB. */
-export const LOOKUP_BOUND_MS = 300
+const LOOKUP_BOUND_MS = 300
 
 const UNREACHABLE = 'unreachable'
 
-export interface SourceOptions {
+interface SourceOptions {
   typed: TypedConnection
   /** kafkit's cache folder (lib/config/switches.ts cacheDirectory). */
   cacheDir: string
