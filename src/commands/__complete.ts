@@ -1,5 +1,6 @@
 import {Command} from '@oclif/core'
 
+import {startBackgroundRefresh} from '../lib/completion/background.js'
 import {complete} from '../lib/completion/candidates.js'
 import {commandSpecs} from '../lib/completion/command-specs.js'
 import {readLine} from '../lib/completion/line.js'
@@ -23,7 +24,14 @@ export default class Complete extends Command {
     if (!request) return
     const commands = commandSpecs(this.config.commands)
     const context = readLine(request.words, commands)
-    const completion = await complete(context, commands, clusterSources({typed: context.connection, cacheDir: cacheDirectory()}))
+    const background = request.shell === 'background'
+    const sources = clusterSources({
+      typed: context.connection,
+      cacheDir: cacheDirectory(),
+      background,
+      refreshInBackground: background ? undefined : () => startBackgroundRefresh(request.words),
+    })
+    const completion = await complete(context, commands, sources)
     new Output().write(renderCompletion(completion, request))
   }
 

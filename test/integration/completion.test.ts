@@ -1,5 +1,6 @@
 import {execFile, execFileSync, spawnSync} from 'node:child_process'
 import {mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
+import {connect, createServer, type Server} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {promisify} from 'node:util'
@@ -117,6 +118,46 @@ describe('bash completion (the completion function)', () => {
     console.log(`bash TAB, unreachable broker: ${topics.ms} ms (first), ${keys.ms} ms (again)`)
     expect(topics.ms).toBeLessThan(TAB_BOUND_MS)
     expect(keys.ms).toBeLessThan(TAB_BOUND_MS)
+  })
+})
+
+/** A TCP proxy to the broker that holds every new connection for `delayMs` first: a slow, distant cluster. */
+async function slowProxy(delayMs: number): Promise<{address: string; server: Server}> {
+  const [host, port] = [bootstrap.slice(0, bootstrap.lastIndexOf(':')), Number(bootstrap.slice(bootstrap.lastIndexOf(':') + 1))]
+  const server = createServer((client) => {
+    client.pause()
+    const upstream = connect(port, host)
+    upstream.on('error', () => client.destroy())
+    client.on('error', () => upstream.destroy())
+    setTimeout(() => {
+      client.pipe(upstream)
+      upstream.pipe(client)
+      client.resume()
+    }, delayMs)
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return {address: `127.0.0.1:${(server.address() as {port: number}).port}`, server}
+}
+
+describe('a slow cluster', () => {
+  it('the TAB gives up at the bound; a background refresh caches the topics for the next TAB', async () => {
+    const {address, server} = await slowProxy(700)
+    try {
+      const line = `kafkit consume -b ${address} ${topic.slice(0, -2)}`
+      const first = await bashOffers(line)
+      expect(first.offered).toEqual([])
+      expect(first.ms).toBeLessThan(TAB_BOUND_MS)
+      let later = first
+      for (let i = 0; i < 40 && later.offered.length === 0; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 250))
+        later = await bashOffers(line)
+        expect(later.ms).toBeLessThan(TAB_BOUND_MS)
+      }
+      expect(later.offered).toEqual([topic])
+      console.log(`slow cluster: first TAB ${first.ms} ms (nothing), a later TAB ${later.ms} ms (from the cache)`)
+    } finally {
+      server.close()
+    }
   })
 })
 

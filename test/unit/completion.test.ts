@@ -126,6 +126,10 @@ describe('the __complete protocol', () => {
     const request = parseRequest(['zsh', '--', 'topics', 'l'])!
     expect(renderCompletion(await complete(readLine(request.words, commands), commands, sources()), request)).toBe('list\tList topic names.\n')
     expect(parseRequest(['tcsh', '--', 'x'])).toBeUndefined()
+    // The background refresh (started when a TAB ran out of time) completes like zsh and prints nothing.
+    const background = parseRequest(['background', '--', 'consume', ''])!
+    expect(background.words).toEqual(['consume', ''])
+    expect(renderCompletion({kind: 'values', candidates: [{value: 'orders'}]}, background)).toBe('')
   })
 })
 

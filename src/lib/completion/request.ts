@@ -8,10 +8,12 @@ import type {Shell} from './scripts.js'
 //              last word readline will replace: bash splits words at = and :, kafkit does not)
 //   zsh, fish: __complete zsh|fish -- WORD... CURRENT  (the words after `kafkit`, the last one being
 //              the word under the cursor)
+//   background: __complete background -- WORD... CURRENT  (as zsh; started by a TAB whose look-ups
+//              ran out of time, to fill the cache; prints nothing)
 // Output: one candidate per line, `value<TAB>description` for zsh and fish; or `:files`.
 
 export interface CompletionRequest {
-  shell: Shell
+  shell: Shell | 'background'
   /** The words after `kafkit`; the last one is under the cursor. */
   words: string[]
   /** bash: how many leading characters of each candidate readline does not replace. */
@@ -20,7 +22,7 @@ export interface CompletionRequest {
 
 export function parseRequest(argv: readonly string[]): CompletionRequest | undefined {
   const [shell, separator, ...rest] = argv
-  if ((shell !== 'bash' && shell !== 'zsh' && shell !== 'fish') || separator !== '--') return undefined
+  if ((shell !== 'bash' && shell !== 'zsh' && shell !== 'fish' && shell !== 'background') || separator !== '--') return undefined
   if (shell !== 'bash') return {shell, words: rest.length > 0 ? rest : [''], cut: 0}
   const [line = '', readlineWord = ''] = rest
   const words = splitLine(line).slice(1)
@@ -30,6 +32,7 @@ export function parseRequest(argv: readonly string[]): CompletionRequest | undef
 }
 
 export function renderCompletion(completion: Completion, request: CompletionRequest): string {
+  if (request.shell === 'background') return ''
   if (completion.kind === 'files') return ':files\n'
   const lines: string[] = []
   for (const {value, description} of completion.candidates) {

@@ -14,22 +14,34 @@ import type {TypedConnection} from './line.js'
 // Where completion's dynamic values come from: the per-cluster cache when it is fresh, else the
 // cluster, asked within one hard time bound. Anything that fails (no such profile, an
 // unreachable broker, the bound passed) gives nothing, quietly: completion falls back to what it
-// knows without a broker.
+// knows without a broker. A cluster that is only slow (far away, TLS and SASL handshakes) is
+// asked again by a detached background run with a longer bound, which fills the cache for the
+// next TAB.
 
 /** The bound on all broker look-ups of one completion: a shell must never hang on TAB. */
 const LOOKUP_BOUND_MS = 300
+/** The bound of the background refresh (nobody waits for it). */
+const BACKGROUND_BOUND_MS = 5000
+
+/** A connection failure this close to the bound counts as the bound running out. */
+const SLOW_MARGIN_MS = 50
 
 const UNREACHABLE = 'unreachable'
+const REFRESHING = 'refreshing'
 
 interface SourceOptions {
   typed: TypedConnection
   /** kafkit's cache folder (lib/config/switches.ts cacheDirectory). */
   cacheDir: string
-  boundMs?: number
+  /** The background refresh itself: the longer bound, and no further refresh. */
+  background?: boolean
+  /** Starts the background refresh of this line's look-ups (at most once, when the bound ran out). */
+  refreshInBackground?: () => void
 }
 
 export function clusterSources(options: SourceOptions): CompletionSources {
-  const boundMs = options.boundMs ?? LOOKUP_BOUND_MS
+  const boundMs = options.background ? BACKGROUND_BOUND_MS : LOOKUP_BOUND_MS
+  let refreshStarted = false
   let connection: Connection | null | undefined
   let session: KafkaSession | undefined
   let deadline: number | undefined
@@ -56,12 +68,14 @@ export function clusterSources(options: SourceOptions): CompletionSources {
     if (freshValue(cache!, UNREACHABLE, Date.now()) !== undefined) return undefined
     const cached = freshValue(cache!, kind, Date.now())
     if (cached !== undefined) return cached as T
+    // A background refresh is already fetching this cluster's answers: do not wait for them too.
+    if (!options.background && freshValue(cache!, REFRESHING, Date.now()) !== undefined) return undefined
     deadline ??= Date.now() + boundMs
     const remaining = deadline - Date.now()
     if (remaining <= 0) return undefined
     let timer: NodeJS.Timeout | undefined
     let value: T | undefined
-    let failure: 'timeout' | 'error' | undefined
+    let failure: 'slow' | 'unreachable' | 'error' | undefined
     try {
       session ??= new KafkaSession(conn)
       value = await Promise.race([
@@ -70,16 +84,31 @@ export function clusterSources(options: SourceOptions): CompletionSources {
           timer = setTimeout(() => resolve(undefined), remaining)
         }),
       ])
-      if (value === undefined) failure = 'timeout'
+      if (value === undefined) failure = 'slow'
     } catch (error) {
-      failure = error instanceof KafkitError && (error.kind === 'connection' || error.kind === 'timeout') ? 'timeout' : 'error'
+      const connectionFailed = error instanceof KafkitError && (error.kind === 'connection' || error.kind === 'timeout')
+      // The client's own timeout (the same bound) is a slow cluster; a failure well before it
+      // (connection refused, unknown host) an unreachable one.
+      failure = !connectionFailed ? 'error' : Date.now() >= deadline - SLOW_MARGIN_MS ? 'slow' : 'unreachable'
     } finally {
       clearTimeout(timer)
     }
-    // The first look-up of a line that finds no cluster marks it unreachable for a while.
-    if (failure === 'timeout' && kind === 'topics') cache = withValue(cache!, UNREACHABLE, true, Date.now(), UNREACHABLE_TTL_MS)
-    else if (value !== undefined) cache = withValue(cache!, kind, value, Date.now())
-    else return undefined
+    const now = Date.now()
+    if (value !== undefined) {
+      cache = withValue(cache!, kind, value, now)
+      if (options.background) delete cache[REFRESHING]
+    } else if (failure === 'error') {
+      return undefined
+    } else if ((failure === 'unreachable' || options.background) && kind === 'topics') {
+      // The metadata, every line's first look-up, found no cluster: not asked again for a while.
+      cache = withValue(cache!, UNREACHABLE, true, now, UNREACHABLE_TTL_MS)
+    } else if (failure === 'slow' && !options.background && !refreshStarted) {
+      refreshStarted = true
+      cache = withValue(cache!, REFRESHING, true, now, BACKGROUND_BOUND_MS)
+      options.refreshInBackground?.()
+    } else {
+      return undefined
+    }
     writeCompletionCache(cachePath!, cache)
     return value
   }
