@@ -248,8 +248,8 @@ describe.skipIf(!haveZsh || !haveTmux)(`interactive zsh under tmux${haveZsh ? ''
   beforeAll(async () => {
     const zdotdir = join(work, 'zsh')
     mkdirSync(zdotdir, {recursive: true})
-    // The install line of kafkit autocomplete --help (compinit -u: the test's folders are not root's).
-    writeFileSync(join(zdotdir, '.zshrc'), `PS1='${PROMPT}'\nautoload -Uz compinit && compinit -u; source <(kafkit autocomplete zsh)\n`)
+    // The install line of kafkit autocomplete --help, in a .zshrc that has no compinit of its own.
+    writeFileSync(join(zdotdir, '.zshrc'), `PS1='${PROMPT}'\nsource <(kafkit autocomplete zsh)\n`)
     shell = new TmuxShell(`env ZDOTDIR=${zdotdir} zsh -i`)
     await shell.waitFor((s) => s.includes(PROMPT.trim()), 'the zsh prompt')
   })

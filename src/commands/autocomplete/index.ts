@@ -9,15 +9,15 @@ export default class Autocomplete extends BaseCommand {
   static summary = 'Print the shell completion script for bash, zsh or fish.'
   static description = `Completes commands, flags, enum values (formats, --on-error, --output ...), offset keywords for -o, librdkafka properties for -X, profile names, and from the cluster: topic names (and partitions after --topic NAME:), group names and topic config keys for --config. The cluster is the one the line names (-b, --profile, -X, --command-config) or the environment names, as the command itself would use. Broker look-ups are bounded to 300 ms and cached for 30 s under $XDG_CACHE_HOME/kafkit (or ~/.cache/kafkit); an unreachable broker gives the other completions, quietly. See docs/completion.md.
 
-Install (then open a new shell):
-  bash   echo 'eval "$(kafkit autocomplete bash)"' >> ~/.bashrc
-  zsh    echo 'autoload -Uz compinit && compinit; source <(kafkit autocomplete zsh)' >> ~/.zshrc
-  fish   kafkit autocomplete fish > ~/.config/fish/completions/kafkit.fish`
+Install it with one of the lines below, then open a new shell.`
 
   static examples = [
-    {description: 'Try it in the current bash', command: 'eval "$(<%= config.bin %> autocomplete bash)"'},
-    {description: 'bash with bash-completion: loaded on first use, no cost at shell start', command: '<%= config.bin %> autocomplete bash > ~/.local/share/bash-completion/completions/<%= config.bin %>'},
+    {description: 'Install for bash', command: `echo 'eval "$(<%= config.bin %> autocomplete bash)"' >> ~/.bashrc`},
+    {description: 'Install for zsh', command: `echo 'source <(<%= config.bin %> autocomplete zsh)' >> ~/.zshrc`},
+    {description: 'Install for fish', command: '<%= config.bin %> autocomplete fish > ~/.config/fish/completions/<%= config.bin %>.fish'},
+    {description: 'bash with the bash-completion package: loaded on first use, nothing added to shell start-up', command: '<%= config.bin %> autocomplete bash > ~/.local/share/bash-completion/completions/<%= config.bin %>'},
     {description: 'zsh, as a function file on $fpath', command: '<%= config.bin %> autocomplete zsh > "${fpath[1]}/_<%= config.bin %>"'},
+    {description: 'Try it in the current bash', command: 'eval "$(<%= config.bin %> autocomplete bash)"'},
   ]
 
   static args = {

@@ -35,7 +35,7 @@ complete -F _${bin}_complete ${bin}
 `
 
 const zsh = (bin: string) => `#compdef ${bin}
-# kafkit completion for zsh: source <(${bin} autocomplete zsh) in ~/.zshrc, after compinit
+# kafkit completion for zsh: source <(${bin} autocomplete zsh) in ~/.zshrc
 _${bin}() {
   local out line value shown
   local -a spaced spaced_shown nospace nospace_shown
@@ -62,6 +62,8 @@ _${bin}() {
 if [[ $zsh_eval_context[-1] == loadautofunc ]]; then
   _${bin} "$@"
 else
+  # Sourced from ~/.zshrc: start zsh's completion system if nothing has yet.
+  (( $+functions[compdef] )) || { autoload -Uz compinit && compinit }
   compdef _${bin} ${bin}
 fi
 `
