@@ -20,6 +20,7 @@ const commands: CommandSpec[] = [
       ...connection,
       {name: 'topic', char: 't', takesValue: true},
       {name: 'group', char: 'g', takesValue: true},
+      {name: 'partition', char: 'p', takesValue: true},
       {name: 'offset', char: 'o', takesValue: true},
       {name: 'exit', char: 'e', takesValue: false},
       {name: 'on-error', takesValue: true, options: ['warn', 'skip', 'fail']},
@@ -93,6 +94,9 @@ describe('candidates', () => {
     expect(await offered('groups reset-offsets g --topic orders:')).toEqual(['orders:0', 'orders:1', 'orders:2'])
     expect(await offered('groups reset-offsets g --topic orders:0,')).toEqual(['orders:0,0', 'orders:0,1', 'orders:0,2'])
     expect(await offered('consume -g ')).toEqual(['billing', 'audit'])
+    expect(await offered('consume orders -p ')).toEqual(['0', '1', '2'])
+    expect(await offered('consume -t orders -p 0,')).toEqual(['0,0', '0,1', '0,2'])
+    expect(await offered('consume -p ')).toEqual([])
     expect(await offered('consume --profile p')).toEqual(['prod'])
     expect(await offered('topics create ')).toEqual([])
   })

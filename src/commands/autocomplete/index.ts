@@ -7,7 +7,7 @@ import {completionScript, SHELLS, type Shell} from '../../lib/completion/scripts
 export default class Autocomplete extends BaseCommand {
   static enableJsonFlag = false
   static summary = 'Print the shell completion script for bash, zsh or fish.'
-  static description = `Completes commands, flags, enum values (formats, --on-error, --output ...), offset keywords for -o, librdkafka properties for -X, profile names, and from the cluster: topic names (and partitions after --topic NAME:), group names and topic config keys for --config. The cluster is the one the line names (-b, --profile, -X, --command-config) or the environment names, as the command itself would use. Broker look-ups are bounded to 300 ms and cached for 30 s under $XDG_CACHE_HOME/kafkit (or ~/.cache/kafkit); an unreachable broker gives the other completions, quietly. See docs/completion.md.
+  static description = `Completes commands, flags, enum values (formats, --on-error, --output ...), offset keywords for -o, librdkafka properties for -X, profile names, and from the cluster: topic names (and their partitions, for -p and after --topic NAME:), group names and topic config keys for --config. The cluster is the one the line names (-b, --profile, -X, --command-config) or the environment names, as the command itself would use. Broker look-ups are bounded to 300 ms and cached for 30 s under $XDG_CACHE_HOME/kafkit (or ~/.cache/kafkit); an unreachable broker gives the other completions, quietly. See docs/completion.md.
 
 Install it with one of the lines below, then open a new shell.`
 

@@ -41,10 +41,11 @@ const CONFIG_FLAGS = new Set(['config', 'append-config', 'subtract-config', 'del
 /** Positional arguments that name an existing topic (topics create names a new one). */
 const TOPIC_ARGS = new Set(['topic', 'topics:alter name', 'topics:delete name', 'topics:describe name', 'topics:trim name'])
 
-type Kind = 'topic' | 'group' | 'profile' | 'property' | 'config' | 'offset' | 'format' | 'group-state' | 'files' | 'none'
+type Kind = 'topic' | 'partition' | 'group' | 'profile' | 'property' | 'config' | 'offset' | 'format' | 'group-state' | 'files' | 'none'
 
 function flagKind(command: CommandSpec, flag: string): Kind {
   if (flag === 'topic') return 'topic'
+  if (flag === 'partition') return 'partition'
   if (flag === 'group') return 'group'
   if (flag === 'profile') return 'profile'
   if (flag === 'property') return 'property'
@@ -127,6 +128,14 @@ async function valuesOf(
       return values(plain(GROUP_STATES), lead)
     case 'group':
       return values(plain(await sources.groups()), lead)
+    case 'partition': {
+      // The partitions of the topic on the line (a comma-separated list goes on after its last comma).
+      const topic = context.args[0] ?? context.flagValues.get('topic')?.[0]
+      if (topic === undefined) return {kind: 'values', candidates: []}
+      const count = await sources.partitionCount(topic)
+      const before = prefix.slice(0, prefix.lastIndexOf(',') + 1)
+      return values(plain(Array.from({length: count}, (_, p) => `${before}${p}`)), lead)
+    }
     case 'topic': {
       // `--topic orders:` goes on with the topic's partitions (orders:0, orders:1 ...).
       const colon = prefix.lastIndexOf(':')
