@@ -79,6 +79,7 @@ describe('candidates', () => {
   it('flag names, long and short', async () => {
     expect(await offered('consume --on')).toEqual(['--on-error'])
     expect(await offered('consume -')).toContain('-o')
+    expect(await offered('consume --he')).toEqual(['--help'])
   })
 
   it('enum values, formats and offset keywords', async () => {

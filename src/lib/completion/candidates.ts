@@ -89,6 +89,8 @@ export async function complete(context: LineContext, commands: readonly CommandS
     case 'flag-name': {
       const names: Candidate[] = []
       for (const f of position.command.flags) names.push({value: `--${f.name}`, description: f.summary})
+      // oclif's own, which is not among the command's flags.
+      names.push({value: '--help', description: 'Show help for the command.'})
       if (context.word.startsWith('--')) return values(names)
       // A lone `-` offers the short forms, and the long ones for flags that have none.
       return values([...position.command.flags.filter((f) => f.char).map((f) => ({value: `-${f.char}`, description: f.summary})), ...names])
