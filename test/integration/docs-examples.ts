@@ -119,7 +119,7 @@ export function extractExamples(markdown: string, file: string): Example[] {
     if (d.outputOf) {
       // The block is what the command prints on stdout, unless it names 2>&1 itself.
       const command = d.outputOf.includes('2>') ? d.outputOf : `${d.outputOf} 2>/dev/null`
-      const example = exampleFrom(`${file}:${start}`, command, language === 'json' ? [] : body.filter(Boolean), d)
+      const example = exampleFrom(`${file}:${start + 1}`, command, language === 'json' ? [] : body.filter(Boolean), d)
       if (language === 'json') example.expectedJson = body.join('\n')
       blockExamples.push(example)
     } else if (!DATA_LANGUAGES.has(language)) {
@@ -127,12 +127,14 @@ export function extractExamples(markdown: string, file: string): Example[] {
       const prompted = code.some((l) => l.startsWith('$ '))
       for (let j = 0; j < code.length; j++) {
         const text = code[j]!
+        // Line numbers as an editor shows them (continued lines make them approximate).
+        const where = `${file}:${start + 1 + j}`
         if (prompted) {
           if (!text.startsWith('$ ')) continue
           const expected: string[] = []
           while (j + 1 < code.length && !code[j + 1]!.startsWith('$ ')) expected.push(code[++j]!)
-          blockExamples.push(exampleFrom(`${file}:${start + j}`, text.slice(2), expected.filter((l) => l.trim() !== ''), d))
-        } else if (isCommandLine(text)) blockExamples.push(exampleFrom(`${file}:${start + j}`, text, [], d))
+          blockExamples.push(exampleFrom(where, text.slice(2), expected.filter((l) => l.trim() !== ''), d))
+        } else if (isCommandLine(text)) blockExamples.push(exampleFrom(where, text, [], d))
       }
     }
     if (blockExamples.length > 0) {
