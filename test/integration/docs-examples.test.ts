@@ -58,6 +58,7 @@ const COMMAND_EXAMPLES: Array<{text: string; skip?: string; exit?: number; setup
   // Restarting the broker mid-run was once followed by INVALID_RECORD on a produce to a re-created topic.
   {text: 'local stop', skip: 'would stop the broker the later examples use (local.test.ts covers stop)'},
   {text: 'lag orders-service --max-lag 1000', exit: 8},
+  {text: 'lag orders-service --max-catch-up 10m', exit: 8},
   {text: 'lag orders-service --watch 5s', skip: 'runs until Ctrl-C (lag.test.ts covers --watch)'},
   // Asks on a terminal; piped, it needs --yes: exit 2, as documented.
   {text: 'groups delete old-service', exit: 2, setup: 'kafkit groups reset-offsets old-service --topic orders --to-earliest --execute >/dev/null'},

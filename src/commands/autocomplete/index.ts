@@ -14,8 +14,8 @@ Install it with one of the lines below, then open a new shell.`
   static examples = [
     {description: 'Install for bash', command: `echo 'eval "$(<%= config.bin %> autocomplete bash)"' >> ~/.bashrc`},
     {description: 'Install for zsh', command: `echo 'source <(<%= config.bin %> autocomplete zsh)' >> ~/.zshrc`},
-    {description: 'Install for fish', command: '<%= config.bin %> autocomplete fish > ~/.config/fish/completions/<%= config.bin %>.fish'},
-    {description: 'bash with the bash-completion package: loaded on first use, nothing added to shell start-up', command: '<%= config.bin %> autocomplete bash > ~/.local/share/bash-completion/completions/<%= config.bin %>'},
+    {description: 'Install for fish', command: 'mkdir -p ~/.config/fish/completions && <%= config.bin %> autocomplete fish > ~/.config/fish/completions/<%= config.bin %>.fish'},
+    {description: 'bash with the bash-completion package: loaded on first use, nothing added to shell start-up', command: 'mkdir -p ~/.local/share/bash-completion/completions && <%= config.bin %> autocomplete bash > ~/.local/share/bash-completion/completions/<%= config.bin %>'},
     {description: 'zsh, as a function file on $fpath', command: '<%= config.bin %> autocomplete zsh > "${fpath[1]}/_<%= config.bin %>"'},
     {description: 'Try it in the current bash', command: 'eval "$(<%= config.bin %> autocomplete bash)"'},
   ]

@@ -68,7 +68,7 @@ else
 fi
 `
 
-const fish = (bin: string) => `# kafkit completion for fish: ${bin} autocomplete fish > ~/.config/fish/completions/${bin}.fish
+const fish = (bin: string) => `# kafkit completion for fish: mkdir -p ~/.config/fish/completions && ${bin} autocomplete fish > ~/.config/fish/completions/${bin}.fish
 function __${bin}_complete
   set -l out (command ${bin} __complete fish -- (commandline -opc)[2..-1] (commandline -ct) 2>/dev/null)
   if test (count $out) -eq 1; and test "$out[1]" = ":files"
