@@ -129,6 +129,14 @@ describe('certificates', () => {
     expect(line).toBe(`error: TLS: the broker at ${listener('mtls')} refused the client certificate (TLS alert: bad certificate)`)
   })
 
+  it('a client certificate from a CA the broker does not trust', async () => {
+    otherCa()
+    openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'foreign.key', '-out', 'foreign.crt', '-days', '2', '-subj', `/CN=${ALICE}`, '-CA', 'other-ca.crt', '-CAkey', 'other-ca.key'])
+    const flags = [...mtlsFlags({user: ALICE}).slice(0, 6), '-X', `ssl.certificate.location=${join(certDir, 'foreign.crt')}`, '-X', `ssl.key.location=${join(certDir, 'foreign.key')}`]
+    const line = await expectAuthFailure(['topics', 'list', ...flags])
+    expect(line).toMatch(new RegExp(`^error: TLS: the broker at ${listener('mtls')} refused the client certificate \\(TLS alert: [a-z ]+\\)$`))
+  })
+
   it('an expired client certificate on the mutual TLS listener', async () => {
     const expired = expiredClientCertificate()
     const flags = [...mtlsFlags({user: ALICE}).slice(0, 6), '-X', `ssl.certificate.location=${expired.certificate}`, '-X', `ssl.key.location=${expired.key}`]
