@@ -40,9 +40,9 @@ function expiredClientCertificate(): {certificate: string; key: string} {
 }
 
 /** Runs kafkit, expecting one clear error line and exit 4 within --timeout; returns the line. */
-async function expectAuthFailure(args: string[], options: {input?: string; secrets?: string[]} = {}): Promise<string> {
+async function expectAuthFailure(args: string[], options: {input?: string; secrets?: string[]; env?: NodeJS.ProcessEnv} = {}): Promise<string> {
   const began = Date.now()
-  const result: RunResult = await runKafkit([...args, '--timeout', `${TIMEOUT_MS / 1000}s`], {input: options.input})
+  const result: RunResult = await runKafkit([...args, '--timeout', `${TIMEOUT_MS / 1000}s`], {input: options.input, env: options.env})
   const elapsed = Date.now() - began
   expectNoSecrets(result, options.secrets)
   const errors = result.stderr.split('\n').filter((line) => line.startsWith('error: '))
@@ -188,8 +188,14 @@ describe('ACL denials name the principal, the operation and the resource', () =>
     expect(line).toBe(`error: not authorized: User:${ALICE} may not READ group '${group}'`)
   })
 
-  it('reading the same topic without a group works (no group ACL needed)', async () => {
-    const result = await runKafkit(['consume', readable, '-e', ...alice()])
+  it('group read through the JS read loop too', async () => {
+    const group = uniqueName('acl-group')
+    const line = await expectAuthFailure(['consume', readable, '-g', group, '-e', ...alice()], {env: {KAFKIT_NATIVE_CONSUME: '0'}})
+    expect(line).toBe(`error: not authorized: User:${ALICE} may not READ group '${group}'`)
+  })
+
+  it.each(['1', '0'])('reading the same topic without a group works (no group ACL needed; native loop %s)', async (native) => {
+    const result = await runKafkit(['consume', readable, '-e', ...alice()], {env: {KAFKIT_NATIVE_CONSUME: native}})
     expect(result.exitCode, result.stderr).toBe(0)
     expect(result.stdout).toBe('a record\n')
     expectNoSecrets(result)
