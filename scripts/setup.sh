@@ -23,7 +23,8 @@ done
 say() { printf 'setup: %s\n' "$*" >&2; }
 
 # ---- 1. Debian packages -------------------------------------------------------------------------
-required_packages=(libssl-dev libsasl2-dev libzstd-dev liblz4-dev zlib1g-dev libcurl4-openssl-dev g++ make python3)
+# openssl: the certificates of `local start --security` and the secured test broker.
+required_packages=(libssl-dev libsasl2-dev libzstd-dev liblz4-dev zlib1g-dev libcurl4-openssl-dev g++ make python3 openssl)
 command -v java >/dev/null 2>&1 || required_packages+=(openjdk-17-jre-headless)
 command -v mvn >/dev/null 2>&1 || required_packages+=(maven)
 # zsh, tmux and fish: the completion tests drive real shells (test/integration/completion.test.ts).
