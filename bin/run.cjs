@@ -23,6 +23,10 @@ process.stdout.on('error', (error) => {
 
 const bundleFile = join(__dirname, '..', 'dist', 'kafkit.cjs')
 
+// The bundle's import(): code run from V8's code cache cannot import() on Node 20, so oclif's
+// loading of a plugin's ES modules comes here (scripts/bundle.mjs routes it).
+globalThis[Symbol.for('kafkit.import')] = (url) => import(url)
+
 function cacheFileFor(stat) {
   if (process.env.KAFKIT_NO_CODE_CACHE === '1') return undefined
   const base = process.env.XDG_CACHE_HOME || join(homedir(), '.cache')

@@ -56,11 +56,26 @@ const oclifOrdinalSort = {
   },
 }
 
+// bin/run.cjs runs the bundle through vm.Script with V8's code cache, where Node 20 has no
+// dynamic import(). oclif loads a plugin's ES module commands (@oclif/plugin-autocomplete's) with
+// import(): route those through the function bin/run.cjs provides, which imports as Node does.
+const oclifPluginImport = {
+  name: 'oclif-plugin-import',
+  setup(build) {
+    build.onLoad({filter: /@oclif[/\\]core[/\\]lib[/\\]module-loader\.js$/}, (args) => {
+      const source = readFileSync(args.path, 'utf8')
+      const dynamicImport = 'await import((0, node_url_1.pathToFileURL)(filePath).href)'
+      if (!source.includes(dynamicImport)) throw new Error(`${args.path}: the import() to patch has changed (oclif upgraded?): update scripts/bundle.mjs`)
+      return {contents: source.replaceAll(dynamicImport, "await globalThis[Symbol.for('kafkit.import')]((0, node_url_1.pathToFileURL)(filePath).href)"), loader: 'js'}
+    })
+  },
+}
+
 // Whatever else dist/ holds (the JavaScript tree tsc used to emit) is stale by definition.
 rmSync(join(root, 'dist'), {recursive: true, force: true})
 
 await build({
-  plugins: [oclifOrdinalSort],
+  plugins: [oclifOrdinalSort, oclifPluginImport],
   stdin: {contents: entry, resolveDir: join(root, 'src'), sourcefile: 'commands-index.ts', loader: 'ts'},
   bundle: true,
   platform: 'node',

@@ -93,6 +93,17 @@ describe('the npm package', () => {
       const listed = await runInstalled(['topics', 'list', '-b', bootstrap])
       expect(listed.stdout.split('\n')).toContain(topic)
 
+      // Shell completion works from the installed package: the script, the completer it calls
+      // (which asks the broker), and @oclif/plugin-autocomplete's own commands (the plugin loads).
+      const script = await runInstalled(['autocomplete', 'bash'])
+      expect(script.exitCode).toBe(0)
+      expect(script.stdout).toContain('complete -F _kafkit_complete kafkit')
+      const offered = await runInstalled(['__complete', 'zsh', '--', 'consume', '-b', bootstrap, topic.slice(0, -1)])
+      expect(offered.stdout.split('\n')).toContain(topic)
+      const plugin = await runInstalled(['autocomplete', 'script', 'bash'])
+      expect(plugin.exitCode).toBe(0)
+      expect(plugin.stdout).toContain('KAFKIT_AC_BASH_SETUP_PATH')
+
       // An extension gone missing: the error's hint is a command a package user can run as is.
       rmSync(join(installed, 'native', 'build', 'Release', 'kafkit_produce.node'))
       const broken = await runInstalled(['produce', topic, '-b', bootstrap], 'four\n')

@@ -3,6 +3,7 @@ import {describe, expect, it} from 'vitest'
 
 import {KafkitError} from '../../src/lib/errors.js'
 import {reportError} from '../../src/lib/output/error-report.js'
+import {fitHeight} from '../../src/lib/output/live-view.js'
 import {Output} from '../../src/lib/output/output.js'
 import {renderPlainRows, renderTable, renderTerminalTable, type Column} from '../../src/lib/output/table.js'
 import {_colourLevelForTests as colourLevel} from '../../src/lib/output/terminal.js'
@@ -128,6 +129,23 @@ describe('live view', () => {
     view.end()
     view.end()
     expect(out).toBe('\u001B[?25l\u001B[H\u001B[2Jone\n\u001B[H\u001B[2Jtwo\n\u001B[?25h')
+  })
+
+  it('cuts a frame taller than the terminal, saying how many lines are not shown', () => {
+    let out = ''
+    const output = new Output({...term0(), stdout: {isTTY: true, columns: 80, rows: 5}})
+    output.write = (text: string) => {
+      out += text
+    }
+    const view = output.liveView()
+    view.frame(() => output.line('a\nb\nc\nd'))
+    view.frame(() => output.line('a\nb\nc\nd\ne\nf'))
+    expect(out).toBe('\u001B[?25l\u001B[H\u001B[2Ja\nb\nc\nd\n\u001B[H\u001B[2Ja\nb\nc\n… 3 more lines (a taller terminal shows them)\n')
+  })
+
+  it('leaves a frame alone when the height is unknown', () => {
+    expect(fitHeight('a\nb\nc\n', 0, () => 'cut')).toBe('a\nb\nc\n')
+    expect(fitHeight('a\nb\nc\n', 3, () => 'cut')).toBe('a\ncut\n')
   })
 })
 

@@ -16,7 +16,7 @@ Exit code 0 when every group was deleted, 6 when some failed; when all failed, t
 
   static examples = [
     {description: 'Delete a group (asks first)', command: '<%= config.bin %> groups delete old-service'},
-    {description: 'Delete every empty group in a script', command: '<%= config.bin %> groups list --state empty | xargs <%= config.bin %> groups delete --yes'},
+    {description: 'Delete every empty group in a script', command: '<%= config.bin %> groups list --state empty | xargs -r <%= config.bin %> groups delete --yes'},
   ]
 
   static strict = false

@@ -11,7 +11,7 @@ States are Kafka's: ${GROUP_STATES.join(', ')}. A group that only holds committe
   static examples = [
     {description: 'All groups', command: '<%= config.bin %> groups list'},
     {description: 'Only groups nobody consumes with (safe to reset or delete)', command: '<%= config.bin %> groups list --state empty'},
-    {description: 'Describe every stable group in a script', command: '<%= config.bin %> groups list --state stable | xargs <%= config.bin %> groups describe'},
+    {description: 'Describe every stable group in a script', command: '<%= config.bin %> groups list --state stable | xargs -r <%= config.bin %> groups describe'},
   ]
 
   static flags = {

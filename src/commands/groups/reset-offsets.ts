@@ -38,7 +38,8 @@ Piped: the plan rows tab-separated without a header. --json: {group, target, exe
     {description: 'Skip one bad record on partition 3', command: '<%= config.bin %> groups reset-offsets orders-service --topic orders:3 --shift-by 1 --execute'},
     {description: 'Replay the last two hours of every topic the group reads', command: '<%= config.bin %> groups reset-offsets orders-service --all-topics --by-duration 2h --execute'},
     {description: 'Rewind to a point in time (Apache format, local time)', command: '<%= config.bin %> groups reset-offsets orders-service --topic orders --to-datetime 2024-05-01T08:00:00.000'},
-    {description: 'Save a plan, review it, apply it later', command: '<%= config.bin %> groups reset-offsets orders-service --all-topics --to-latest --export > plan.csv\n<%= config.bin %> groups reset-offsets orders-service --from-file plan.csv --execute'},
+    {description: 'Save a plan to review', command: '<%= config.bin %> groups reset-offsets orders-service --all-topics --to-latest --export > plan.csv'},
+    {description: 'Apply the reviewed plan later', command: '<%= config.bin %> groups reset-offsets orders-service --from-file plan.csv --execute'},
     {description: 'Pre-position a group that does not exist yet', command: '<%= config.bin %> groups reset-offsets new-service --topic orders --to-offset 1000 --execute'},
   ]
 

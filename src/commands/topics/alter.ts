@@ -19,7 +19,7 @@ With --json: {topic, dryRun, changes: [{kind, name, op, current, currentSource, 
     {description: 'Keep records for a week; other overrides stay', command: '<%= config.bin %> topics alter orders --config retention.ms=604800000'},
     {description: 'Back to the broker default', command: '<%= config.bin %> topics alter orders --delete-config retention.ms'},
     {description: 'Compact as well as delete', command: '<%= config.bin %> topics alter orders --append-config cleanup.policy=compact'},
-    {description: 'See what would change', command: '<%= config.bin %> topics alter orders --partitions 6 --config min.insync.replicas=2 --dry-run'},
+    {description: 'See what would change', command: '<%= config.bin %> topics alter orders --partitions 24 --config min.insync.replicas=2 --dry-run'},
   ]
 
   static args = {

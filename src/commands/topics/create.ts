@@ -14,7 +14,7 @@ With --json: an array of {name, status, partitions, replicationFactor, configs, 
 Exit codes: 7 when the topic exists (without --if-not-exists) or the broker rejects the request (replication factor above the number of brokers, unknown config name, invalid value); 6 when some topics were created and others failed.`
 
   static examples = [
-    {description: 'Three partitions, three replicas', command: '<%= config.bin %> topics create orders --partitions 3 --replication-factor 3'},
+    {description: 'Three partitions, one replica (at most one per broker)', command: '<%= config.bin %> topics create orders --partitions 3 --replication-factor 1'},
     {description: 'A compacted topic', command: '<%= config.bin %> topics create customers --config cleanup.policy=compact --config min.cleanable.dirty.ratio=0.1'},
     {description: 'Idempotent, for provisioning scripts', command: '<%= config.bin %> topics create events.a events.b -p 6 --if-not-exists'},
     {description: 'Ask the broker whether it would accept it', command: '<%= config.bin %> topics create audit --config retention.ms=-1 --dry-run'},

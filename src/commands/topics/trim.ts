@@ -13,7 +13,7 @@ Piped: PARTITION<TAB>EARLIEST<TAB>NEW-EARLIEST<TAB>LATEST<TAB>RECORDS (records r
 With --json: {topic, dryRun, before: {kind, offset|timestamp}, partitions: [{partition, earliestOffset, newEarliestOffset, latestOffset, records}]}.`
 
   static examples = [
-    {description: 'See what deleting everything before offset 1000 would do', command: '<%= config.bin %> topics trim orders --before 1000'},
+    {description: 'See what deleting the records before offset 100 of partition 0 would do', command: '<%= config.bin %> topics trim orders --partition 0 --before 100'},
     {description: 'Delete records older than one day, for real', command: '<%= config.bin %> topics trim orders --before @-1d --execute'},
     {description: 'One partition, up to a date', command: '<%= config.bin %> topics trim orders --partition 2 --before @2024-06-01 --execute'},
   ]

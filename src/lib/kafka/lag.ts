@@ -2,9 +2,10 @@ import {describeGroupDetails, type GroupDetail, type GroupPartitionRow, listGrou
 import type {KafkitError} from '../errors.js'
 import type {KafkaSession} from './session.js'
 import {compareNames} from '../compare.js'
+import {estimateCatchUp, type LagEstimate, type LagRates, ratesOver, rowKey, SAMPLE_READ_MS, worstFirst} from '../lag-estimate.js'
 
 // Consumer lag per group and topic, for monitoring and CI. Gathering is batched (see
-// describeGroupDetails); summarising and the rate estimate for --watch are pure.
+// describeGroupDetails); summarising is pure, and so is the estimate (../lag-estimate.ts).
 
 export interface LagOptions {
   groups: string[]
@@ -77,43 +78,39 @@ export function overThreshold(rows: TopicLag[], maxLag: number): TopicLag[] {
   return rows.filter((r) => r.totalLag > maxLag)
 }
 
-export interface LagTrend {
-  /** Change of the total lag in records per second: positive grows, negative shrinks. */
-  ratePerSecond: number | null
-  /** Estimated seconds until the lag reaches 0 at the current rate; null when not shrinking. */
-  catchUpSeconds: number | null
+/** A group/topic row with its estimate (when rates were measured: --sample, --watch, --max-catch-up). */
+export type EstimatedTopicLag = TopicLag & LagEstimate
+
+/** Each row with its estimate from `rates` (null fields for a row without rates), worst first. */
+export function withEstimates(rows: TopicLag[], rates: Map<string, LagRates>): EstimatedTopicLag[] {
+  return rows.map((row) => ({...row, ...estimateCatchUp(row.totalLag, rates.get(rowKey(row)))})).sort(worstFirst)
 }
 
 /**
- * Tracks lag between --watch ticks. The rate is smoothed (exponential moving average) so that one
- * uneven poll does not swing the estimate.
+ * Reads for `intervalMs`, every SAMPLE_READ_MS, for a one-shot reading with rates: the last read,
+ * and the rates over all of them. Undefined when `stop` aborts the wait.
  */
-export class LagRateTracker {
-  private readonly previous = new Map<string, {at: number; lag: number; rate: number | null}>()
-
-  constructor(private readonly smoothing = 0.5) {}
-
-  update(at: number, rows: TopicLag[]): Map<string, LagTrend> {
-    const trends = new Map<string, LagTrend>()
-    for (const row of rows) {
-      const key = `${row.group}\u0000${row.topic}`
-      const before = this.previous.get(key)
-      let rate: number | null = null
-      if (before && at > before.at) {
-        const instant = ((row.totalLag - before.lag) * 1000) / (at - before.at)
-        rate = before.rate === null ? instant : this.smoothing * instant + (1 - this.smoothing) * before.rate
-      }
-      this.previous.set(key, {at, lag: row.totalLag, rate})
-      trends.set(key, {ratePerSecond: rate, catchUpSeconds: catchUp(row.totalLag, rate)})
-    }
-    return trends
+export async function sampleLag(session: KafkaSession, options: LagOptions, intervalMs: number, stop: AbortSignal): Promise<{snapshot: LagSnapshot; rates: Map<string, LagRates>} | undefined> {
+  const reads = [await readLag(session, options)]
+  const end = reads[0]!.at + intervalMs
+  while (reads.at(-1)!.at < end) {
+    if (!(await waitUnlessStopped(Math.max(0, Math.min(SAMPLE_READ_MS, end - Date.now())), stop))) return undefined
+    reads.push(await readLag(session, options))
   }
+  return {snapshot: reads.at(-1)!, rates: ratesOver(reads)}
 }
 
-export const trendKey = (row: {group: string; topic: string}) => `${row.group}\u0000${row.topic}`
-
-function catchUp(lag: number, rate: number | null): number | null {
-  if (lag === 0) return 0
-  if (rate === null || rate >= 0) return null
-  return lag / -rate
+/** Waits `ms`; false when `stop` aborted first. */
+export function waitUnlessStopped(ms: number, stop: AbortSignal): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (stop.aborted) return resolve(false)
+    const timer = setTimeout(() => done(true), ms)
+    function done(waited: boolean) {
+      clearTimeout(timer)
+      stop.removeEventListener('abort', aborted)
+      resolve(waited)
+    }
+    const aborted = () => done(false)
+    stop.addEventListener('abort', aborted)
+  })
 }

@@ -33,6 +33,21 @@ export class Output {
     renderTable({isTTY: this.isTTY, color: this.color, write: (t) => this.write(t)}, rows, columns)
   }
 
+  /** What `draw` writes to stdout, returned instead of written (a live view measures its frame first). */
+  capture(draw: () => void): string {
+    let text = ''
+    const write = this.write
+    this.write = (t: string) => {
+      text += t
+    }
+    try {
+      draw()
+    } finally {
+      this.write = write
+    }
+    return text
+  }
+
   /** A view redrawn in place, for a terminal only (the caller checks isTTY). */
   liveView(): LiveView {
     return new LiveView(this)

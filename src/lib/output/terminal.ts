@@ -6,6 +6,8 @@ import {Chalk, type ChalkInstance} from 'chalk'
 export interface StreamInfo {
   isTTY: boolean
   columns: number
+  /** The terminal's height; 0 when unknown (not a terminal). */
+  rows?: number
 }
 
 function colourLevel(isTTY: boolean, env: NodeJS.ProcessEnv): 0 | 1 | 2 | 3 {
@@ -34,7 +36,7 @@ export interface Terminal {
 function detectTerminal(env: NodeJS.ProcessEnv = process.env): Terminal {
   const out = process.stdout
   const err = process.stderr
-  const stdout = {isTTY: Boolean(out.isTTY), columns: out.columns ?? 100}
+  const stdout = {isTTY: Boolean(out.isTTY), columns: out.columns ?? 100, rows: out.rows ?? 0}
   const stderr = {isTTY: Boolean(err.isTTY), columns: err.columns ?? 100}
   return {
     stdout,

@@ -1,3 +1,5 @@
+import {GROUP_DENIED} from '../authorization.js'
+import {deniedRead} from './denials.js'
 import {NativeConsumer, type loadNativeConsume} from './native.js'
 import type {KafkaSession} from '../session.js'
 import {NATIVE_BATCH_BYTES, NATIVE_MAX_BATCH, nextBatchSize, POLL_MS} from './config.js'
@@ -76,8 +78,8 @@ export async function consumeNatively(
     let reading = stoppedBy ? undefined : read()
     while (reading) {
       const batch = await reading
-      if (batch.errorCode) {
-        const error = session.translate({code: batch.errorCode, message: batch.errorMessage})
+      if (batch.errorCode && !(batch.errorCode === GROUP_DENIED && !grouped)) {
+        const error = deniedRead(batch.errorCode, batch.errorMessage, request, session) ?? session.translate({code: batch.errorCode, message: batch.errorMessage})
         // A broker that went away for a moment is retried by librdkafka; anything else ends the run.
         if (error.kind === 'connection') request.notice(error.message)
         else throw error
@@ -149,3 +151,4 @@ export async function consumeNatively(
     await consumer.close()
   }
 }
+
