@@ -12,7 +12,7 @@ On a terminal kafkit asks first, unless --yes; without a terminal it needs --yes
 
   static examples = [
     {description: 'Delete a subject (asks on a terminal)', command: '<%= config.bin %> schemas delete orders-value'},
-    {description: 'One version, for good, in a script', command: '<%= config.bin %> schemas delete orders-value --version 3 --permanent --yes'},
+    {description: 'One version, for good, in a script', command: '<%= config.bin %> schemas delete orders-value --version 1 --permanent --yes'},
   ]
 
   static args = {

@@ -12,8 +12,8 @@ export default class SchemasGet extends RegistryCommand {
 
   static examples = [
     {description: 'The latest schema of a subject', command: '<%= config.bin %> schemas get orders-value'},
-    {description: 'Version 2, saved to a file', command: '<%= config.bin %> schemas get orders-value --version 2 > orders-v2.avsc'},
-    {description: 'The schema a record names by its id', command: '<%= config.bin %> schemas get --id 7'},
+    {description: 'Version 1, saved to a file', command: '<%= config.bin %> schemas get orders-value --version 1 > orders-v1.avsc'},
+    {description: 'The schema a record names by its id', command: '<%= config.bin %> schemas get --id 1'},
   ]
 
   static args = {
