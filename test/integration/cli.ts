@@ -29,7 +29,7 @@ export interface RunOptions {
 /** The environment every test run starts from: no colour forcing, no user profile file. */
 export function baseEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {...process.env, KAFKIT_CONFIG: '/nonexistent/kafkit-test-config.yaml', ...extra}
-  for (const key of ['FORCE_COLOR', 'NO_COLOR', 'KAFKA_BOOTSTRAP_SERVERS', 'KAFKIT_PROFILE']) {
+  for (const key of ['FORCE_COLOR', 'NO_COLOR', 'KAFKA_BOOTSTRAP_SERVERS', 'KAFKIT_PROFILE', 'KAFKIT_SCHEMA_REGISTRY_URL']) {
     if (!(key in extra)) delete env[key]
   }
   return env

@@ -70,6 +70,11 @@ const COMMAND_EXAMPLES: Array<{text: string; skip?: string; exit?: number; setup
   {text: 'topics create orders --partitions', setup: 'kafkit topics delete orders --yes >/dev/null'},
   {text: 'topics describe orders', setup: 'kafkit topics create orders --if-not-exists --partitions 6 >/dev/null'},
   {text: 'topics trim orders --partition 0 --before 100', setup: 'seq 1 200 | kafkit produce orders -p 0 2>/dev/null'},
+  {text: 'schemas subjects -r http://registry:8081', skip: 'needs a host registry'},
+  {text: 'schemas get --id 1', skip: 'which ids exist depends on what the earlier pages deleted (schemas.test.ts covers get --id)'},
+  {text: 'schemas delete orders-value --version 1 --permanent --yes', after: 'kafkit schemas register orders-value --file order.avsc >/dev/null'},
+  // Asks on a terminal; piped, it needs --yes: exit 2, as documented.
+  {text: 'schemas delete orders-value', exit: 2},
 ]
 
 /** Topics, records, groups and files the reference pages start with. */
@@ -80,6 +85,10 @@ seq -f '{"id":%g}' 1 1500 | kafkit produce orders -p 0 2>/dev/null
 kafkit groups reset-offsets orders-service --topic orders --to-earliest --execute >/dev/null
 printf 'a\\nb\\nc\\n' > orders.txt
 printf 'x\\ny\\n' > batch.txt
+printf '%s\\n' '{"type":"record","name":"Order","namespace":"com.acme","fields":[{"name":"id","type":"string"},{"name":"qty","type":"int"}]}' > order.avsc
+printf '%s\\n' '{"type":"record","name":"Address","namespace":"com.acme","fields":[{"name":"city","type":"string"}]}' > address.avsc
+kafkit schemas register orders-value --file order.avsc >/dev/null
+kafkit schemas register address-value --file address.avsc >/dev/null
 `
 
 interface Run {
@@ -204,7 +213,12 @@ describe('the examples in the docs run as written', () => {
 
   beforeAll(async () => {
     if (!stateDir) stateDir = join(root(), uniqueName('docs'))
-    const started = await startLocalKafka({stateDir, port: process.env.KAFKIT_TEST_DOCS_STATE_DIR ? undefined : await findFreePortRange(2)})
+    // With its Schema Registry: `kafkit schemas` without -r finds it through KAFKIT_LOCAL_DIR.
+    const started = await startLocalKafka({
+      stateDir,
+      port: process.env.KAFKIT_TEST_DOCS_STATE_DIR ? undefined : await findFreePortRange(2),
+      schemaRegistry: {port: await findFreePortRange(1)},
+    })
     bootstrap = started.bootstrapServers
   }, 120_000)
 

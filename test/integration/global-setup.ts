@@ -13,9 +13,12 @@ import {
   type LocalKafkaStartResult,
   type LocalSecurityInfo,
   resolveKafkaLibs,
+  resolveRegistryApp,
   SECURITY_MODES,
   type SecurityMode,
   startLocalKafka,
+  startLocalRegistry,
+  findJava,
   stopLocalKafka,
   waitUntilGone,
   writeSecureProfile,
@@ -37,6 +40,8 @@ declare module 'vitest' {
     clusterStateDir: string
     /** Where a test that starts its own brokers puts their state folders, so none outlives the run. */
     stateRoot: string
+    /** The Schema Registry (Apicurio, Confluent-compatible API) that runs beside the single node. */
+    schemaRegistryUrl: string
     /** The secured node (test/integration/secure-broker.ts reads it). */
     secure: SecureBrokerContext
   }
@@ -137,12 +142,19 @@ async function useRunningBrokers(project: TestProject, bootstrap: string): Promi
   project.provide('clusterBootstrap', process.env.KAFKIT_TEST_CLUSTER_BOOTSTRAP ?? '')
   project.provide('clusterStateDir', process.env.KAFKIT_TEST_CLUSTER_STATE_DIR ?? '')
   project.provide('stateRoot', root)
+  // KAFKIT_TEST_SCHEMA_REGISTRY_URL names a running registry; else one starts for this run.
+  let registry = process.env.KAFKIT_TEST_SCHEMA_REGISTRY_URL
+  if (!registry) {
+    const started = await startLocalRegistry({stateDir: join(root, 'registry'), java: await findJava(), port: await findFreePortRange(1), timeoutMs: 120_000, onProgress: say})
+    registry = started.url
+  }
+  project.provide('schemaRegistryUrl', registry)
   const secure = await secureBroker(root).catch(async (error: unknown) => {
     await waitUntilGone(killLocalKafkaSync(root), 10_000)
     throw error
   })
   project.provide('secure', secure)
-  say(`using running brokers at ${bootstrap}${process.env.KAFKIT_TEST_CLUSTER_BOOTSTRAP ? ` and ${process.env.KAFKIT_TEST_CLUSTER_BOOTSTRAP}` : ''}, ${describeSecure(secure)}`)
+  say(`using running brokers at ${bootstrap}${process.env.KAFKIT_TEST_CLUSTER_BOOTSTRAP ? ` and ${process.env.KAFKIT_TEST_CLUSTER_BOOTSTRAP}` : ''}, ${describeSecure(secure)}, Schema Registry at ${registry}`)
   return async () => {
     if (!process.env.KAFKIT_TEST_SECURE_STATE_DIR) await stopLocalKafka(secure.stateDir, {timeoutMs: 15_000}).catch(() => {})
     await waitUntilGone(killLocalKafkaSync(root), 10_000)
@@ -183,17 +195,22 @@ export default async function setup(project: TestProject): Promise<() => Promise
     throw new Error('the test brokers did not start (see above)')
   }
 
-  // Once, before the parallel starts: on a fresh machine this downloads the jars with Maven.
-  await resolveKafkaLibs({onProgress: say}).catch((error: unknown) => fail([error]))
+  // Once, before the parallel starts: on a fresh machine Maven downloads the Kafka jars and builds
+  // the Schema Registry (about 1.5 minutes, both at once).
+  const built = await Promise.allSettled([resolveKafkaLibs({onProgress: say}), resolveRegistryApp({onProgress: say})])
+  const buildFailures = built.filter((result): result is PromiseRejectedResult => result.status === 'rejected')
+  if (buildFailures.length > 0) await fail(buildFailures.map((failure) => failure.reason))
 
   // The cluster takes brokers and controllers on 6 consecutive ports, the single node on 2.
   const clusterPort = withCluster ? await findFreePortRange(6) : undefined
   const clusterPorts = clusterPort === undefined ? [] : Array.from({length: 6}, (_, index) => clusterPort + index)
   const singlePort = await findFreePortRange(2, {avoid: clusterPorts})
+  const registryPort = await findFreePortRange(1, {avoid: [...clusterPorts, singlePort, singlePort + 1]})
 
-  // The secured node (its own free ports) starts alongside the others.
-  const secureStart = secureBroker(root, [...clusterPorts, singlePort, singlePort + 1])
-  const starts: Array<Promise<LocalKafkaStartResult>> = [startLocalKafka({nodes: 1, port: singlePort, stateDir: singleDir})]
+  // The secured node (its own free ports) starts alongside the others; the registry starts with
+  // the single node (in its state folder).
+  const secureStart = secureBroker(root, [...clusterPorts, singlePort, singlePort + 1, registryPort])
+  const starts: Array<Promise<LocalKafkaStartResult>> = [startLocalKafka({nodes: 1, port: singlePort, stateDir: singleDir, schemaRegistry: {port: registryPort}})]
   if (clusterPort !== undefined) starts.push(startLocalKafka({nodes: 3, port: clusterPort, stateDir: clusterDir}))
   const [secure, single, cluster] = await Promise.allSettled([secureStart, ...starts])
   const failures = [secure, single, cluster].filter((result): result is PromiseRejectedResult => result?.status === 'rejected')
@@ -205,10 +222,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('clusterBootstrap', clusterInfo?.bootstrapServers ?? '')
   project.provide('clusterStateDir', clusterInfo?.stateDir ?? '')
   project.provide('stateRoot', root)
+  project.provide('schemaRegistryUrl', singleInfo.schemaRegistry!.url)
   const secureInfo = (secure as PromiseFulfilledResult<SecureBrokerContext>).value
   project.provide('secure', secureInfo)
   say(
-    `Kafka ${singleInfo.kafkaVersion} at ${singleInfo.bootstrapServers}` +
+    `Kafka ${singleInfo.kafkaVersion} at ${singleInfo.bootstrapServers}, Schema Registry at ${singleInfo.schemaRegistry!.url}` +
       (clusterInfo ? `, 3-node cluster at ${clusterInfo.bootstrapServers}` : ' (no cluster: KAFKIT_TEST_NO_CLUSTER=1)') +
       `, ${describeSecure(secureInfo)}` +
       ` (ready in ${((Date.now() - began) / 1000).toFixed(1)} s, state in ${root})`,

@@ -24,7 +24,9 @@ Runs Apache Kafka 4.3.1 as Java processes in the background (Java 17+ needed; th
 
 Ports: brokers use --port and the ports after it (one per node); the controllers use the next ones (9092 and 9093 for one node).
 
---security starts one secured node instead (see docs/security.md): a throwaway CA and certificates, random passwords in files under the state folder, ACLs enforced with 'admin' as the super user. It always runs four client listeners, on --port and the next three: sasl (SASL_PLAINTEXT; PLAIN, SCRAM-SHA-256/512, OAUTHBEARER), sasl-tls (SASL_SSL), tls (SSL, no client identity) and mtls (SSL with a client certificate), then the controller. The mode picks the listener printed and written as a kafkit profile (--profile-name), so 'kafkit topics list --profile local-sasl' works at once. Passwords are never printed: the output names the files that hold them.`
+--security starts one secured node instead (see docs/security.md): a throwaway CA and certificates, random passwords in files under the state folder, ACLs enforced with 'admin' as the super user. It always runs four client listeners, on --port and the next three: sasl (SASL_PLAINTEXT; PLAIN, SCRAM-SHA-256/512, OAUTHBEARER), sasl-tls (SASL_SSL), tls (SSL, no client identity) and mtls (SSL with a client certificate), then the controller. The mode picks the listener printed and written as a kafkit profile (--profile-name), so 'kafkit topics list --profile local-sasl' works at once. Passwords are never printed: the output names the files that hold them.
+
+--schema-registry also starts a Confluent-compatible Schema Registry (Apicurio Registry, built once with Maven, about 1.5 minutes) on port 8081 or a free one; it keeps schemas in memory, so a restart starts empty. 'local status' shows its URL, 'local stop' stops it too.`
 
   static examples = [
     {description: 'Start one node on 127.0.0.1:9092', command: '<%= config.bin %> <%= command.id %>'},
@@ -35,6 +37,7 @@ Ports: brokers use --port and the ports after it (one per node); the controllers
       command: '<%= config.bin %> <%= command.id %> --security sasl --user alice --port 29092 --state-dir /tmp/kafka-secure',
     },
     {description: 'Then use its profile', command: '<%= config.bin %> topics list --profile local-sasl'},
+    {description: 'Kafka and a Schema Registry', command: '<%= config.bin %> <%= command.id %> --schema-registry'},
   ]
 
   static flags = {
@@ -64,8 +67,17 @@ Ports: brokers use --port and the ports after it (one per node); the controllers
       dependsOn: ['security'],
     }),
     timeout: Flags.string({
-      description: 'How long to wait for the brokers to be ready, e.g. 90s or 2m.',
+      description: 'How long to wait for the brokers (and the registry) to be ready, e.g. 90s or 2m.',
       default: '90s',
+    }),
+    'schema-registry': Flags.boolean({
+      description: 'Also start a local Schema Registry (Confluent-compatible API; schemas kept in memory).',
+    }),
+    'schema-registry-port': Flags.integer({
+      description: 'Port of the Schema Registry when it starts. [default: 8081, or a free port when 8081 is taken]',
+      min: 1,
+      max: 65_535,
+      dependsOn: ['schema-registry'],
     }),
   }
 
@@ -80,6 +92,7 @@ Ports: brokers use --port and the ports after it (one per node); the controllers
       users: flags.user,
       timeoutMs: parseDuration(flags.timeout, '--timeout'),
       onProgress: (message) => this.out.notice(message),
+      schemaRegistry: flags['schema-registry'] ? {port: flags['schema-registry-port']} : undefined,
     })
     const result: LocalStartResult = {...started}
     if (result.security) {
@@ -90,6 +103,8 @@ Ports: brokers use --port and the ports after it (one per node); the controllers
     if (result.alreadyRunning) this.out.notice(`Kafka is already running (state folder ${result.stateDir})`)
     if (this.jsonEnabled()) return result
     if (!this.out.isTTY) {
+      // stdout stays the bootstrap address alone: scripts capture it with $(kafkit local start).
+      if (result.schemaRegistry) this.out.notice(`Schema Registry: ${result.schemaRegistry.url}`)
       this.out.line(result.bootstrapServers)
       return result
     }
@@ -102,6 +117,7 @@ Ports: brokers use --port and the ports after it (one per node); the controllers
         ['State folder', result.stateDir],
         ...(result.security ? this.securityFields(result.security, result.profile!.name) : []),
         ...logs,
+        ...(result.schemaRegistry ? [['Schema Registry', result.schemaRegistry.url] as [string, string]] : []),
         ['Stop with', `${this.config.bin} local stop${stateDirFlag}`],
       ],
       `Apache Kafka ${result.kafkaVersion} is running (${result.nodes.length} node${result.nodes.length > 1 ? 's' : ''}${result.security ? ', secured' : ''})`,

@@ -29,6 +29,8 @@ Exits with 0 when at least one node runs and prints the bootstrap address (on a 
         hint: 'start one with: kafkit local start' + (flags['state-dir'] === undefined ? '' : ` --state-dir ${status.stateDir}`),
       })
     }
+    const registry = status.schemaRegistry
+    if (registry && registry.alive && !registry.answering) this.out.warn(`the Schema Registry (pid ${registry.pid}) runs but does not answer at ${registry.url}`)
     for (const node of status.nodes) {
       if (!node.alive) this.out.warn(`node ${node.nodeId} is not running`)
       else if (!node.answering) this.out.warn(`node ${node.nodeId} (pid ${node.pid}) runs but does not answer on port ${node.port}`)
@@ -52,6 +54,7 @@ Exits with 0 when at least one node runs and prints the bootstrap address (on a 
               ['client.properties', status.security.clientProperties[status.security.mode]] as const,
             ]
           : []),
+        ...(registry?.alive ? [['Schema Registry', registry.url] as [string, string]] : []),
       ],
       'Local Kafka is running',
     )

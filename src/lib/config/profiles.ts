@@ -121,13 +121,34 @@ export function profileProperties(file: ProfileFile, name: string, env: NodeJS.P
   const where = `${file.path}: profiles.${name}`
   const out: Record<string, string> = {}
   for (const [key, value] of Object.entries(profile)) {
+    // The registry's settings are read by registry-connection.ts (profileRegistrySettings).
+    if (key === 'schema-registry') continue
     if (key === 'sasl') mapSection(value, SASL_KEYS, `${where}.sasl`, env, out)
     else if (key === 'ssl') mapSection(value, SSL_KEYS, `${where}.ssl`, env, out)
     else if (key === 'properties') {
       if (typeof value !== 'object' || value === null || Array.isArray(value)) throw usageError(`${where}.properties must be a mapping`)
       for (const [prop, v] of Object.entries(value)) out[prop] = scalar(v, `${where}.properties.${prop}`, env)
     } else if (PROFILE_KEYS[key]) out[PROFILE_KEYS[key]] = scalar(value, `${where}.${key}`, env)
-    else throw usageError(`${where}: unknown key '${key}'`, `known keys: ${[...Object.keys(PROFILE_KEYS), 'sasl', 'ssl', 'properties'].join(', ')}`)
+    else throw usageError(`${where}: unknown key '${key}'`, `known keys: ${[...Object.keys(PROFILE_KEYS), 'sasl', 'ssl', 'properties', 'schema-registry'].join(', ')}`)
+  }
+  return out
+}
+
+// A profile's `schema-registry:` section: the Schema Registry that goes with that cluster.
+const REGISTRY_KEYS = ['url', 'username', 'password', 'bearer-token', 'ca-location', 'certificate-location', 'key-location'] as const
+export type RegistryProfileSettings = Partial<Record<(typeof REGISTRY_KEYS)[number], string>>
+
+/** The `schema-registry:` settings of a profile (empty when it has none). */
+export function profileRegistrySettings(file: ProfileFile, name: string, env: NodeJS.ProcessEnv = process.env): RegistryProfileSettings {
+  profileProperties(file, name, env) // the same checks: the profile exists and is well formed
+  const section = file.profiles[name]!['schema-registry']
+  const where = `${file.path}: profiles.${name}.schema-registry`
+  if (section === undefined || section === null) return {}
+  if (typeof section !== 'object' || Array.isArray(section)) throw usageError(`${where} must be a mapping`)
+  const out: RegistryProfileSettings = {}
+  for (const [key, value] of Object.entries(section)) {
+    if (!(REGISTRY_KEYS as readonly string[]).includes(key)) throw usageError(`${where}: unknown key '${key}'`, `known keys: ${REGISTRY_KEYS.join(', ')}`)
+    out[key as (typeof REGISTRY_KEYS)[number]] = scalar(value, `${where}.${key}`, env)
   }
   return out
 }

@@ -12,6 +12,7 @@ import {type KafkaLibs, resolveKafkaLibs} from './kafka-libs.js'
 import {formatStorage, type Launch, spawnBroker, waitUntilReady} from './launch.js'
 import {DEFAULT_PORT, defaultStateDir} from './paths.js'
 import {busyPorts} from './ports.js'
+import {type LocalRegistryInfo, type LocalRegistryStatus, localRegistryStatus, startLocalRegistry, stopLocalRegistry} from './schema-registry.js'
 import {findBrokerProcesses, killBrokers, killJavaProcessesUnderSync, terminateBrokers} from './processes.js'
 import {ADMIN_USER, createSecurityFiles, readPasswords, scramFormatArgs, secureServerProperties} from './security.js'
 import {
@@ -39,6 +40,8 @@ export interface LocalKafkaStartResult extends LocalKafkaInfo {
   alreadyRunning: boolean
   startedNodeIds: number[]
   elapsedMs: number
+  /** With the schemaRegistry option: the local Schema Registry (started now, or running already). */
+  schemaRegistry?: LocalRegistryInfo & {alreadyRunning: boolean}
 }
 
 export interface LocalKafkaNodeStatus extends LocalKafkaNodeInfo {
@@ -55,6 +58,8 @@ export interface LocalKafkaStatus {
   clusterId: string | null
   kafkaVersion: string | null
   nodes: LocalKafkaNodeStatus[]
+  /** The folder's Schema Registry, when one was ever started there. */
+  schemaRegistry: LocalRegistryStatus | null
   /** A secured node's listeners, users and client files. */
   security?: LocalSecurityInfo
 }
@@ -69,6 +74,8 @@ export interface StoppedNode {
 export interface LocalKafkaStopResult {
   stateDir: string
   stopped: StoppedNode[]
+  /** The pid of the Schema Registry stopped too, if one ran. */
+  schemaRegistryPid: number | null
 }
 
 type Progress = (message: string) => void
@@ -89,6 +96,8 @@ export interface StartLocalKafkaOptions {
   /** How long to wait for the brokers to be ready (default 90 s). */
   timeoutMs?: number
   onProgress?: Progress
+  /** Also start the folder's Schema Registry (schema-registry.ts), on this port when it is new. */
+  schemaRegistry?: {port?: number}
 }
 
 export interface StopOptions {
@@ -226,7 +235,12 @@ export async function startLocalKafka(options: StartLocalKafkaOptions = {}): Pro
   await mkdir(resolve(options.stateDir ?? defaultStateDir()), {recursive: true})
   const stateDir = canonicalStateDir(options.stateDir)
   const timeoutMs = options.timeoutMs ?? DEFAULT_START_TIMEOUT_MS
-  return withStartLock(stateDir, timeoutMs, () => startLocked(java, stateDir, options, timeoutMs, began))
+  return withStartLock(stateDir, timeoutMs, async () => {
+    const started = await startLocked(java, stateDir, options, timeoutMs, began)
+    if (!options.schemaRegistry) return started
+    const schemaRegistry = await startLocalRegistry({stateDir, java, port: options.schemaRegistry.port, timeoutMs, onProgress: options.onProgress})
+    return {...started, schemaRegistry, elapsedMs: Date.now() - began}
+  })
 }
 
 async function startLocked(
@@ -326,7 +340,9 @@ async function stopNodes(stateDir: string, nodes: readonly LocalNodeState[], opt
 export async function stopLocalKafka(stateDir?: string, options: StopOptions = {}): Promise<LocalKafkaStopResult> {
   const dir = canonicalStateDir(stateDir)
   const state = await readState(dir)
-  return {stateDir: dir, stopped: state ? await stopNodes(dir, state.nodes, options) : []}
+  const [schemaRegistryPid] = await stopLocalRegistry(dir, options.timeoutMs ?? DEFAULT_STOP_TIMEOUT_MS)
+  if (schemaRegistryPid !== undefined) options.onProgress?.(`stopped the Schema Registry (pid ${schemaRegistryPid})`)
+  return {stateDir: dir, stopped: state ? await stopNodes(dir, state.nodes, options) : [], schemaRegistryPid: schemaRegistryPid ?? null}
 }
 
 /** Stops one node of a local cluster (to test what clients do when a broker goes away). */
@@ -341,7 +357,8 @@ export async function stopLocalNode(stateDir: string, nodeId: number, options: S
 export async function localKafkaStatus(stateDir?: string): Promise<LocalKafkaStatus> {
   const dir = canonicalStateDir(stateDir)
   const state = await readState(dir)
-  if (!state) return {stateDir: dir, running: false, bootstrapServers: null, clusterId: null, kafkaVersion: null, nodes: []}
+  const schemaRegistry = (await localRegistryStatus(dir)) ?? null
+  if (!state) return {stateDir: dir, running: false, bootstrapServers: null, clusterId: null, kafkaVersion: null, nodes: [], schemaRegistry}
   const info = describeCluster(dir, state)
   const nodes = await Promise.all(
     state.nodes.map(async (node, index): Promise<LocalKafkaNodeStatus> => {
@@ -357,6 +374,7 @@ export async function localKafkaStatus(stateDir?: string): Promise<LocalKafkaSta
     clusterId: state.clusterId,
     kafkaVersion: state.kafkaVersion,
     nodes,
+    schemaRegistry,
     ...(info.security ? {security: info.security} : {}),
   }
 }

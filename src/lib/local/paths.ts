@@ -25,6 +25,19 @@ export function kafkaCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(xdgDir(env.XDG_CACHE_HOME, join(homedir(), '.cache')), 'kafkit', `kafka-${KAFKA_VERSION}`)
 }
 
+/** The Schema Registry `kafkit local start --schema-registry` builds and runs; registry/pom.xml pins it. */
+export const SCHEMA_REGISTRY_VERSION = '2.4.2.Final'
+
+/** Where the built registry app is kept: `${XDG_CACHE_HOME:-~/.cache}/kafkit/schema-registry-<version>`. */
+export function registryCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  return join(xdgDir(env.XDG_CACHE_HOME, join(homedir(), '.cache')), 'kafkit', `schema-registry-${SCHEMA_REGISTRY_VERSION}`)
+}
+
+/** The Maven project that builds the registry (registry/pom.xml and its application.properties). */
+export function registryProjectDir(): string {
+  return join(packageRoot(), 'registry')
+}
+
 export function kafkaPomFile(): string {
   return join(packageRoot(), 'kafka', 'pom.xml')
 }

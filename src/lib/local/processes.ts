@@ -55,6 +55,14 @@ function findJavaProcessesUnder(dir: string): number[] {
   })
 }
 
+/** Every running Java process given exactly this argument (a marker kafkit puts on its command line). */
+export function findJavaProcessesWithArgument(argument: string): number[] {
+  return allPids().filter((pid) => {
+    const argv = readCommandLine(pid)
+    return argv !== undefined && basename(argv[0] ?? '') === 'java' && argv.includes(argument)
+  })
+}
+
 /** Alive and not a zombie (a zombie is dead, only not yet reaped by its parent). */
 export function isProcessAlive(pid: number): boolean {
   try {
@@ -98,25 +106,25 @@ export async function waitUntilGone(pids: readonly number[], timeoutMs: number):
 }
 
 /**
- * SIGTERM (Kafka's controlled shutdown) to each broker, then SIGKILL to those still alive after
- * `timeoutMs`. Returns the pids that needed SIGKILL; throws if one survives even that.
+ * SIGTERM to each process group, then SIGKILL to those still alive after `timeoutMs` (and still
+ * `isStillOurs`: in the seconds since SIGTERM a pid may have ended and been reused). Returns the
+ * pids that needed SIGKILL; throws if one survives even that.
  */
-export async function terminateBrokers(targets: ReadonlyArray<{pid: number; propertiesFile: string}>, timeoutMs: number): Promise<number[]> {
-  for (const {pid} of targets) signalBroker(pid, 'SIGTERM')
-  const stubborn = await waitUntilGone(
-    targets.map((target) => target.pid),
-    timeoutMs,
-  )
-  for (const target of targets) {
-    if (!stubborn.includes(target.pid)) continue
-    // Checked again: in the seconds since SIGTERM the pid may have ended and been reused.
-    if (isBrokerProcess(target.pid, target.propertiesFile)) signalBroker(target.pid, 'SIGKILL')
-  }
+export async function terminateProcesses(pids: readonly number[], timeoutMs: number, isStillOurs: (pid: number) => boolean = () => true): Promise<number[]> {
+  for (const pid of pids) signalBroker(pid, 'SIGTERM')
+  const stubborn = await waitUntilGone(pids, timeoutMs)
+  for (const pid of stubborn) if (isStillOurs(pid)) signalBroker(pid, 'SIGKILL')
   const survivors = await waitUntilGone(stubborn, 10_000)
   if (survivors.length > 0) {
-    throw new KafkitError('failure', `Kafka process ${survivors.join(', ')} is still alive after SIGKILL`, {hint: 'check it with: ps -o pid,stat,cmd -p ' + survivors.join(',')})
+    throw new KafkitError('failure', `process ${survivors.join(', ')} is still alive after SIGKILL`, {hint: 'check it with: ps -o pid,stat,cmd -p ' + survivors.join(',')})
   }
   return stubborn
+}
+
+/** SIGTERM (Kafka's controlled shutdown) to each broker, then SIGKILL after `timeoutMs` (terminateProcesses). */
+export async function terminateBrokers(targets: ReadonlyArray<{pid: number; propertiesFile: string}>, timeoutMs: number): Promise<number[]> {
+  const fileOf = new Map(targets.map((target) => [target.pid, target.propertiesFile]))
+  return terminateProcesses([...fileOf.keys()], timeoutMs, (pid) => isBrokerProcess(pid, fileOf.get(pid)!))
 }
 
 /** SIGKILLs these brokers and waits (up to 10 s) until they are gone. */
