@@ -57,6 +57,8 @@ const COMMAND_EXAMPLES: Array<{text: string; skip?: string; exit?: number; setup
   {text: 'local stop --state-dir /tmp/kafka-3', skip: 'belongs to the --nodes 3 example'},
   // Restarting the broker mid-run was once followed by INVALID_RECORD on a produce to a re-created topic.
   {text: 'local stop', skip: 'would stop the broker the later examples use (local.test.ts covers stop)'},
+  // The secured node of local start's example runs outside the test's state folder: stopped at once.
+  {text: 'topics list --profile local-sasl', after: 'kafkit local stop --state-dir /tmp/kafka-secure >/dev/null; rm -rf /tmp/kafka-secure'},
   {text: 'lag orders-service --max-lag 1000', exit: 8},
   {text: 'lag orders-service --max-catch-up 10m', exit: 8},
   {text: 'lag orders-service --watch 5s', skip: 'runs until Ctrl-C (lag.test.ts covers --watch)'},
