@@ -6,6 +6,7 @@ import {parseDuration} from './duration.js'
 import {defaultStateDir} from './local/paths.js'
 import {localRegistryStatus} from './local/schema-registry.js'
 import {RegistryClient} from './registry/registry-client.js'
+import {SCHEMA_TYPES} from './registry/schema-file.js'
 
 /** Schema Registry connection flags, the same in every command that talks to one (docs/schema-registry.md). */
 export const registryFlags = {
@@ -28,6 +29,13 @@ const commonFlags = {
     default: '10s',
     helpGroup: 'CONNECTION',
   }),
+}
+
+/** How `schemas register` and `schemas check` are given a schema (readSchemaInput reads them). */
+export const schemaFileFlags = {
+  file: Flags.string({char: 'f', summary: 'The schema file (- for stdin).', required: true}),
+  type: Flags.string({summary: 'Schema type. [default: from the file]', options: [...SCHEMA_TYPES]}),
+  reference: Flags.string({summary: 'A referenced schema, NAME=SUBJECT:VERSION (repeatable).', multiple: true}),
 }
 
 type RegistryFlagValues = Interfaces.InferredFlags<typeof registryFlags & typeof commonFlags>

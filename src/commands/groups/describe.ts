@@ -4,6 +4,7 @@ import {batchFailure, itemError} from '../../lib/batch-failure.js'
 import {KafkitError, usageError} from '../../lib/errors.js'
 import {KafkaCommand} from '../../lib/kafka-command.js'
 import {compactAssignment, describeGroupDetails, type GroupDetail, listGroupIds, requireGroups} from '../../lib/kafka/groups/groups.js'
+import {lagPartitionColumns} from '../../lib/output/lag-table.js'
 
 const dash = (value: number | string | null | undefined) => (value === null || value === undefined || value === '' ? '-' : value)
 
@@ -72,14 +73,9 @@ Exit code 5 when a named group does not exist.`
 
   private renderOffsets(details: GroupDetail[]): void {
     const rows = details.flatMap((d) => d.partitions.map((p) => ({group: d.group, ...p})))
+    // The columns of `lag --by-partition`, then where each member runs.
     this.out.table(rows, [
-      {header: 'GROUP', value: (r) => r.group},
-      {header: 'TOPIC', value: (r) => r.topic},
-      {header: 'PARTITION', value: (r) => r.partition, align: 'right'},
-      {header: 'CURRENT-OFFSET', value: (r) => dash(r.currentOffset), align: 'right'},
-      {header: 'LOG-END-OFFSET', value: (r) => dash(r.logEndOffset), align: 'right'},
-      {header: 'LAG', value: (r) => dash(r.lag), align: 'right', style: (t, r, c) => (r.lag ? c.yellow(t) : t)},
-      {header: 'CONSUMER-ID', value: (r) => dash(r.memberId)},
+      ...lagPartitionColumns<(typeof rows)[number]>(),
       {header: 'HOST', value: (r) => dash(r.host)},
       {header: 'CLIENT-ID', value: (r) => dash(r.clientId)},
     ])

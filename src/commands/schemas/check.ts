@@ -1,10 +1,9 @@
 import {Args, Flags} from '@oclif/core'
 
 import {KafkitError} from '../../lib/errors.js'
-import {readTextInput} from '../../lib/input/text-file.js'
-import {RegistryCommand} from '../../lib/registry-command.js'
+import {RegistryCommand, schemaFileFlags} from '../../lib/registry-command.js'
 import type {CompatibilityResult} from '../../lib/registry/registry-client.js'
-import {checkSchemaText, inferSchemaType, parseReference, parseSchemaVersion, SCHEMA_TYPES, type SchemaType} from '../../lib/registry/schema-file.js'
+import {parseSchemaVersion, readSchemaInput} from '../../lib/registry/schema-file.js'
 
 export default class SchemasCheck extends RegistryCommand {
   static summary = 'Check a schema against a subject\'s compatibility rule: a CI gate for schema changes.'
@@ -21,20 +20,16 @@ With --json: {subject, version, compatible, messages}.`
   }
 
   static flags = {
-    file: Flags.string({char: 'f', summary: 'The schema file (- for stdin).', required: true}),
-    type: Flags.string({summary: 'Schema type. [default: from the file]', options: [...SCHEMA_TYPES]}),
+    ...schemaFileFlags,
     version: Flags.string({summary: 'The version to check against: a number or latest.', default: 'latest'}),
-    reference: Flags.string({summary: 'A referenced schema, NAME=SUBJECT:VERSION (repeatable).', multiple: true}),
   }
 
   async run(): Promise<CompatibilityResult & {subject: string; version: number | 'latest'}> {
     const {args, flags} = await this.parse(SchemasCheck)
-    const input = readTextInput(flags.file, 'schema file')
-    const schemaType = (flags.type as SchemaType | undefined) ?? inferSchemaType(input.name, input.text)
-    checkSchemaText(input.name, schemaType, input.text)
+    const input = readSchemaInput(flags)
     const version = parseSchemaVersion(flags.version)
     const registry = await this.registry(flags)
-    const result = await registry.check(args.subject, {schemaType, schema: input.text.trimEnd(), references: (flags.reference ?? []).map(parseReference)}, version)
+    const result = await registry.check(args.subject, input, version)
     const full = {subject: args.subject, version, ...result}
     if (!result.compatible) {
       const reasons = result.messages.length > 0 ? `: ${result.messages.join('; ')}` : ''

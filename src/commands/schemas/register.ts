@@ -1,8 +1,7 @@
-import {Args, Flags} from '@oclif/core'
+import {Args} from '@oclif/core'
 
-import {readTextInput} from '../../lib/input/text-file.js'
-import {RegistryCommand} from '../../lib/registry-command.js'
-import {checkSchemaText, inferSchemaType, parseReference, SCHEMA_TYPES, type SchemaType} from '../../lib/registry/schema-file.js'
+import {RegistryCommand, schemaFileFlags} from '../../lib/registry-command.js'
+import {readSchemaInput, type SchemaType} from '../../lib/registry/schema-file.js'
 
 export default class SchemasRegister extends RegistryCommand {
   static summary = 'Register a schema under a subject (Avro, Protobuf or JSON Schema).'
@@ -20,19 +19,14 @@ A schema the subject's compatibility rule refuses fails with exit 7 and the regi
   }
 
   static flags = {
-    file: Flags.string({char: 'f', summary: 'The schema file (- for stdin).', required: true}),
-    type: Flags.string({summary: 'Schema type. [default: from the file]', options: [...SCHEMA_TYPES]}),
-    reference: Flags.string({summary: 'A referenced schema, NAME=SUBJECT:VERSION (repeatable).', multiple: true}),
+    ...schemaFileFlags,
   }
 
   async run(): Promise<{subject: string; id: number; version: number; schemaType: SchemaType}> {
     const {args, flags} = await this.parse(SchemasRegister)
-    const input = readTextInput(flags.file, 'schema file')
-    const schemaType = (flags.type as SchemaType | undefined) ?? inferSchemaType(input.name, input.text)
-    checkSchemaText(input.name, schemaType, input.text)
-    const references = (flags.reference ?? []).map(parseReference)
+    const {schemaType, schema, references} = readSchemaInput(flags)
     const registry = await this.registry(flags)
-    const {id, version} = await registry.register(args.subject, {schemaType, schema: input.text.trimEnd(), references})
+    const {id, version} = await registry.register(args.subject, {schemaType, schema, references})
     const result = {subject: args.subject, id, version, schemaType}
     if (this.jsonEnabled()) return result
     if (this.out.isTTY) this.out.fields([['Subject', args.subject], ['Version', version], ['Id', id], ['Type', schemaType]], 'Registered')

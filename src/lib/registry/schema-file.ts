@@ -1,6 +1,7 @@
 import {extname} from 'node:path'
 
 import {usageError} from '../errors.js'
+import {readTextInput} from '../input/text-file.js'
 
 // A schema as a user gives it: the file's text, its type (from --type or the file), and the
 // references it names. Avro and JSON Schema are checked for JSON syntax here, so a typo fails
@@ -66,4 +67,21 @@ export function parseSchemaVersion(text: string): number | 'latest' {
   if (text === 'latest') return 'latest'
   if (!/^\d+$/.test(text) || Number(text) < 1) throw usageError(`invalid --version '${text}'`, 'expected a version number (1, 2, ...) or latest')
   return Number(text)
+}
+
+export interface SchemaInput {
+  /** How messages name it: the path, or stdin. */
+  name: string
+  schemaType: SchemaType
+  /** The file's text without trailing blank space (the registry compares text). */
+  schema: string
+  references: SchemaReference[]
+}
+
+/** The schema a command is given with --file, --type and --reference: read, typed and checked. */
+export function readSchemaInput(flags: {file: string; type?: string; reference?: string[]}): SchemaInput {
+  const input = readTextInput(flags.file, 'schema file')
+  const schemaType = (flags.type as SchemaType | undefined) ?? inferSchemaType(input.name, input.text)
+  checkSchemaText(input.name, schemaType, input.text)
+  return {name: input.name, schemaType, schema: input.text.trimEnd(), references: (flags.reference ?? []).map(parseReference)}
 }
