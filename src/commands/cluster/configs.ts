@@ -1,5 +1,6 @@
 import {Flags} from '@oclif/core'
 
+import {readKeyFile} from '../../lib/input/key-file.js'
 import {KafkaCommand} from '../../lib/kafka-command.js'
 import {
   alterBrokerConfigs,
@@ -8,6 +9,7 @@ import {
   brokerConfigOps,
   type BrokerConfigsResult,
   describeBrokerConfigs,
+  isSecretConfigName,
 } from '../../lib/kafka/broker-configs.js'
 import {MASKED_VALUE} from '../../lib/kafka/topics/configs.js'
 
@@ -40,15 +42,15 @@ Reading needs DESCRIBE_CONFIGS on the cluster, changing ALTER_CONFIGS (exit 4 wi
   async run(): Promise<BrokerConfigsResult | AlterBrokerConfigsResult> {
     const {flags} = await this.parse(ClusterConfigs)
     const ops = brokerConfigOps(flags.set, flags.delete)
-    // A value being set may be a secret: keep it out of every message.
-    for (const op of ops) if (op.value) this.secrets.push(op.value)
+    // A password being set stays out of every message (masking every value would mask "1" everywhere).
+    for (const op of ops) if (op.value && isSecretConfigName(op.name)) this.secrets.push(op.value)
     const session = this.connect(flags)
     if (ops.length === 0) {
       const result = await describeBrokerConfigs(session, {brokerId: flags.broker})
       if (!this.jsonEnabled()) this.renderConfigs(result)
       return result
     }
-    const result = await alterBrokerConfigs(session, {brokerId: flags.broker, ops, dryRun: flags['dry-run']})
+    const result = await alterBrokerConfigs(session, {brokerId: flags.broker, ops, dryRun: flags['dry-run'], readKeyFile})
     if (!this.jsonEnabled()) this.renderChanges(result)
     return result
   }

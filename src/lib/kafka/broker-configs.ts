@@ -4,7 +4,9 @@ import {kafkaError} from './kafka-errors.js'
 import type {AlterConfigOp, ConfigEntry} from './native-admin.js'
 import type {KafkaSession} from './session.js'
 import {authorizationError, isAuthorizationFailure} from './security-errors.js'
+import {alterDefaultBrokerConfigs} from './default-broker-configs.js'
 import {sourceLabel} from './topics/configs.js'
+import type {ReadKeyFile} from './wire-connection.js'
 
 // Broker configs, the rest of kafka-configs: one broker's configs (every value, with where it
 // comes from) or the cluster-wide defaults (the "default" broker entity), and incremental
@@ -32,10 +34,10 @@ export interface BrokerConfigsResult {
 }
 
 const CLUSTER_DEFAULT = 'DYNAMIC_DEFAULT_BROKER_CONFIG'
-const PER_BROKER = 'DYNAMIC_BROKER_CONFIG'
 
-/** Config names whose values are secrets even when the broker does not know the name (listener-prefixed ones). */
-export const looksSensitive = (name: string) => /password|secret|jaas|credentials|\.key$/i.test(name)
+/** A config whose value is a secret by its name (passwords, keys, JAAS lines), whatever the broker says. */
+export const isSecretConfigName = (name: string) => /password|secret|jaas|credential|\.key$|token/i.test(name)
+const PER_BROKER = 'DYNAMIC_BROKER_CONFIG'
 
 function toBrokerConfig(entry: ConfigEntry): BrokerConfig {
   const sensitive = entry.isSensitive
@@ -144,7 +146,8 @@ function planChanges(entity: 'broker' | 'cluster', entries: ConfigEntry[], ops: 
   const own = entity === 'broker' ? PER_BROKER : CLUSTER_DEFAULT
   return ops.map((op) => {
     const entry = byName.get(op.name)
-    const sensitive = entry?.isSensitive ?? looksSensitive(op.name)
+    // A name the broker does not list (listener-prefixed, custom) it keeps as a secret too.
+    const sensitive = entry?.isSensitive ?? true
     const hide = (v: string | null) => (sensitive ? null : v)
     // At the cluster entity "current" is the cluster-wide value; per broker it is the effective one.
     const atEntity = entity === 'broker' ? entry : entry?.synonyms?.find((s) => s.source === CLUSTER_DEFAULT)
@@ -178,7 +181,7 @@ export function brokerConfigOps(set: readonly string[] = [], remove: readonly st
   for (const text of set) {
     const at = text.indexOf('=')
     const name = at < 0 ? '' : text.slice(0, at).trim()
-    if (name === '') throw usageError(`--set expects key=value, got '${looksSensitive(text) ? '[hidden]' : text}'`, 'for example: --set log.cleaner.threads=2')
+    if (name === '') throw usageError('--set expects key=value', 'for example: --set log.cleaner.threads=2')
     add({name, op: 'set', value: text.slice(at + 1)})
   }
   for (const name of remove) {
@@ -194,14 +197,14 @@ export function brokerConfigOps(set: readonly string[] = [], remove: readonly st
  */
 export async function alterBrokerConfigs(
   session: KafkaSession,
-  options: {brokerId?: number; ops: AlterConfigOp[]; dryRun?: boolean},
+  options: {brokerId?: number; ops: AlterConfigOp[]; dryRun?: boolean; readKeyFile: ReadKeyFile},
 ): Promise<AlterBrokerConfigsResult> {
   if (options.ops.length === 0) throw usageError('nothing to change', 'give --set key=value or --delete key')
   const entity = options.brokerId === undefined ? 'cluster' : 'broker'
   const asked = await brokerToAsk(session, options.brokerId)
   const changes = planChanges(entity, await describeBroker(session, asked), options.ops)
   const apply = async (validateOnly: boolean) => {
-    if (entity === 'cluster') return alterClusterDefaults(session, asked, options.ops, validateOnly)
+    if (entity === 'cluster') return alterClusterDefaults(session, asked, options.ops, validateOnly, options.readKeyFile)
     const native = await session.nativeAdmin()
     let results
     try {
@@ -222,8 +225,7 @@ function alterError(error: {code: string; message: string}, subject: string): Ka
   return kafkaError(error, subject)
 }
 
-async function alterClusterDefaults(session: KafkaSession, brokerId: number, ops: AlterConfigOp[], validateOnly: boolean): Promise<void> {
-  const {alterDefaultBrokerConfigs} = await import('./default-broker-configs.js')
-  const error = await alterDefaultBrokerConfigs(session, brokerId, ops, validateOnly)
+async function alterClusterDefaults(session: KafkaSession, brokerId: number, ops: AlterConfigOp[], validateOnly: boolean, readKeyFile: ReadKeyFile): Promise<void> {
+  const error = await alterDefaultBrokerConfigs(session, brokerId, ops, validateOnly, readKeyFile)
   if (error) throw alterError(error, 'cluster-wide broker configs')
 }
