@@ -9,15 +9,21 @@ import {assertBundleFresh} from './bundle-freshness.js'
 import {
   findFreePortRange,
   killLocalKafkaSync,
+  localKafkaStatus,
   type LocalKafkaStartResult,
+  type LocalSecurityInfo,
   resolveKafkaLibs,
+  SECURITY_MODES,
+  type SecurityMode,
   startLocalKafka,
   stopLocalKafka,
   waitUntilGone,
+  writeSecureProfile,
 } from '../../src/lib/local/index.js'
 
-// Starts the real brokers the integration tests run against: a single node and, unless
-// KAFKIT_TEST_NO_CLUSTER=1, a 3-node cluster, both at once on free ports. Every broker of the
+// Starts the real brokers the integration tests run against: a single node, a secured single
+// node (`local start --security`, with a second user alice) and, unless KAFKIT_TEST_NO_CLUSTER=1,
+// a 3-node cluster, all at once on free ports. Every broker of the
 // run, also those a test file starts itself, lives under one state root: the teardown stops them
 // all, and exit and signal handlers SIGKILL them if vitest ends before the teardown runs.
 
@@ -31,8 +37,24 @@ declare module 'vitest' {
     clusterStateDir: string
     /** Where a test that starts its own brokers puts their state folders, so none outlives the run. */
     stateRoot: string
+    /** The secured node (test/integration/secure-broker.ts reads it). */
+    secure: SecureBrokerContext
   }
 }
+
+export interface SecureBrokerContext {
+  stateDir: string
+  /** Listeners, users' files, CA, client.properties per mode. */
+  security: LocalSecurityInfo
+  /** A kafkit config file with one profile per mode, named secure-<mode>. */
+  configFile: string
+  /** How long the secured node took to start, or 0 when it was already running. */
+  startMs: number
+}
+
+/** The user the secured test node has besides admin: a principal with no ACLs of its own. */
+export const SECURE_TEST_USER = 'alice'
+
 
 const say = (text: string) => process.stderr.write(`kafkit tests: ${text}\n`)
 
@@ -77,6 +99,33 @@ async function stateRoot(): Promise<{root: string; temporary: boolean}> {
   return {root: await mkdtemp(join(resolve(given), 'brokers-')), temporary: false}
 }
 
+/** Writes the test config file: a profile per listener of the secured node, secure-<mode>. */
+function secureContext(stateDir: string, security: LocalSecurityInfo, root: string, startMs: number): SecureBrokerContext {
+  const configFile = join(root, 'secure-profiles.yaml')
+  for (const mode of SECURITY_MODES) writeSecureProfile(security, mode as SecurityMode, `secure-${mode}`, configFile)
+  return {stateDir, security, configFile, startMs}
+}
+
+/**
+ * The secured node: the one at $KAFKIT_TEST_SECURE_STATE_DIR when set (a running
+ * `kafkit local start --security sasl --user alice --state-dir DIR`), else a new one under `root`.
+ */
+async function secureBroker(root: string, avoidPorts: readonly number[] = []): Promise<SecureBrokerContext> {
+  const running = process.env.KAFKIT_TEST_SECURE_STATE_DIR
+  if (running) {
+    const status = await localKafkaStatus(running)
+    if (!status.running || !status.security) throw new Error(`KAFKIT_TEST_SECURE_STATE_DIR=${running} holds no running secured Kafka`)
+    return secureContext(status.stateDir, status.security, root, 0)
+  }
+  const began = Date.now()
+  const stateDir = join(root, 'secure')
+  const started = await startLocalKafka({stateDir, port: await findFreePortRange(5, {avoid: avoidPorts}), security: 'sasl', users: [SECURE_TEST_USER]})
+  return secureContext(started.stateDir, started.security!, root, Date.now() - began)
+}
+
+const describeSecure = (secure: SecureBrokerContext) =>
+  `secured node at ${Object.values(secure.security.listeners).join(',')}${secure.startMs > 0 ? ` (started in ${(secure.startMs / 1000).toFixed(1)} s)` : ''}`
+
 /**
  * KAFKIT_TEST_BOOTSTRAP=host:port runs the tests against brokers that are already up (a developer's
  * `kafkit local start`, or one shared by several checkouts): nothing is started or stopped. With it,
@@ -88,8 +137,14 @@ async function useRunningBrokers(project: TestProject, bootstrap: string): Promi
   project.provide('clusterBootstrap', process.env.KAFKIT_TEST_CLUSTER_BOOTSTRAP ?? '')
   project.provide('clusterStateDir', process.env.KAFKIT_TEST_CLUSTER_STATE_DIR ?? '')
   project.provide('stateRoot', root)
-  say(`using running brokers at ${bootstrap}${process.env.KAFKIT_TEST_CLUSTER_BOOTSTRAP ? ` and ${process.env.KAFKIT_TEST_CLUSTER_BOOTSTRAP}` : ''}`)
+  const secure = await secureBroker(root).catch(async (error: unknown) => {
+    await waitUntilGone(killLocalKafkaSync(root), 10_000)
+    throw error
+  })
+  project.provide('secure', secure)
+  say(`using running brokers at ${bootstrap}${process.env.KAFKIT_TEST_CLUSTER_BOOTSTRAP ? ` and ${process.env.KAFKIT_TEST_CLUSTER_BOOTSTRAP}` : ''}, ${describeSecure(secure)}`)
   return async () => {
+    if (!process.env.KAFKIT_TEST_SECURE_STATE_DIR) await stopLocalKafka(secure.stateDir, {timeoutMs: 15_000}).catch(() => {})
     await waitUntilGone(killLocalKafkaSync(root), 10_000)
     await rm(root, {recursive: true, force: true})
   }
@@ -104,7 +159,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const withCluster = process.env.KAFKIT_TEST_NO_CLUSTER !== '1'
   const singleDir = join(root, 'single')
   const clusterDir = join(root, 'cluster')
-  const stateDirs = withCluster ? [singleDir, clusterDir] : [singleDir]
+  const secureDir = join(root, 'secure')
+  const stateDirs = withCluster ? [singleDir, clusterDir, secureDir] : [singleDir, secureDir]
   const removeLastResort = installLastResort(root, temporary)
 
   const teardown = async () => {
@@ -135,10 +191,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const clusterPorts = clusterPort === undefined ? [] : Array.from({length: 6}, (_, index) => clusterPort + index)
   const singlePort = await findFreePortRange(2, {avoid: clusterPorts})
 
+  // The secured node (its own free ports) starts alongside the others.
+  const secureStart = secureBroker(root, [...clusterPorts, singlePort, singlePort + 1])
   const starts: Array<Promise<LocalKafkaStartResult>> = [startLocalKafka({nodes: 1, port: singlePort, stateDir: singleDir})]
   if (clusterPort !== undefined) starts.push(startLocalKafka({nodes: 3, port: clusterPort, stateDir: clusterDir}))
-  const [single, cluster] = await Promise.allSettled(starts)
-  const failures = [single, cluster].filter((result): result is PromiseRejectedResult => result?.status === 'rejected')
+  const [secure, single, cluster] = await Promise.allSettled([secureStart, ...starts])
+  const failures = [secure, single, cluster].filter((result): result is PromiseRejectedResult => result?.status === 'rejected')
   if (failures.length > 0) await fail(failures.map((failure) => failure.reason))
 
   const singleInfo = (single as PromiseFulfilledResult<LocalKafkaStartResult>).value
@@ -147,9 +205,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('clusterBootstrap', clusterInfo?.bootstrapServers ?? '')
   project.provide('clusterStateDir', clusterInfo?.stateDir ?? '')
   project.provide('stateRoot', root)
+  const secureInfo = (secure as PromiseFulfilledResult<SecureBrokerContext>).value
+  project.provide('secure', secureInfo)
   say(
     `Kafka ${singleInfo.kafkaVersion} at ${singleInfo.bootstrapServers}` +
       (clusterInfo ? `, 3-node cluster at ${clusterInfo.bootstrapServers}` : ' (no cluster: KAFKIT_TEST_NO_CLUSTER=1)') +
+      `, ${describeSecure(secureInfo)}` +
       ` (ready in ${((Date.now() - began) / 1000).toFixed(1)} s, state in ${root})`,
   )
   return teardown

@@ -44,6 +44,14 @@ Exits with 0 when at least one node runs and prints the bootstrap address (on a 
         ['Cluster id', status.clusterId],
         ['Kafka', status.kafkaVersion],
         ['State folder', status.stateDir],
+        ...(status.security
+          ? [
+              ['Security', `${status.security.mode} (every listener: ${Object.entries(status.security.listeners).map(([mode, address]) => `${mode} ${address}`).join(', ')})`] as const,
+              ['Admin user', `${status.security.adminUser} (password file ${status.security.users[0]!.passwordFile})`] as const,
+              ['CA file', status.security.caFile] as const,
+              ['client.properties', status.security.clientProperties[status.security.mode]] as const,
+            ]
+          : []),
       ],
       'Local Kafka is running',
     )

@@ -1,3 +1,5 @@
+import {execFileSync} from 'node:child_process'
+
 import {KafkitError, usageError} from '../errors.js'
 
 // Reads a Java client `.properties` file (what `--command-config` gives the Apache tools) and
@@ -60,6 +62,12 @@ export function translateJaasConfig(jaas: string, mechanism: string | undefined)
     if (clientSecret) out['sasl.oauthbearer.client.secret'] = clientSecret
     const scope = options.get('scope')
     if (scope) out['sasl.oauthbearer.scope'] = scope
+    // Kafka's unsecured (unsigned) JWTs, for test brokers: the subject claim becomes the principal.
+    const subject = options.get('unsecuredLoginStringClaim_sub')
+    if (subject) {
+      out['enable.sasl.oauthbearer.unsecure.jwt'] = 'true'
+      out['sasl.oauthbearer.config'] = `principal=${subject}`
+    }
     return out
   }
   throw usageError(
@@ -119,12 +127,13 @@ function translateStores(java: Map<string, string>, properties: Record<string, s
   if (truststore !== undefined) {
     const type = (java.get('ssl.truststore.type') ?? 'JKS').toUpperCase()
     delete properties['ssl.truststore.location']
-    if (type !== 'PEM') {
+    if (type === 'PKCS12') properties['ssl.ca.pem'] = pkcs12Certificates(truststore, java.get('ssl.truststore.password') ?? '')
+    else if (type === 'PEM') properties['ssl.ca.location'] = truststore
+    else {
       throw new KafkitError('usage', `ssl.truststore.location is a ${type} trust store, which librdkafka cannot read`, {
         hint: `convert it to PEM (keytool -exportcert -rfc -keystore ${truststore} -alias <alias> > ca.pem) and set ssl.truststore.type=PEM, or pass -X ssl.ca.location=ca.pem`,
       })
     }
-    properties['ssl.ca.location'] = truststore
   }
   const keystore = java.get('ssl.keystore.location')
   if (keystore !== undefined) {
@@ -141,4 +150,25 @@ function translateStores(java: Map<string, string>, properties: Record<string, s
       })
     }
   }
+}
+
+/**
+ * The certificates of a PKCS#12 trust store, as PEM. librdkafka reads CA certificates only as PEM,
+ * so the openssl command unpacks the store (the password goes through its stdin, not its arguments).
+ */
+function pkcs12Certificates(file: string, password: string): string {
+  let output: string
+  try {
+    output = execFileSync('openssl', ['pkcs12', '-in', file, '-nokeys', '-passin', 'stdin'], {input: `${password}\n`, stdio: ['pipe', 'pipe', 'pipe'], timeout: 30_000}).toString()
+  } catch (error) {
+    const failure = error as NodeJS.ErrnoException & {stderr?: Buffer}
+    if (failure.code === 'ENOENT') {
+      throw new KafkitError('environment', 'reading a PKCS12 trust store needs the openssl command', {hint: 'apt-get install openssl, or convert the store to PEM and set ssl.truststore.type=PEM'})
+    }
+    const why = /invalid password|mac verify failure/i.test(failure.stderr?.toString() ?? '') ? 'wrong ssl.truststore.password' : 'not a PKCS12 file openssl can read'
+    throw new KafkitError('usage', `cannot read the PKCS12 trust store ${file}: ${why}`, {hint: `or convert it to PEM (keytool -exportcert -rfc -keystore ${file} -alias <alias> > ca.pem) and set ssl.truststore.type=PEM`})
+  }
+  const certificates = output.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g)
+  if (!certificates) throw new KafkitError('usage', `the PKCS12 trust store ${file} holds no certificate`)
+  return certificates.join('\n') + '\n'
 }

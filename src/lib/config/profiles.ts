@@ -1,7 +1,7 @@
-import {existsSync, readFileSync} from 'node:fs'
+import {existsSync, mkdirSync, readFileSync, renameSync, writeFileSync} from 'node:fs'
 import {createRequire} from 'node:module'
 import {homedir} from 'node:os'
-import {join} from 'node:path'
+import {dirname, join} from 'node:path'
 
 import {KafkitError, usageError} from '../errors.js'
 
@@ -71,6 +71,7 @@ const SASL_KEYS: Record<string, string> = {
   mechanism: 'sasl.mechanisms',
   username: 'sasl.username',
   password: 'sasl.password',
+  'password-file': 'sasl.password',
   'oauthbearer-method': 'sasl.oauthbearer.method',
   'token-endpoint-url': 'sasl.oauthbearer.token.endpoint.url',
   'client-id': 'sasl.oauthbearer.client.id',
@@ -93,7 +94,17 @@ function mapSection(section: unknown, keys: Record<string, string>, where: strin
   for (const [key, value] of Object.entries(section)) {
     const property = keys[key]
     if (!property) throw usageError(`${where}: unknown key '${key}'`, `known keys: ${Object.keys(keys).join(', ')}`)
-    out[property] = scalar(value, `${where}.${key}`, env)
+    const text = scalar(value, `${where}.${key}`, env)
+    out[property] = key.endsWith('-file') ? readSecretFile(text, `${where}.${key}`) : text
+  }
+}
+
+/** A `*-file` key names a file that holds the value (a password), so the profile need not. */
+function readSecretFile(path: string, where: string): string {
+  try {
+    return readFileSync(path, 'utf8').replace(/\r?\n$/, '')
+  } catch (error) {
+    throw new KafkitError('not_found', `${where}: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`)
   }
 }
 
@@ -119,4 +130,19 @@ export function profileProperties(file: ProfileFile, name: string, env: NodeJS.P
     else throw usageError(`${where}: unknown key '${key}'`, `known keys: ${[...Object.keys(PROFILE_KEYS), 'sasl', 'ssl', 'properties'].join(', ')}`)
   }
   return out
+}
+
+/**
+ * Adds or replaces one profile in the config file (creating the file), keeping the other
+ * profiles and the comments as they are.
+ */
+export function saveProfile(path: string, name: string, profile: Record<string, unknown>): void {
+  const {parseDocument} = createRequire(import.meta.url)('yaml') as typeof import('yaml')
+  const doc = parseDocument(existsSync(path) ? readFileSync(path, 'utf8') : '')
+  if (doc.errors.length > 0) throw usageError(`cannot parse ${path}: ${doc.errors[0]!.message.split('\n')[0]}`)
+  doc.setIn(['profiles', name], doc.createNode(profile))
+  mkdirSync(dirname(path), {recursive: true})
+  const temporary = `${path}.${process.pid}.tmp`
+  writeFileSync(temporary, doc.toString())
+  renameSync(temporary, path)
 }

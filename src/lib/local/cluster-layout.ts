@@ -1,6 +1,8 @@
 import {KafkitError} from '../errors.js'
+import {describeSecurity, type LocalSecurityInfo} from './client-settings.js'
 import {KAFKA_VERSION, LOCAL_HOST} from './paths.js'
-import {type LocalKafkaState, newKafkaUuid, nodeLogFile} from './state.js'
+import {newSecurityState, securePorts} from './security.js'
+import {type LocalKafkaState, newKafkaUuid, nodeLogFile, type SecurityMode} from './state.js'
 
 // What a local cluster looks like: its node ids and ports, a new cluster's state, and the
 // description (bootstrap servers, nodes, logs) reported for a state folder.
@@ -18,11 +20,21 @@ export interface LocalKafkaNodeInfo {
 }
 
 export interface LocalKafkaInfo {
+  /** For a secured node, the listener of its mode. */
   bootstrapServers: string
   clusterId: string
   stateDir: string
   kafkaVersion: string
   nodes: LocalKafkaNodeInfo[]
+  /** A secured node's listeners, users, certificates and client files. */
+  security?: LocalSecurityInfo
+}
+
+/**
+ * The ports a node binds: its client listeners (one, or a secured node's four) and its controller.
+ */
+export function nodePorts(state: LocalKafkaState, node: {port: number; controllerPort: number}): number[] {
+  return state.security ? [...Object.values(state.security.ports), node.controllerPort] : [node.port, node.controllerPort]
 }
 
 /**
@@ -33,7 +45,25 @@ export function clusterPorts(size: number, firstPort: number): Array<{nodeId: nu
   return Array.from({length: size}, (_, index) => ({nodeId: index + 1, port: firstPort + index, controllerPort: firstPort + size + index}))
 }
 
-export function newClusterState(size: ClusterSize, firstPort: number): LocalKafkaState {
+export interface SecurityRequest {
+  mode: SecurityMode
+  users: readonly string[]
+}
+
+export function newClusterState(size: ClusterSize, firstPort: number, security?: SecurityRequest): LocalKafkaState {
+  if (security) {
+    if (size !== 1) throw new KafkitError('usage', '--security starts one node; --nodes 3 is for a plaintext cluster')
+    const {ports, controllerPort} = securePorts(firstPort)
+    if (firstPort < 1 || controllerPort > 65_535) throw new KafkitError('usage', `port ${firstPort} leaves no room for the 5 consecutive ports of a secured node`)
+    return {
+      version: 1,
+      kafkaVersion: KAFKA_VERSION,
+      clusterId: newKafkaUuid(),
+      host: LOCAL_HOST,
+      nodes: [{nodeId: 1, port: ports.sasl, controllerPort, directoryId: newKafkaUuid(), pid: null}],
+      security: newSecurityState(security.mode, firstPort, security.users),
+    }
+  }
   if (firstPort < 1 || firstPort + 2 * size - 1 > 65_535) {
     throw new KafkitError('usage', `port ${firstPort} leaves no room for ${2 * size} consecutive ports (brokers and controllers)`)
   }
@@ -49,8 +79,9 @@ export function newClusterState(size: ClusterSize, firstPort: number): LocalKafk
 const bootstrapOf = (state: LocalKafkaState) => state.nodes.map((node) => `${state.host}:${node.port}`).join(',')
 
 export function describeCluster(stateDir: string, state: LocalKafkaState): LocalKafkaInfo {
+  const security = state.security ? describeSecurity(stateDir, state.host, state.security) : undefined
   return {
-    bootstrapServers: bootstrapOf(state),
+    bootstrapServers: security ? security.listeners[security.mode] : bootstrapOf(state),
     clusterId: state.clusterId,
     stateDir,
     kafkaVersion: state.kafkaVersion,
@@ -62,5 +93,6 @@ export function describeCluster(stateDir: string, state: LocalKafkaState): Local
       pid: node.pid,
       logFile: nodeLogFile(stateDir, node.nodeId),
     })),
+    ...(security ? {security} : {}),
   }
 }

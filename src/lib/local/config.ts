@@ -3,7 +3,8 @@ import type {LocalKafkaState, LocalNodeState} from './state.js'
 // The broker configuration kafkit writes for each node. Regenerated on every start from state.json,
 // so fixes here reach existing state folders; only ids and ports are fixed at creation.
 
-export function serverProperties(state: LocalKafkaState, node: LocalNodeState, dataDir: string): string {
+/** `overrides` (a secured node's listeners and security settings) replace or add to the plaintext settings. */
+export function serverProperties(state: LocalKafkaState, node: LocalNodeState, dataDir: string, overrides: Record<string, string> = {}): string {
   const {host} = state
   const clusterSize = state.nodes.length
   // One node can only keep one copy. On three nodes, internal topics get 3 copies and need 2 in sync,
@@ -41,6 +42,7 @@ export function serverProperties(state: LocalKafkaState, node: LocalNodeState, d
     // next (benchmarks create and delete 100 MB topics back to back).
     'file.delete.delay.ms': 0,
   }
+  Object.assign(properties, overrides)
   const lines = Object.entries(properties).map(([key, value]) => `${key}=${value}`)
   return `# Written by kafkit local start on every start; edits here are overwritten.\n${lines.join('\n')}\n`
 }

@@ -14,6 +14,8 @@ export {
   type StopOptions,
   type StoppedNode,
 } from './local-kafka.js'
+export {type LocalSecurityInfo, type SecureUserInfo, writeSecureProfile} from './client-settings.js'
+export {SECURITY_MODES, type SecurityMode} from './state.js'
 export {clusterPorts, type ClusterSize, type LocalKafkaInfo, type LocalKafkaNodeInfo} from './cluster-layout.js'
 export {findJava, type JavaRuntime} from './java.js'
 export {resolveKafkaLibs, type KafkaLibs} from './kafka-libs.js'

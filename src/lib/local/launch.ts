@@ -35,7 +35,15 @@ function runJava(java: JavaRuntime, args: string[]): Promise<{code: number; outp
 }
 
 /** Formats every node's storage (kafka.tools.StorageTool): needed once, before the first start. */
-export async function formatStorage(java: JavaRuntime, libs: KafkaLibs, stateDir: string, state: LocalKafkaState, progress: Progress): Promise<void> {
+/** `extraArgs`: a secured node's `--add-scram` users (they hold passwords, so no output of the tool is shown as is). */
+export async function formatStorage(
+  java: JavaRuntime,
+  libs: KafkaLibs,
+  stateDir: string,
+  state: LocalKafkaState,
+  progress: Progress,
+  extraArgs: readonly string[] = [],
+): Promise<void> {
   progress(`formatting storage for a ${state.nodes.length}-node cluster (cluster id ${state.clusterId})`)
   const initialControllers = state.nodes.map((node) => `${node.nodeId}@${state.host}:${node.controllerPort}:${node.directoryId}`).join(',')
   await Promise.all(
@@ -43,14 +51,21 @@ export async function formatStorage(java: JavaRuntime, libs: KafkaLibs, stateDir
       // Leftovers of an earlier start that failed before state.json was written.
       await rm(nodeDataDir(stateDir, node.nodeId), {recursive: true, force: true})
       const quorum = state.nodes.length === 1 ? ['--standalone'] : ['--initial-controllers', initialControllers]
-      const args = ['format', '--cluster-id', state.clusterId, ...quorum, '--config', nodePropertiesFile(stateDir, node.nodeId)]
+      const args = ['format', '--cluster-id', state.clusterId, ...quorum, '--config', nodePropertiesFile(stateDir, node.nodeId), ...extraArgs]
       const result = await runJava(java, javaArgs(libs, stateDir, state, 'kafka.tools.StorageTool', args))
       if (result.code !== 0) {
-        const tail = result.output.trim().split('\n').slice(-LOG_TAIL_LINES).join('\n')
+        const tail = redactArgs(result.output.trim().split('\n').slice(-LOG_TAIL_LINES).join('\n'), extraArgs)
         throw new KafkitError('failure', `formatting the storage of node ${node.nodeId} failed (exit code ${result.code}):\n${tail}`)
       }
     }),
   )
+}
+
+/** The tool may echo its arguments; SCRAM passwords in them never reach an error message. */
+function redactArgs(text: string, args: readonly string[]): string {
+  let out = text
+  for (const password of args.flatMap((arg) => /password=([^\],]+)/.exec(arg)?.[1] ?? [])) out = out.split(password).join('********')
+  return out
 }
 
 /** Keeps the previous run's log as kafka.log.1, so a fresh log shows only this start. */

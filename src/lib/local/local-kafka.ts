@@ -1,9 +1,10 @@
 import {existsSync, realpathSync} from 'node:fs'
-import {mkdir, writeFile} from 'node:fs/promises'
+import {chmod, mkdir, writeFile} from 'node:fs/promises'
 import {join, resolve} from 'node:path'
 
 import {KafkitError} from '../errors.js'
-import {type ClusterSize, describeCluster, type LocalKafkaInfo, type LocalKafkaNodeInfo, newClusterState} from './cluster-layout.js'
+import {type LocalSecurityInfo, writeClientProperties} from './client-settings.js'
+import {type ClusterSize, describeCluster, type LocalKafkaInfo, type LocalKafkaNodeInfo, newClusterState, nodePorts} from './cluster-layout.js'
 import {log4jProperties, serverProperties} from './config.js'
 import {findJava, type JavaRuntime} from './java.js'
 import {kafkaAnswers} from './kafka-probe.js'
@@ -12,6 +13,7 @@ import {formatStorage, type Launch, spawnBroker, waitUntilReady} from './launch.
 import {DEFAULT_PORT, defaultStateDir} from './paths.js'
 import {busyPorts} from './ports.js'
 import {findBrokerProcesses, killBrokers, killJavaProcessesUnderSync, terminateBrokers} from './processes.js'
+import {ADMIN_USER, createSecurityFiles, readPasswords, scramFormatArgs, secureServerProperties} from './security.js'
 import {
   type LocalKafkaState,
   type LocalNodeState,
@@ -20,6 +22,7 @@ import {
   nodeDir,
   nodePropertiesFile,
   readState,
+  type SecurityMode,
   STATE_FILE,
   withStartLock,
   writeState,
@@ -52,6 +55,8 @@ export interface LocalKafkaStatus {
   clusterId: string | null
   kafkaVersion: string | null
   nodes: LocalKafkaNodeStatus[]
+  /** A secured node's listeners, users and client files. */
+  security?: LocalSecurityInfo
 }
 
 export interface StoppedNode {
@@ -74,6 +79,13 @@ export interface StartLocalKafkaOptions {
   /** First broker port, only for a new state folder (default 9092). */
   port?: number
   stateDir?: string
+  /**
+   * A secured single node (security.ts): the listener to report. A new state folder is created
+   * secured; an existing secured one switches to this mode; a plaintext one cannot become secured.
+   */
+  security?: SecurityMode
+  /** Users besides admin on a new secured node (SCRAM, PLAIN and a client certificate each). */
+  users?: readonly string[]
   /** How long to wait for the brokers to be ready (default 90 s). */
   timeoutMs?: number
   onProgress?: Progress
@@ -116,6 +128,16 @@ function assertSameCluster(state: LocalKafkaState, options: StartLocalKafkaOptio
   const firstPort = state.nodes[0]!.port
   const wrongSize = options.nodes !== undefined && options.nodes !== state.nodes.length
   const wrongPort = options.port !== undefined && options.port !== firstPort
+  if (options.security !== undefined && !state.security) {
+    throw new KafkitError('conflict', `the state folder ${stateDir} holds a plaintext Kafka; it cannot become secured`, {
+      hint: 'use another --state-dir for a secured one, or stop it and delete the folder to start over',
+    })
+  }
+  if (options.users !== undefined && options.users.some((user) => !state.security?.users.includes(user))) {
+    throw new KafkitError('conflict', `users are made when a secured state folder is created; ${stateDir} exists already`, {
+      hint: 'create more users with Kafka\'s tools as admin (see docs/security.md), or start over in a new --state-dir',
+    })
+  }
   if (!wrongSize && !wrongPort) return
   throw new KafkitError(
     'conflict',
@@ -127,7 +149,7 @@ function assertSameCluster(state: LocalKafkaState, options: StartLocalKafkaOptio
 }
 
 async function assertPortsFree(state: LocalKafkaState, nodes: readonly LocalNodeState[]): Promise<void> {
-  const wanted = nodes.flatMap((node) => [node.port, node.controllerPort])
+  const wanted = nodes.flatMap((node) => nodePorts(state, node))
   const busy = await busyPorts(wanted, state.host)
   if (busy.length === 0) return
   throw new KafkitError('conflict', `port ${busy.join(', ')} on ${state.host} is in use by another program; Kafka needs ports ${wanted.join(', ')}`, {
@@ -137,9 +159,15 @@ async function assertPortsFree(state: LocalKafkaState, nodes: readonly LocalNode
 
 async function writeNodeConfigs(stateDir: string, state: LocalKafkaState): Promise<void> {
   await writeFile(log4jConfigFile(stateDir), log4jProperties())
+  const passwords = state.security ? await readPasswords(stateDir, state.security) : undefined
+  if (passwords) await writeClientProperties(describeCluster(stateDir, state).security!, passwords.get(ADMIN_USER)!)
   for (const node of state.nodes) {
     await mkdir(nodeDir(stateDir, node.nodeId), {recursive: true})
-    await writeFile(nodePropertiesFile(stateDir, node.nodeId), serverProperties(state, node, nodeDataDir(stateDir, node.nodeId)))
+    const file = nodePropertiesFile(stateDir, node.nodeId)
+    const overrides = passwords ? secureServerProperties(stateDir, state, node.controllerPort, passwords) : {}
+    // A secured node's properties hold the passwords of its JAAS entries.
+    await writeFile(file, serverProperties(state, node, nodeDataDir(stateDir, node.nodeId), overrides), {mode: passwords ? 0o600 : 0o644})
+    if (passwords) await chmod(file, 0o600)
   }
 }
 
@@ -211,7 +239,13 @@ async function startLocked(
   const progress = options.onProgress ?? (() => {})
   const saved = await readState(stateDir)
   if (saved) assertSameCluster(saved, options, stateDir)
-  const state = saved ?? newClusterState(options.nodes ?? 1, options.port ?? DEFAULT_PORT)
+  const security = options.security === undefined ? undefined : {mode: options.security, users: options.users ?? []}
+  const state = saved ?? newClusterState(options.nodes ?? 1, options.port ?? DEFAULT_PORT, security)
+  if (saved?.security && options.security !== undefined && saved.security.mode !== options.security) {
+    // Every listener runs in every mode: a new mode only changes what is reported.
+    saved.security.mode = options.security
+    await writeState(stateDir, saved)
+  }
   const stopped = state.nodes.filter((node) => !refreshPid(stateDir, node))
   const result = (alreadyRunning: boolean) => ({
     ...describeCluster(stateDir, state),
@@ -224,8 +258,13 @@ async function startLocked(
   await assertPortsFree(state, stopped)
   const libs = await resolveKafkaLibs({onProgress: progress})
   if (!saved) {
+    if (state.security) {
+      progress('making a CA, certificates and passwords for the secured node')
+      await createSecurityFiles(stateDir, state.security)
+    }
     await writeNodeConfigs(stateDir, state)
-    await formatStorage(java, libs, stateDir, state, progress)
+    const scram = state.security ? scramFormatArgs(await readPasswords(stateDir, state.security)) : []
+    await formatStorage(java, libs, stateDir, state, progress, scram)
     // state.json exists only for formatted storage: a failed format is redone by the next start.
     await writeState(stateDir, state)
   }
@@ -318,6 +357,7 @@ export async function localKafkaStatus(stateDir?: string): Promise<LocalKafkaSta
     clusterId: state.clusterId,
     kafkaVersion: state.kafkaVersion,
     nodes,
+    ...(info.security ? {security: info.security} : {}),
   }
 }
 

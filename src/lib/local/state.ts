@@ -11,6 +11,7 @@ import {isProcessAlive} from './processes.js'
 //   start.lock              the pid of a kafkit starting nodes right now
 //   log4j2.properties       logging config shared by the nodes
 //   node-<id>/server.properties, node-<id>/data/ (Kafka's log.dirs), node-<id>/kafka.log
+//   security/               a secured node's CA, certificates, password files and client.properties
 
 export const STATE_FILE = 'state.json'
 
@@ -26,12 +27,27 @@ export interface LocalNodeState {
   pid: number | null
 }
 
+/** How clients reach a secured local Kafka (`local start --security`); see security.ts. */
+export type SecurityMode = 'sasl' | 'sasl-tls' | 'tls' | 'mtls'
+export const SECURITY_MODES: readonly SecurityMode[] = ['sasl', 'sasl-tls', 'tls', 'mtls']
+
+export interface LocalSecurityState {
+  /** The listener `local start` prints and writes the profile for; every listener runs in every mode. */
+  mode: SecurityMode
+  /** Client port of each listener (the SASL_PLAINTEXT one is also the node's `port`). */
+  ports: Record<SecurityMode, number>
+  /** Users besides admin, made at creation: SCRAM and PLAIN credentials and a client certificate each. */
+  users: string[]
+}
+
 export interface LocalKafkaState {
   version: 1
   kafkaVersion: string
   clusterId: string
   host: string
   nodes: LocalNodeState[]
+  /** Present for a secured single node (`local start --security`). */
+  security?: LocalSecurityState
 }
 
 export const nodeDir = (stateDir: string, nodeId: number) => join(stateDir, `node-${nodeId}`)
@@ -39,6 +55,7 @@ export const nodePropertiesFile = (stateDir: string, nodeId: number) => join(nod
 export const nodeDataDir = (stateDir: string, nodeId: number) => join(nodeDir(stateDir, nodeId), 'data')
 export const nodeLogFile = (stateDir: string, nodeId: number) => join(nodeDir(stateDir, nodeId), 'kafka.log')
 export const log4jConfigFile = (stateDir: string) => join(stateDir, 'log4j2.properties')
+export const securityDir = (stateDir: string) => join(stateDir, 'security')
 
 /** A Kafka Uuid (cluster ids, directory ids): 16 random bytes, base64url without padding, never starting with '-'. */
 export function newKafkaUuid(): string {
