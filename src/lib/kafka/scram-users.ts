@@ -15,7 +15,7 @@ const mechanismName = (n: number): string => (n === 1 ? 'SCRAM-SHA-256' : n === 
 
 /** Kafka's bounds on SCRAM iterations (ScramMechanism.minIterations/maxIterations); 4096 is its default. */
 export const MIN_ITERATIONS = 4096
-export const MAX_ITERATIONS = 16384
+const MAX_ITERATIONS = 16384
 
 /** `scram-sha-512`, `SHA-512`, `512` -> SCRAM-SHA-512. */
 export function parseScramMechanism(text: string): ScramMechanism {

@@ -3,8 +3,8 @@ import type {NativeAclBinding} from '../native-admin.js'
 // ACL bindings as kafkit shows them: Kafka's own enum names (TOPIC, LITERAL, READ, ALLOW, as
 // kafka-acls prints them), mapped to and from librdkafka's numbers. Pure data; never prints.
 
-export const RESOURCE_TYPES = {ANY: 1, TOPIC: 2, GROUP: 3, CLUSTER: 4, TRANSACTIONAL_ID: 5, DELEGATION_TOKEN: 6, USER: 7} as const
-export const PATTERN_TYPES = {ANY: 1, MATCH: 2, LITERAL: 3, PREFIXED: 4} as const
+const RESOURCE_TYPES = {ANY: 1, TOPIC: 2, GROUP: 3, CLUSTER: 4, TRANSACTIONAL_ID: 5, DELEGATION_TOKEN: 6, USER: 7} as const
+const PATTERN_TYPES = {ANY: 1, MATCH: 2, LITERAL: 3, PREFIXED: 4} as const
 export const OPERATIONS = {
   ANY: 1,
   ALL: 2,
@@ -19,7 +19,7 @@ export const OPERATIONS = {
   ALTER_CONFIGS: 11,
   IDEMPOTENT_WRITE: 12,
 } as const
-export const PERMISSIONS = {ANY: 1, DENY: 2, ALLOW: 3} as const
+const PERMISSIONS = {ANY: 1, DENY: 2, ALLOW: 3} as const
 
 export type ResourceType = keyof typeof RESOURCE_TYPES
 export type PatternType = keyof typeof PATTERN_TYPES

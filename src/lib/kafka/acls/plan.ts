@@ -62,7 +62,7 @@ export function parseOperation(text: string, options: {allowAny?: boolean} = {})
   )
 }
 
-export function parsePatternType(text: string | undefined, options: {forCreate: boolean}): PatternType {
+function parsePatternType(text: string | undefined, options: {forCreate: boolean}): PatternType {
   const name = (text ?? 'literal').trim().toUpperCase()
   const allowed: PatternType[] = options.forCreate ? ['LITERAL', 'PREFIXED'] : ['LITERAL', 'PREFIXED', 'MATCH', 'ANY']
   if ((allowed as string[]).includes(name)) return name as PatternType
