@@ -22,7 +22,8 @@ done
 say() { printf 'setup: %s\n' "$*" >&2; }
 
 # ---- 1. Debian packages -------------------------------------------------------------------------
-required_packages=(libssl-dev libsasl2-dev libzstd-dev liblz4-dev zlib1g-dev libcurl4-openssl-dev g++ make python3)
+# openssl: the certificates of `local start --security` and the secured test broker.
+required_packages=(libssl-dev libsasl2-dev libzstd-dev liblz4-dev zlib1g-dev libcurl4-openssl-dev g++ make python3 openssl)
 command -v java >/dev/null 2>&1 || required_packages+=(openjdk-17-jre-headless)
 command -v mvn >/dev/null 2>&1 || required_packages+=(maven)
 if $with_peers; then required_packages+=(kcat hyperfine python3-venv); fi

@@ -5,6 +5,7 @@ import {usageError} from '../lib/errors.js'
 import {parseEscapes} from '../lib/input/escapes.js'
 import {checkInputFiles, readInput} from '../lib/input/sources.js'
 import {KafkaCommand} from '../lib/kafka-command.js'
+import {principalOf} from '../lib/kafka/authorization.js'
 import {ACKS, COMPRESSIONS, PARTITIONERS, producerConfig} from '../lib/kafka/produce/config.js'
 import {produceOutcomeError} from '../lib/kafka/produce/outcome.js'
 import {ProduceRun} from '../lib/kafka/produce/run.js'
@@ -124,7 +125,7 @@ See docs/produce.md; the jsonl record format is defined in docs/formats.md.`
           outputDrained: () => Promise.all([stdoutDrained(), deadLetter?.drained()]).then(() => undefined),
         },
       )
-      await producer.prepare(session.connection.bootstrapServers)
+      await producer.prepare(session.connection)
       summary = await producer.run()
     } finally {
       interrupts.dispose()
@@ -133,7 +134,7 @@ See docs/produce.md; the jsonl record format is defined in docs/formats.md.`
     }
     report.finished(summary)
     // Under --json the error still carries the summary, which the base command prints on stdout.
-    const failure = produceOutcomeError(summary, flags['dead-letter'], settings.onError)
+    const failure = produceOutcomeError(summary, flags['dead-letter'], settings.onError, principalOf(session.connection.properties))
     if (failure) throw failure
     return summary
   }

@@ -36,6 +36,8 @@ export interface Connection {
   /** Notices for stderr (ignored Java settings and the like). */
   warnings: string[]
   timeoutMs: number
+  /** The PEM CA certificates the client trusts (ssl.ca.pem or the ssl.ca.location file), to explain TLS failures. */
+  trustedCa?: () => string | undefined
 }
 
 export function parsePropertyAssignment(text: string, flag = '-X'): [string, string] {
@@ -58,6 +60,18 @@ export function validateBootstrap(servers: string): string {
     }
   }
   return entries.join(',')
+}
+
+/** The SASL mechanisms librdkafka implements (its names are case-sensitive). */
+const SASL_MECHANISMS = ['GSSAPI', 'PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512', 'OAUTHBEARER']
+
+/** librdkafka refuses an unknown mechanism with only "Erroneous state"; say what is wrong instead. */
+function checkSaslMechanism(mechanism: string | undefined): void {
+  if (mechanism === undefined || SASL_MECHANISMS.includes(mechanism)) return
+  throw new KafkitError('auth', `unsupported SASL mechanism '${mechanism}': kafkit's client knows ${SASL_MECHANISMS.join(', ')}`, {
+    hint: 'set sasl.mechanism (Java .properties) or sasl.mechanisms (-X, profiles) to one of those that the broker enables (its sasl.enabled.mechanisms)',
+    kafkaCode: 'UNSUPPORTED_SASL_MECHANISM',
+  })
 }
 
 export function resolveConnection(input: ConnectionInput): Connection {
@@ -103,7 +117,8 @@ export function resolveConnection(input: ConnectionInput): Connection {
   const [bootstrapSource, rawBootstrap] = candidates.find(([, value]) => value !== undefined) as [BootstrapSource, string]
   const bootstrapServers = validateBootstrap(rawBootstrap)
 
-  const properties = {...fileProperties, ...commandConfig, ...flagProperties, 'bootstrap.servers': bootstrapServers}
+  const properties: Record<string, string> = {...fileProperties, ...commandConfig, ...flagProperties, 'bootstrap.servers': bootstrapServers}
+  checkSaslMechanism(properties['sasl.mechanisms'] ?? properties['sasl.mechanism'])
   return {
     bootstrapServers,
     bootstrapSource,
@@ -112,5 +127,6 @@ export function resolveConnection(input: ConnectionInput): Connection {
     secrets: secretValues(properties),
     warnings,
     timeoutMs: input.timeoutMs,
+    trustedCa: () => properties['ssl.ca.pem'] ?? (properties['ssl.ca.location'] ? readFileSync(properties['ssl.ca.location'], 'utf8') : undefined),
   }
 }

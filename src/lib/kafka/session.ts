@@ -142,7 +142,7 @@ export class KafkaSession {
     try {
       return await Promise.race([operation, this.watcher.failure, deadline])
     } catch (error) {
-      throw this.translate(error as KafkaErrorLike, subject)
+      throw await this.watcher.explain(this.translate(error as KafkaErrorLike, subject))
     } finally {
       clearTimeout(timer)
     }
@@ -233,7 +233,7 @@ class ConnectionWatcher {
     connection: Connection,
     private readonly onLog?: (line: string) => void,
   ) {
-    this.diagnosis = new ConnectionDiagnosis(connection.bootstrapServers, connection.timeoutMs)
+    this.diagnosis = new ConnectionDiagnosis(connection.bootstrapServers, connection.timeoutMs, {properties: connection.properties, trustedCa: connection.trustedCa})
     this.failure = new Promise<never>((_, reject) => {
       this.fail = reject
     })
@@ -272,6 +272,10 @@ class ConnectionWatcher {
 
   unreachable(timedOut: boolean): KafkitError {
     return this.diagnosis.unreachable(timedOut)
+  }
+
+  explain(error: KafkitError): Promise<KafkitError> {
+    return this.diagnosis.explain(error)
   }
 }
 

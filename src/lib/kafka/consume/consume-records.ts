@@ -19,7 +19,7 @@ import {resolveTopics} from '../topics/resolve.js'
 export async function consumeRecords(session: KafkaSession, request: ConsumeRequest, sink: ConsumeSink): Promise<ConsumeSummary> {
   await session.ensureReachable()
   const grouped = request.group !== undefined
-  const topics = await resolveTopics(session, {names: request.topics, pattern: request.pattern})
+  const topics = await resolveTopics(session, {names: request.topics, pattern: request.pattern, operation: 'READ'})
   if (topics.length === 0 && request.pattern !== undefined && !grouped) {
     // A group keeps following the pattern: topics created later are read.
     throw new KafkitError('not_found', `no topic matches --pattern ${request.pattern}`, {hint: 'list topics with: kafkit topics list'})

@@ -1,3 +1,5 @@
+import type {KafkitError} from '../../errors.js'
+import {GROUP_DENIED, notAuthorized, principalOf, TOPIC_DENIED} from '../authorization.js'
 import {NativeConsumer, type loadNativeConsume} from './native.js'
 import type {KafkaSession} from '../session.js'
 import {NATIVE_BATCH_BYTES, NATIVE_MAX_BATCH, nextBatchSize, POLL_MS} from './config.js'
@@ -76,8 +78,8 @@ export async function consumeNatively(
     let reading = stoppedBy ? undefined : read()
     while (reading) {
       const batch = await reading
-      if (batch.errorCode) {
-        const error = session.translate({code: batch.errorCode, message: batch.errorMessage})
+      if (batch.errorCode && !(batch.errorCode === GROUP_DENIED && !grouped)) {
+        const error = deniedRead(batch.errorCode, batch.errorMessage, request, session) ?? session.translate({code: batch.errorCode, message: batch.errorMessage})
         // A broker that went away for a moment is retried by librdkafka; anything else ends the run.
         if (error.kind === 'connection') request.notice(error.message)
         else throw error
@@ -148,4 +150,17 @@ export async function consumeNatively(
     // Leaves the group at once; the revoke this causes commits nothing more.
     await consumer.close()
   }
+}
+
+/**
+ * An ACL denial while reading, naming the group or topic. (Reading without a group, librdkafka
+ * still looks up a coordinator for the consumer's own group id; a denial there is ignored, as
+ * nothing is committed.)
+ */
+function deniedRead(code: string, message: string | undefined, request: ConsumeRequest, session: KafkaSession): KafkitError | undefined {
+  const principal = principalOf(session.connection.properties)
+  if (code === GROUP_DENIED && request.group !== undefined) return notAuthorized(code, 'READ', {type: 'group', name: request.group}, principal)
+  if (code !== TOPIC_DENIED) return undefined
+  const topic = /[Tt]opic (\S+?):? /.exec(message ?? '')?.[1] ?? request.topics.join(', ')
+  return notAuthorized(code, 'READ', {type: 'topic', name: topic}, principal)
 }

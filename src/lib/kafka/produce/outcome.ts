@@ -1,4 +1,5 @@
 import {interruptedError, KafkitError} from '../../errors.js'
+import {CLUSTER_DENIED, notAuthorized, TOPIC_DENIED} from '../authorization.js'
 import {kafkaError} from '../kafka-errors.js'
 import type {OnError} from './settings.js'
 import type {ProduceSummary} from './tally.js'
@@ -13,7 +14,7 @@ import type {ProduceSummary} from './tally.js'
  * only invalid input 2. The invalid lines themselves were reported one by one as they were read:
  * the message counts them instead of repeating the first.
  */
-export function produceOutcomeError(summary: ProduceSummary, deadLetterFile?: string, onError: OnError = 'fail'): KafkitError | undefined {
+export function produceOutcomeError(summary: ProduceSummary, deadLetterFile?: string, onError: OnError = 'fail', principal?: string): KafkitError | undefined {
   const data = summary
   const counts = `read ${summary.read}, delivered ${summary.delivered}, failed ${summary.failed}`
   // Invalid input would be written as it is by a replay: those lines need fixing first.
@@ -22,8 +23,18 @@ export function produceOutcomeError(summary: ProduceSummary, deadLetterFile?: st
   if (summary.interrupted) {
     return interruptedError(summary.interrupted, `interrupted by ${summary.interrupted}: ${counts}`, {hint: summary.failed > 0 ? replay : undefined, data})
   }
+  const topic = {type: 'topic', name: summary.topic} as const
+  if (summary.fatal?.includes(CLUSTER_DENIED) && /idempot/i.test(summary.fatal)) {
+    // Since Kafka 3.0 an idempotent producer needs WRITE on a topic (or IDEMPOTENT_WRITE on the cluster).
+    const denied = notAuthorized(CLUSTER_DENIED, 'WRITE', topic, principal, `an idempotent producer, the default, needs it before anything is sent; ${counts}`)
+    return new KafkitError('auth', denied.message, {hint: denied.hint, kafkaCode: CLUSTER_DENIED, data})
+  }
   if (summary.fatal) return new KafkitError('failure', `the producer stopped: ${summary.fatal} (${counts})`, {hint: summary.failed > 0 ? replay : undefined, data})
   const main = summary.failures[0]
+  if (main?.code === TOPIC_DENIED && summary.delivered === 0) {
+    const denied = notAuthorized(TOPIC_DENIED, 'WRITE', topic, principal, counts)
+    return new KafkitError('auth', denied.message, {hint: denied.hint, kafkaCode: TOPIC_DENIED, data})
+  }
   if (main) {
     const translated = kafkaError({code: main.code, message: main.message}, `topic ${summary.topic}`)
     const single = summary.failures.length === 1 && summary.invalid === 0 && summary.delivered === 0

@@ -1,4 +1,6 @@
+import type {Connection} from '../../config/connection.js'
 import {KafkitError} from '../../errors.js'
+import {notAuthorized, principalOf, TOPIC_DENIED} from '../authorization.js'
 import {ConnectionDiagnosis, UNREACHABLE_CODES} from '../connection-diagnosis.js'
 import {kafkaError} from '../kafka-errors.js'
 import type {NativeProduceError, PollResult} from './native.js'
@@ -10,7 +12,7 @@ import type {ProducerClient} from './client.js'
 const METADATA_SLICE_MS = 500
 
 export interface PreflightOptions {
-  bootstrapServers: string
+  connection: Connection
   topic: string
   partition?: number
   timeoutMs: number
@@ -26,7 +28,14 @@ export interface PreflightOptions {
  * timer, which would otherwise dominate short runs.
  */
 export async function preflight({native, handle}: ProducerClient, options: PreflightOptions): Promise<void> {
-  const partitions = topicPartitions({native, handle}, options)
+  const {connection} = options
+  const diagnosis = new ConnectionDiagnosis(connection.bootstrapServers, options.timeoutMs, {properties: connection.properties, trustedCa: connection.trustedCa})
+  let partitions: number
+  try {
+    partitions = topicPartitions({native, handle}, options, diagnosis)
+  } catch (error) {
+    throw error instanceof KafkitError ? await diagnosis.explain(error) : error
+  }
   const {partition, topic} = options
   if (partition !== undefined && partition >= partitions) {
     throw new KafkitError('not_found', `topic ${topic} has no partition ${partition} (it has ${partitions}: 0-${partitions - 1})`)
@@ -40,9 +49,8 @@ export async function preflight({native, handle}: ProducerClient, options: Prefl
   }
 }
 
-function topicPartitions({native, handle}: Pick<ProducerClient, 'native' | 'handle'>, options: PreflightOptions): number {
+function topicPartitions({native, handle}: Pick<ProducerClient, 'native' | 'handle'>, options: PreflightOptions, diagnosis: ConnectionDiagnosis): number {
   const deadline = Date.now() + options.timeoutMs
-  const diagnosis = new ConnectionDiagnosis(options.bootstrapServers, options.timeoutMs)
   for (;;) {
     try {
       return native.refreshMetadata(handle, Math.max(1, Math.min(METADATA_SLICE_MS, deadline - Date.now())))
@@ -53,6 +61,9 @@ function topicPartitions({native, handle}: Pick<ProducerClient, 'native' | 'hand
           hint: 'create it first (kafkit topics create), or check the name with: kafkit topics list',
           kafkaCode: 'UNKNOWN_TOPIC_OR_PART',
         })
+      }
+      if (code === TOPIC_DENIED) {
+        throw notAuthorized(code, 'WRITE', {type: 'topic', name: options.topic}, principalOf(options.connection.properties), 'producing needs DESCRIBE and WRITE on it')
       }
       if (!UNREACHABLE_CODES.has(code)) throw kafkaError(error as NativeProduceError, `topic ${options.topic}`)
       // What the client saw while trying: a refused connection, a failed authentication.

@@ -3,6 +3,7 @@ import {FixedHeaders} from './batch.js'
 import {ProducerClient} from './client.js'
 import {drain} from './drain.js'
 import {produceLinesNatively, takesNativeLinePath} from './line-path.js'
+import type {Connection} from '../../config/connection.js'
 import {preflight} from './preflight.js'
 import {produceRecords} from './record-path.js'
 import {ProduceReports} from './reports.js'
@@ -44,10 +45,10 @@ export class ProduceRun implements ReadingRun {
   }
 
   /** The cluster answers, the topic exists, -p is one of its partitions (preflight.ts). */
-  async prepare(bootstrapServers: string): Promise<void> {
+  async prepare(connection: Connection): Promise<void> {
     try {
       await preflight(this.client, {
-        bootstrapServers,
+        connection,
         topic: this.settings.topic,
         partition: this.settings.partition,
         timeoutMs: this.settings.timeoutMs,

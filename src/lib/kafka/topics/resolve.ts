@@ -1,4 +1,8 @@
+import type {TopicDescription as IAdminTopicDescription} from '@confluentinc/kafka-javascript'
+
 import {KafkitError} from '../../errors.js'
+import {type AclOperation, notAuthorized, principalOf, TOPIC_DENIED} from '../authorization.js'
+import {errorName} from '../kafka-errors.js'
 import type {KafkaSession} from '../session.js'
 import {isInternalTopic, listTopicNames} from './names.js'
 
@@ -12,6 +16,8 @@ export interface TopicSelection {
   includeInternal?: boolean
   /** With neither names nor a pattern: every topic (as topics describe does) instead of none. */
   allWhenNone?: boolean
+  /** What the command will do to the topics, for the error when the ACLs hide one (default DESCRIBE). */
+  operation?: AclOperation
 }
 
 /**
@@ -26,10 +32,32 @@ export async function resolveTopics(session: KafkaSession, selection: TopicSelec
   const existing = new Set(await session.metadataTopicNames())
   const missing = names.filter((name) => !existing.has(name))
   if (missing.length > 0) {
+    await assertNotHidden(session, missing, selection.operation ?? 'DESCRIBE')
     const what = missing.length === 1 ? `topic ${missing[0]} does not exist` : `topics ${missing.join(', ')} do not exist`
     throw new KafkitError('not_found', what, {hint: 'list topics with: kafkit topics list', kafkaCode: 'UNKNOWN_TOPIC_OR_PART'})
   }
   if (selection.pattern === undefined) return names
   const matched = await listTopicNames(session, {pattern: selection.pattern, includeInternal: selection.includeInternal})
   return [...new Set([...names, ...matched.filter((name) => selection.includeInternal || !isInternalTopic(name))])]
+}
+
+/**
+ * A topic the metadata does not list may exist but be hidden by the ACLs: asked for by name, the
+ * broker answers TOPIC_AUTHORIZATION_FAILED without saying whether it exists.
+ */
+async function assertNotHidden(session: KafkaSession, names: string[], operation: AclOperation): Promise<void> {
+  // Only a cluster that authenticates clients can have ACLs that hide topics.
+  const properties = session.connection?.properties ?? {}
+  if (!/SASL|SSL/i.test(String(properties['security.protocol'] ?? ''))) return
+  let described: IAdminTopicDescription[]
+  try {
+    const admin = session.admin()
+    described = await session.call<IAdminTopicDescription[]>('describe topics', (done) => admin.describeTopics(names, {timeout: session.timeoutMs}, done))
+  } catch {
+    return // the not_found below stands
+  }
+  const hidden = described.find((topic) => topic.error && errorName(topic.error.code) === TOPIC_DENIED)
+  if (!hidden) return
+  const why = operation === 'DESCRIBE' ? 'Kafka does not say whether it exists' : `${operation} needs DESCRIBE too; Kafka does not say whether the topic exists`
+  throw notAuthorized(TOPIC_DENIED, operation, {type: 'topic', name: hidden.name}, principalOf(properties), why)
 }
