@@ -3,7 +3,7 @@ import {describe, expect, it} from 'vitest'
 import {KafkitError} from '../../src/lib/errors.js'
 import {brokerConfigOps, isSecretConfigName} from '../../src/lib/kafka/broker-configs.js'
 import {checkIterations, parseScramMechanism} from '../../src/lib/kafka/scram-users.js'
-import {brokerText} from '../../src/lib/kafka/security-errors.js'
+import {brokerText} from '../../src/lib/kafka/admin-denials.js'
 import {WireReader, WireWriter} from '../../src/lib/kafka/wire-connection.js'
 
 // The pure parts of users, cluster configs and kafkit's own protocol connection.

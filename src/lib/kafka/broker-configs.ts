@@ -3,7 +3,8 @@ import {compareNames} from '../compare.js'
 import {kafkaError} from './kafka-errors.js'
 import type {AlterConfigOp, ConfigEntry} from './native-admin.js'
 import type {KafkaSession} from './session.js'
-import {authorizationError, isAuthorizationFailure} from './security-errors.js'
+import {deniedOnCluster, isAuthorizationFailure} from './admin-denials.js'
+import type {AclOperation} from './authorization.js'
 import {alterDefaultBrokerConfigs} from './default-broker-configs.js'
 import {sourceLabel} from './topics/configs.js'
 import type {ReadKeyFile} from './wire-connection.js'
@@ -67,9 +68,9 @@ async function brokerToAsk(session: KafkaSession, brokerId: number | undefined):
   return target
 }
 
-function configsRequestError(error: unknown, action: string, operation: string): unknown {
+function configsRequestError(session: KafkaSession, error: unknown, action: string, operation: AclOperation): unknown {
   const code = (error as {kafkaCode?: string}).kafkaCode
-  if (isAuthorizationFailure(code)) return authorizationError(code, {action, operation, resource: 'CLUSTER kafka-cluster'})
+  if (isAuthorizationFailure(code)) return deniedOnCluster(session, operation, action, code)
   return error
 }
 
@@ -82,11 +83,11 @@ async function describeBroker(session: KafkaSession, brokerId: number): Promise<
       native.describeConfigs([{type: 'broker', name: String(brokerId)}], {timeoutMs: session.timeoutMs, includeSynonyms: true}),
     )
   } catch (error) {
-    throw configsRequestError(error, 'describe broker configs', 'DESCRIBE_CONFIGS')
+    throw configsRequestError(session, error, 'describe broker configs', 'DESCRIBE_CONFIGS')
   }
   const [resource] = described
   if (resource?.error) {
-    if (isAuthorizationFailure(resource.error.code)) throw authorizationError(resource.error.code, {action: 'describe broker configs', operation: 'DESCRIBE_CONFIGS', resource: 'CLUSTER kafka-cluster'})
+    if (isAuthorizationFailure(resource.error.code)) throw deniedOnCluster(session, 'DESCRIBE_CONFIGS', 'describe broker configs', resource.error.code)
     throw kafkaError(resource.error, `broker ${brokerId}`)
   }
   return resource?.configs ?? []
@@ -210,22 +211,22 @@ export async function alterBrokerConfigs(
     try {
       results = await session.guard(`broker ${asked}`, native.incrementalAlterConfigs([{type: 'broker', name: String(asked), ops: options.ops}], {timeoutMs: session.timeoutMs, validateOnly}))
     } catch (error) {
-      throw configsRequestError(error, 'alter broker configs', 'ALTER_CONFIGS')
+      throw configsRequestError(session, error, 'alter broker configs', 'ALTER_CONFIGS')
     }
     const error = results[0]?.error
-    if (error) throw alterError(error, `broker ${asked}`)
+    if (error) throw alterError(session, error, `broker ${asked}`)
   }
   await apply(true)
   if (!options.dryRun) await apply(false)
   return {entity, brokerId: entity === 'broker' ? asked : null, dryRun: Boolean(options.dryRun), changes}
 }
 
-function alterError(error: {code: string; message: string}, subject: string): KafkitError {
-  if (isAuthorizationFailure(error.code)) return authorizationError(error.code, {action: 'alter broker configs', operation: 'ALTER_CONFIGS', resource: 'CLUSTER kafka-cluster'})
+function alterError(session: KafkaSession, error: {code: string; message: string}, subject: string): KafkitError {
+  if (isAuthorizationFailure(error.code)) return deniedOnCluster(session, 'ALTER_CONFIGS', 'alter broker configs', error.code)
   return kafkaError(error, subject)
 }
 
 async function alterClusterDefaults(session: KafkaSession, brokerId: number, ops: AlterConfigOp[], validateOnly: boolean, readKeyFile: ReadKeyFile): Promise<void> {
   const error = await alterDefaultBrokerConfigs(session, brokerId, ops, validateOnly, readKeyFile)
-  if (error) throw alterError(error, 'cluster-wide broker configs')
+  if (error) throw alterError(session, error, 'cluster-wide broker configs')
 }

@@ -1,7 +1,7 @@
 import {KafkitError, usageError} from '../errors.js'
 import type {ScramMechanismNumber} from './native-admin.js'
 import type {KafkaSession} from './session.js'
-import {authorizationError, brokerText, isAuthorizationFailure} from './security-errors.js'
+import {brokerText, deniedOnCluster, isAuthorizationFailure} from './admin-denials.js'
 
 // SASL/SCRAM users (DescribeUserScramCredentials, AlterUserScramCredentials): who has which
 // mechanism with how many iterations, creating and deleting credentials. Passwords are handed to
@@ -37,14 +37,12 @@ export interface ScramUser {
   credentials: Array<{mechanism: string; iterations: number}>
 }
 
-const denied = (code: string, action: string, operation: string) => authorizationError(code, {action, operation, resource: 'CLUSTER kafka-cluster'})
-
-async function scramCall<T>(session: KafkaSession, action: string, operation: string, call: Promise<T>): Promise<T> {
+async function scramCall<T>(session: KafkaSession, action: string, operation: 'DESCRIBE' | 'ALTER', call: Promise<T>): Promise<T> {
   try {
     return await session.guard(action, call)
   } catch (error) {
     const code = (error as {kafkaCode?: string}).kafkaCode
-    if (isAuthorizationFailure(code)) throw denied(code, action, operation)
+    if (isAuthorizationFailure(code)) throw deniedOnCluster(session, operation, action, code)
     throw error
   }
 }
@@ -56,7 +54,7 @@ export async function listScramUsers(session: KafkaSession, users: string[] = []
   const out: ScramUser[] = []
   for (const d of described) {
     if (d.error) {
-      if (isAuthorizationFailure(d.error.code)) throw denied(d.error.code, 'list users', 'DESCRIBE')
+      if (isAuthorizationFailure(d.error.code)) throw deniedOnCluster(session, 'DESCRIBE', 'list users', d.error.code)
       if (d.error.code === 'RESOURCE_NOT_FOUND') throw new KafkitError('not_found', `user '${d.user}' has no SCRAM credentials`, {kafkaCode: d.error.code, hint: 'list users with: kafkit users list'})
       throw new KafkitError('failure', `user '${d.user}': ${brokerText(d.error.message)}`, {kafkaCode: d.error.code})
     }
@@ -76,8 +74,8 @@ export interface ScramChange {
   iterations?: number
 }
 
-function alterError(action: string, user: string, error: {code: string; message: string}): KafkitError {
-  if (isAuthorizationFailure(error.code)) return denied(error.code, action, 'ALTER')
+function alterError(session: KafkaSession, action: string, user: string, error: {code: string; message: string}): KafkitError {
+  if (isAuthorizationFailure(error.code)) return deniedOnCluster(session, 'ALTER', action, error.code)
   const message = brokerText(error.message)
   if (error.code === 'RESOURCE_NOT_FOUND') return new KafkitError('not_found', `user '${user}' has no such SCRAM credential`, {kafkaCode: error.code, hint: 'list users with: kafkit users list'})
   if (error.code === 'UNSUPPORTED_SASL_MECHANISM' || error.code === 'UNACCEPTABLE_CREDENTIAL') return new KafkitError('invalid', `${action} '${user}': ${message}`, {kafkaCode: error.code})
@@ -102,7 +100,7 @@ export async function upsertScramUser(
       {timeoutMs: session.timeoutMs},
     ),
   )
-  if (result?.error) throw alterError('create user', user, result.error)
+  if (result?.error) throw alterError(session, 'create user', user, result.error)
   return {user, mechanism: options.mechanism, status: 'created', iterations: options.iterations}
 }
 
@@ -121,6 +119,6 @@ export async function deleteScramUser(session: KafkaSession, user: string, mecha
     ),
   )
   const failed = results.find((r) => r.error)
-  if (failed?.error) throw alterError('delete user', user, failed.error)
+  if (failed?.error) throw alterError(session, 'delete user', user, failed.error)
   return targets.map((mechanism) => ({user, mechanism, status: 'deleted'}))
 }

@@ -5,7 +5,7 @@ import {KafkitError} from '../../errors.js'
 import {kafkaError} from '../kafka-errors.js'
 import {type NativeErrorInfo} from '../native-admin.js'
 import type {KafkaSession} from '../session.js'
-import {authorizationError, brokerText, isAuthorizationFailure as isAuthorizationCode} from '../security-errors.js'
+import {brokerText, deniedOnCluster, isAuthorizationFailure as isAuthorizationCode} from '../admin-denials.js'
 import {type AclBinding, type AclFilter, bindingKey, bindingToNative, compareBindings, filterToNative, fromNative, OPERATIONS} from './model.js'
 
 // ACLs against the cluster: list (DescribeAcls), create (CreateAcls), delete (DeleteAcls, after
@@ -25,7 +25,7 @@ export async function listAcls(session: KafkaSession, filters: AclFilter[]): Pro
     )
     for (const b of answers.flat().map(fromNative)) found.set(bindingKey(b), b)
   } catch (error) {
-    throw aclRequestError(error, 'list ACLs', 'DESCRIBE')
+    throw aclRequestError(session, error, 'list ACLs', 'DESCRIBE')
   }
   if (found.size === 0) await explainEmptyList(session)
   return [...found.values()].sort(compareBindings)
@@ -41,11 +41,11 @@ async function explainEmptyList(session: KafkaSession): Promise<void> {
   const cluster = await session.guard('describe cluster', native.describeCluster(session.timeoutMs, {withAuthorizedOperations: true}))
   const allowed = cluster.authorizedOperations
   if (allowed && !allowed.includes(OPERATIONS.DESCRIBE) && !allowed.includes(OPERATIONS.ALL)) {
-    throw authorizationError('CLUSTER_AUTHORIZATION_FAILED', {action: 'list ACLs', operation: 'DESCRIBE', resource: 'CLUSTER kafka-cluster'})
+    throw deniedOnCluster(session, 'DESCRIBE', 'list ACLs')
   }
   const nothing = filterToNative({resourceType: 'TOPIC', resourceName: `kafkit-probe-${randomUUID()}`, patternType: 'LITERAL', principal: `User:kafkit-probe-${randomUUID()}`})
   const [probe] = await session.guard('list ACLs', native.deleteAcls([nothing], {timeoutMs: session.timeoutMs}))
-  if (probe?.error?.code === 'SECURITY_DISABLED') throw aclRequestError({kafkaCode: 'SECURITY_DISABLED'}, 'list ACLs', 'DESCRIBE')
+  if (probe?.error?.code === 'SECURITY_DISABLED') throw aclRequestError(session, {kafkaCode: 'SECURITY_DISABLED'}, 'list ACLs', 'DESCRIBE')
 }
 
 export interface AclCreateOutcome extends AclBinding {
@@ -59,11 +59,11 @@ export async function createAcls(session: KafkaSession, bindings: AclBinding[]):
   try {
     results = await session.guard('create ACLs', native.createAcls(bindings.map(bindingToNative), {timeoutMs: session.timeoutMs}))
   } catch (error) {
-    throw aclRequestError(error, 'create ACLs', 'ALTER')
+    throw aclRequestError(session, error, 'create ACLs', 'ALTER')
   }
   // A denial is the whole request's answer, given per binding: one line, exit 4.
   const denied = results.find((r) => r.error && isAuthorizationCode(r.error.code))
-  if (denied?.error) throw authorizationError(denied.error.code, {action: 'create ACLs', operation: 'ALTER', resource: 'CLUSTER kafka-cluster'})
+  if (denied?.error) throw deniedOnCluster(session, 'ALTER', 'create ACLs', denied.error.code)
   return bindings.map((b, i): AclCreateOutcome => {
     const error = results[i]?.error
     return error ? {...b, status: 'failed', error: itemError(kafkaError(cleanError(error), 'create ACL'))} : {...b, status: 'created'}
@@ -83,12 +83,12 @@ export async function deleteAcls(session: KafkaSession, filters: AclFilter[]): P
   try {
     results = await session.guard('delete ACLs', native.deleteAcls(filters.map(filterToNative), {timeoutMs: session.timeoutMs}))
   } catch (error) {
-    throw aclRequestError(error, 'delete ACLs', 'ALTER')
+    throw aclRequestError(session, error, 'delete ACLs', 'ALTER')
   }
   const failed = results.find((r) => r.error)
   if (failed?.error) {
-    if (isAuthorizationCode(failed.error.code)) throw authorizationError(failed.error.code, {action: 'delete ACLs', operation: 'ALTER', resource: 'CLUSTER kafka-cluster'})
-    throw aclRequestError(Object.assign(new Error(brokerText(failed.error.message)), {code: failed.error.code}), 'delete ACLs', 'ALTER')
+    if (isAuthorizationCode(failed.error.code)) throw deniedOnCluster(session, 'ALTER', 'delete ACLs', failed.error.code)
+    throw aclRequestError(session, Object.assign(new Error(brokerText(failed.error.message)), {code: failed.error.code}), 'delete ACLs', 'ALTER')
   }
   const deleted = new Map<string, AclBinding>()
   for (const b of results.flatMap((r) => r.matching).map(fromNative)) deleted.set(bindingKey(b), b)
@@ -99,9 +99,9 @@ export async function deleteAcls(session: KafkaSession, filters: AclFilter[]): P
 const cleanError = (e: NativeErrorInfo): NativeErrorInfo => ({code: e.code, message: brokerText(e.message)})
 
 /** A failed ACL request: a denial names the cluster and the operation; no authorizer says so. */
-function aclRequestError(error: unknown, action: string, operation: 'DESCRIBE' | 'ALTER'): KafkitError {
+function aclRequestError(session: KafkaSession, error: unknown, action: string, operation: 'DESCRIBE' | 'ALTER'): KafkitError {
   const code = (error as {kafkaCode?: string; code?: unknown}).kafkaCode ?? (error as {code?: unknown}).code
-  if (isAuthorizationCode(code)) return authorizationError(code, {action, operation, resource: 'CLUSTER kafka-cluster'})
+  if (isAuthorizationCode(code)) return deniedOnCluster(session, operation, action, code)
   if (code === 'SECURITY_DISABLED') {
     return new KafkitError('invalid', `${action}: the cluster has no authorizer, so it keeps no ACLs`, {
       hint: 'brokers need authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer (kafkit local start --security sets it)',
