@@ -208,8 +208,10 @@ describe('acls', () => {
   })
 
   it('a cluster without an authorizer says so (exit 7), not "no ACLs"', async () => {
-    const result = await runKafkit(['acls', 'list', '-b', inject('bootstrap')])
-    expect(result.exitCode).toBe(7)
-    expect(result.stderr).toContain('no authorizer')
+    for (const args of [['acls', 'list'], ['acls', 'create', '--allow-principal', 'a', '--topic', 't']]) {
+      const result = await runKafkit([...args, '-b', inject('bootstrap')])
+      expect(result.exitCode, args.join(' ')).toBe(7)
+      expect(result.stderr.split('\n')[0]).toContain('the cluster has no authorizer')
+    }
   })
 })

@@ -64,6 +64,7 @@ export async function createAcls(session: KafkaSession, bindings: AclBinding[]):
   // A denial is the whole request's answer, given per binding: one line, exit 4.
   const denied = results.find((r) => r.error && isAuthorizationCode(r.error.code))
   if (denied?.error) throw deniedOnCluster(session, 'ALTER', 'create ACLs', denied.error.code)
+  if (results.some((r) => r.error?.code === 'SECURITY_DISABLED')) throw aclRequestError(session, {kafkaCode: 'SECURITY_DISABLED'}, 'create ACLs', 'ALTER')
   return bindings.map((b, i): AclCreateOutcome => {
     const error = results[i]?.error
     return error ? {...b, status: 'failed', error: itemError(kafkaError(cleanError(error), 'create ACL'))} : {...b, status: 'created'}
