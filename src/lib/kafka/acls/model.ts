@@ -3,9 +3,11 @@ import type {NativeAclBinding} from '../native-admin.js'
 // ACL bindings as kafkit shows them: Kafka's own enum names (TOPIC, LITERAL, READ, ALLOW, as
 // kafka-acls prints them), mapped to and from librdkafka's numbers. Pure data; never prints.
 
-const RESOURCE_TYPES = {ANY: 1, TOPIC: 2, GROUP: 3, CLUSTER: 4, TRANSACTIONAL_ID: 5, DELEGATION_TOKEN: 6, USER: 7} as const
-const PATTERN_TYPES = {ANY: 1, MATCH: 2, LITERAL: 3, PREFIXED: 4} as const
+// UNKNOWN: what librdkafka reports for a type it does not know (DELEGATION_TOKEN, USER).
+const RESOURCE_TYPES = {UNKNOWN: 0, ANY: 1, TOPIC: 2, GROUP: 3, CLUSTER: 4, TRANSACTIONAL_ID: 5} as const
+const PATTERN_TYPES = {UNKNOWN: 0, ANY: 1, MATCH: 2, LITERAL: 3, PREFIXED: 4} as const
 export const OPERATIONS = {
+  UNKNOWN: 0,
   ANY: 1,
   ALL: 2,
   READ: 3,
@@ -19,7 +21,7 @@ export const OPERATIONS = {
   ALTER_CONFIGS: 11,
   IDEMPOTENT_WRITE: 12,
 } as const
-const PERMISSIONS = {ANY: 1, DENY: 2, ALLOW: 3} as const
+const PERMISSIONS = {UNKNOWN: 0, ANY: 1, DENY: 2, ALLOW: 3} as const
 
 export type ResourceType = keyof typeof RESOURCE_TYPES
 export type PatternType = keyof typeof PATTERN_TYPES
@@ -62,18 +64,18 @@ export const OPERATIONS_BY_RESOURCE: Readonly<Record<'TOPIC' | 'GROUP' | 'CLUSTE
 
 function nameOf<T extends Record<string, number>>(table: T, value: number): keyof T & string {
   for (const [name, n] of Object.entries(table)) if (n === value) return name
-  return 'UNKNOWN'
+  return 'UNKNOWN' as keyof T & string
 }
 
 export function fromNative(b: NativeAclBinding): AclBinding {
   return {
     principal: b.principal ?? '',
     host: b.host ?? '',
-    resourceType: nameOf(RESOURCE_TYPES, b.resourceType) as ResourceType,
+    resourceType: nameOf(RESOURCE_TYPES, b.resourceType),
     resourceName: b.name ?? '',
-    patternType: nameOf(PATTERN_TYPES, b.patternType) as PatternType,
-    operation: nameOf(OPERATIONS, b.operation) as Operation,
-    permission: nameOf(PERMISSIONS, b.permission) as Permission,
+    patternType: nameOf(PATTERN_TYPES, b.patternType),
+    operation: nameOf(OPERATIONS, b.operation),
+    permission: nameOf(PERMISSIONS, b.permission),
   }
 }
 

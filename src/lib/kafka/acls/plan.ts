@@ -46,7 +46,7 @@ export function normalizePrincipal(text: string): string {
   return principal
 }
 
-const OPERATION_NAMES = Object.keys(OPERATIONS).filter((o) => o !== 'ANY') as Operation[]
+const OPERATION_NAMES = Object.keys(OPERATIONS).filter((o) => o !== 'ANY' && o !== 'UNKNOWN') as Operation[]
 
 /** `Read`, `read`, `DescribeConfigs`, `describe-configs`, `DESCRIBE_CONFIGS` -> the operation. */
 export function parseOperation(text: string, options: {allowAny?: boolean} = {}): Operation {
