@@ -1,8 +1,10 @@
 import {execFileSync} from 'node:child_process'
 import {mkdtempSync, writeFileSync} from 'node:fs'
+import {createServer, type Server} from 'node:http'
+import type {AddressInfo} from 'node:net'
 import {join} from 'node:path'
 
-import {beforeAll, describe, expect, inject, it} from 'vitest'
+import {afterAll, beforeAll, describe, expect, inject, it} from 'vitest'
 
 import {runApache} from './apache.js'
 import {runKafkit, uniqueName} from './cli.js'
@@ -175,5 +177,79 @@ describe('connecting to a secured broker', () => {
     const result = await runApache('org.apache.kafka.tools.TopicCommand', ['--bootstrap-server', secureBroker().security.listeners[mode], '--command-config', file, '--list'])
     expect(result.exitCode).toBe(0)
     expect(result.stdout.split('\n')).toContain(topic)
+  })
+})
+
+/**
+ * An OAuth token endpoint for the client-credentials grant, serving unsigned JWTs (alg none) whose
+ * subject is admin: what the broker's default, unsecured validator accepts.
+ */
+function tokenEndpoint(): {url: () => string; requests: string[]; server: Server} {
+  const requests: string[] = []
+  const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url')
+  const server = createServer((request, response) => {
+    let body = ''
+    request.on('data', (chunk: Buffer) => (body += chunk.toString()))
+    request.on('end', () => {
+      requests.push(`${request.headers.authorization ?? ''} ${body}`)
+      const now = Math.floor(Date.now() / 1000)
+      response.setHeader('content-type', 'application/json')
+      response.end(JSON.stringify({access_token: `${b64({alg: 'none'})}.${b64({sub: ADMIN, iat: now, exp: now + 3600})}.`, token_type: 'bearer', expires_in: 3600}))
+    })
+  })
+  return {url: () => `http://127.0.0.1:${(server.address() as AddressInfo).port}/token`, requests, server}
+}
+
+describe('OAUTHBEARER with OIDC client credentials, against a token endpoint served by the test', () => {
+  const endpoint = tokenEndpoint()
+  const clientSecret = uniqueName('oidc-client-secret')
+  let topic: string
+  beforeAll(async () => {
+    await new Promise<void>((resolve) => endpoint.server.listen(0, '127.0.0.1', resolve))
+    topic = uniqueName('secure-oidc')
+    expect((await runKafkit(['topics', 'create', topic, '-p', '1', ...saslFlags('SCRAM-SHA-512')])).exitCode).toBe(0)
+  })
+  afterAll(() => new Promise<void>((resolve) => endpoint.server.close(() => resolve())))
+
+  const oidcWays: Way[] = [
+    {
+      name: '-X properties',
+      args: () => [
+        '-b', secureBroker().security.listeners.sasl, '-X', 'security.protocol=SASL_PLAINTEXT', '-X', 'sasl.mechanisms=OAUTHBEARER', '-X', 'sasl.oauthbearer.method=oidc',
+        '-X', 'sasl.oauthbearer.client.id=kafkit-test', '-X', `sasl.oauthbearer.client.secret=${clientSecret}`, '-X', `sasl.oauthbearer.token.endpoint.url=${endpoint.url()}`,
+      ],
+    },
+    {
+      name: 'Java properties',
+      args: () => [
+        '--command-config',
+        javaProperties('oidc', [
+          `bootstrap.servers=${secureBroker().security.listeners['sasl-tls']}`,
+          'security.protocol=SASL_SSL',
+          'sasl.mechanism=OAUTHBEARER',
+          `sasl.oauthbearer.token.endpoint.url=${endpoint.url()}`,
+          `sasl.jaas.config=org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required clientId="kafkit-test" clientSecret="${clientSecret}";`,
+          'ssl.truststore.type=PEM',
+          `ssl.truststore.location=${secureBroker().security.caFile}`,
+        ]),
+      ],
+    },
+  ]
+
+  it.each(oidcWays)('$name: a token from the endpoint, then topics list, produce and consume in a group', async (way) => {
+    const before = endpoint.requests.length
+    const args = way.args()
+    const listed = await runKafkit(['topics', 'list', ...args])
+    expect(listed.exitCode, listed.stderr).toBe(0)
+    expect(listed.stdout.split('\n')).toContain(topic)
+    const value = uniqueName('oidc-record')
+    expect((await runKafkit(['produce', topic, ...args], {input: `${value}\n`})).exitCode).toBe(0)
+    const consumed = await runKafkit(['consume', topic, '-g', uniqueName('oidc-group'), '-e', ...args, '--debug'])
+    expect(consumed.exitCode, consumed.stderr).toBe(0)
+    expect(consumed.stdout.split('\n')).toContain(value)
+    // The client-credentials grant, with the client id and secret as HTTP basic authentication.
+    expect(endpoint.requests.length).toBeGreaterThan(before)
+    expect(endpoint.requests.at(-1)).toBe(`Basic ${Buffer.from(`kafkit-test:${clientSecret}`).toString('base64')} grant_type=client_credentials`)
+    for (const result of [listed, consumed]) expectNoSecrets(result, [clientSecret])
   })
 })

@@ -129,3 +129,43 @@ describe('ConnectionDiagnosis', () => {
     expect(diagnosis.unreachable(false).message).toBe('cannot reach Kafka at 127.0.0.1:9092: Connect to ipv4#127.0.0.1:9092 failed: Connection refused')
   })
 })
+
+describe('secured connections', () => {
+  it('a profile can name a password file instead of holding the password', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kafkit-pw-'))
+    writeFileSync(join(dir, 'pw'), 'from-a-file\n')
+    const env = configDir(`profiles:\n  s:\n    security-protocol: SASL_PLAINTEXT\n    sasl:\n      mechanism: PLAIN\n      username: u\n      password-file: ${join(dir, 'pw')}\n`)
+    const c = resolveConnection({timeoutMs: 1, env, profile: 's'})
+    expect(c.properties['sasl.password']).toBe('from-a-file')
+    expect(c.secrets).toContain('from-a-file')
+  })
+
+  it('an unknown SASL mechanism is an auth error naming it', () => {
+    const error = (() => {
+      try {
+        resolveConnection({timeoutMs: 1, env: {KAFKIT_CONFIG: '/nonexistent'}, properties: ['sasl.mechanisms=FOO']})
+      } catch (caught) {
+        return caught as KafkitError
+      }
+    })()
+    expect(error?.exitCode).toBe(4)
+    expect(error?.message).toContain("unsupported SASL mechanism 'FOO'")
+  })
+
+  it('a refused client certificate: missing, or expired by its own dates', () => {
+    const missing = new ConnectionDiagnosis('b:1', 5000)
+    missing.noteReason('Receive failed: error:0A000412:SSL routines::sslv3 alert bad certificate: SSL alert number 42')
+    const error = missing.unreachable(false)
+    expect(error.exitCode).toBe(4)
+    expect(error.message).toBe('TLS: the broker at b:1 refused the client certificate (TLS alert: bad certificate)')
+    expect(error.hint).toContain('ssl.certificate.location')
+  })
+
+  it('a plaintext client closed out at once may have met a TLS listener; a refused one did not', () => {
+    const closed = new ConnectionDiagnosis('127.0.0.1:1', 5000, {properties: {'security.protocol': 'SASL_PLAINTEXT'}})
+    expect(closed.unreachable(false).exitCode).toBe(3) // until explain() finds TLS there
+    const verify = new ConnectionDiagnosis('b:1', 5000)
+    const failed = verify.observe('SSL handshake failed: error:0A000086:SSL routines::certificate verify failed: broker certificate could not be verified')
+    expect(failed?.message).toContain('either the CA that signed it is not trusted, or the host name is not in the certificate')
+  })
+})

@@ -67,4 +67,18 @@ describe('translateJavaClientProperties', () => {
     const java = parseJavaProperties('sasl.jaas.config=com.sun.security.auth.module.Krb5LoginModule required useKeyTab=true;\n')
     expect(() => translateJavaClientProperties(java, 'f')).toThrowError(/cannot translate/)
   })
+
+  it('turns an unsecured OAUTHBEARER login into librdkafka unsecured JWTs', () => {
+    const java = parseJavaProperties('sasl.mechanism=OAUTHBEARER\nsasl.jaas.config=org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required unsecuredLoginStringClaim_sub="alice";\n')
+    expect(translateJavaClientProperties(java, 'f').properties).toEqual({
+      'sasl.mechanisms': 'OAUTHBEARER',
+      'enable.sasl.oauthbearer.unsecure.jwt': 'true',
+      'sasl.oauthbearer.config': 'principal=alice',
+    })
+  })
+
+  it('names an unreadable PKCS12 trust store', () => {
+    const java = parseJavaProperties('ssl.truststore.type=PKCS12\nssl.truststore.location=/nonexistent/trust.p12\nssl.truststore.password=x\n')
+    expect(() => translateJavaClientProperties(java, 'f')).toThrowError(/cannot read the PKCS12 trust store \/nonexistent\/trust.p12/)
+  })
 })

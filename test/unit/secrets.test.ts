@@ -4,7 +4,7 @@ import {isSecretProperty, maskProperties, redactSecrets, secretValues} from '../
 
 describe('secrets', () => {
   it('recognises secret property names', () => {
-    for (const name of ['sasl.password', 'ssl.key.password', 'ssl.keystore.password', 'sasl.oauthbearer.client.secret', 'ssl.key.pem', 'sasl.jaas.config']) {
+    for (const name of ['sasl.password', 'ssl.key.password', 'ssl.keystore.password', 'sasl.oauthbearer.client.secret', 'ssl.key.pem', 'sasl.jaas.config', 'sasl.oauthbearer.config', 'ssl.truststore.password']) {
       expect(isSecretProperty(name), name).toBe(true)
     }
     for (const name of ['bootstrap.servers', 'sasl.username', 'ssl.ca.location', 'client.id']) expect(isSecretProperty(name), name).toBe(false)

@@ -38,6 +38,8 @@ export interface Connection {
   timeoutMs: number
   /** The PEM CA certificates the client trusts (ssl.ca.pem or the ssl.ca.location file), to explain TLS failures. */
   trustedCa?: () => string | undefined
+  /** The client's PEM certificate (ssl.certificate.pem or the ssl.certificate.location file), to explain a refused one. */
+  clientCertificate?: () => string | undefined
 }
 
 export function parsePropertyAssignment(text: string, flag = '-X'): [string, string] {
@@ -128,5 +130,7 @@ export function resolveConnection(input: ConnectionInput): Connection {
     warnings,
     timeoutMs: input.timeoutMs,
     trustedCa: () => properties['ssl.ca.pem'] ?? (properties['ssl.ca.location'] ? readFileSync(properties['ssl.ca.location'], 'utf8') : undefined),
+    clientCertificate: () =>
+      properties['ssl.certificate.pem'] ?? (properties['ssl.certificate.location'] ? readFileSync(properties['ssl.certificate.location'], 'utf8') : undefined),
   }
 }

@@ -1,3 +1,5 @@
+import {X509Certificate} from 'node:crypto'
+
 import {formatDuration} from '../duration.js'
 import {KafkitError} from '../errors.js'
 import {firstAddress, probeTls} from './tls-probe.js'
@@ -32,6 +34,8 @@ export interface ClientSecurity {
   properties?: Readonly<Record<string, string | number | boolean>>
   /** The PEM CA certificates the client trusts (ssl.ca.location or ssl.ca.pem), when it names some. */
   trustedCa?: () => string | undefined
+  /** The client's own PEM certificate (ssl.certificate.location or ssl.certificate.pem), when it has one. */
+  clientCertificate?: () => string | undefined
 }
 
 /** Why an error may be explained better by a TLS probe of the listener. */
@@ -93,8 +97,30 @@ export class ConnectionDiagnosis {
     return undefined
   }
 
+  /** When the client's certificate is out of its validity period, which TLS alerts do not always say. */
+  private clientCertificateExpiry(): string | undefined {
+    try {
+      const pem = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/.exec(this.security.clientCertificate?.() ?? '')?.[0]
+      if (!pem) return undefined
+      const certificate = new X509Certificate(pem)
+      const now = Date.now()
+      if (Date.parse(certificate.validTo) < now) return `it expired on ${certificate.validTo}`
+      if (Date.parse(certificate.validFrom) > now) return `it is valid only from ${certificate.validFrom}`
+    } catch {
+      // An unreadable certificate: librdkafka's own message stands.
+    }
+    return undefined
+  }
+
   private clientCertificateRejected(reason: string): KafkitError {
     const alert = /alert ([a-z ]+?):/i.exec(reason)?.[1] ?? 'bad certificate'
+    const expiry = this.hasClientCertificate ? this.clientCertificateExpiry() : undefined
+    if (expiry) {
+      return new KafkitError('auth', `TLS: the broker at ${this.bootstrapServers} refused the client certificate: ${expiry} (TLS alert: ${alert})`, {
+        hint: 'renew the client certificate',
+        kafkaCode: '_SSL',
+      })
+    }
     const hint = this.hasClientCertificate
       ? /expired/i.test(alert)
         ? 'the client certificate has expired: renew it'

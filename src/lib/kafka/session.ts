@@ -233,7 +233,7 @@ class ConnectionWatcher {
     connection: Connection,
     private readonly onLog?: (line: string) => void,
   ) {
-    this.diagnosis = new ConnectionDiagnosis(connection.bootstrapServers, connection.timeoutMs, {properties: connection.properties, trustedCa: connection.trustedCa})
+    this.diagnosis = new ConnectionDiagnosis(connection.bootstrapServers, connection.timeoutMs, {properties: connection.properties, trustedCa: connection.trustedCa, clientCertificate: connection.clientCertificate})
     this.failure = new Promise<never>((_, reject) => {
       this.fail = reject
     })

@@ -82,7 +82,7 @@ export async function writeClientProperties(info: LocalSecurityInfo, adminPasswo
 }
 
 /** The kafkit profile (config.yaml layout) that connects to `mode`'s listener as admin; the password stays in its file. */
-export function secureProfile(info: LocalSecurityInfo, mode: SecurityMode): Record<string, unknown> {
+function secureProfile(info: LocalSecurityInfo, mode: SecurityMode): Record<string, unknown> {
   const admin = info.users[0]!
   const protocol = {sasl: 'SASL_PLAINTEXT', 'sasl-tls': 'SASL_SSL', tls: 'SSL', mtls: 'SSL'}[mode]
   const profile: Record<string, unknown> = {'bootstrap-servers': info.listeners[mode], 'security-protocol': protocol}

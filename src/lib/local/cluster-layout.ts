@@ -45,7 +45,7 @@ export function clusterPorts(size: number, firstPort: number): Array<{nodeId: nu
   return Array.from({length: size}, (_, index) => ({nodeId: index + 1, port: firstPort + index, controllerPort: firstPort + size + index}))
 }
 
-export interface SecurityRequest {
+interface SecurityRequest {
   mode: SecurityMode
   users: readonly string[]
 }

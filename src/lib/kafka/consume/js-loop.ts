@@ -3,7 +3,10 @@ import type {Message, TopicPartitionOffset} from '@confluentinc/kafka-javascript
 import type {TimestampType} from '../../records/jsonl.js'
 import type {ConsumedRecord} from '../../records/consumed-record.js'
 import type {RecordFormatter} from '../../records/record-formatter.js'
+import {GROUP_DENIED} from '../authorization.js'
+import {errorName, type KafkaErrorLike} from '../kafka-errors.js'
 import type {KafkaSession} from '../session.js'
+import {deniedRead} from './denials.js'
 import {connectClient, disconnectClient, readBatch} from './client.js'
 import {BATCH_BYTES, MAX_BATCH, nextBatchSize} from './config.js'
 import {key, type TopicPartition} from './positions.js'
@@ -99,7 +102,16 @@ export async function consumeWithClient(session: KafkaSession, request: ConsumeR
         stoppedBy = 'until'
         break
       }
-      const messages = await readBatch(consumer, batchSize)
+      let messages: Message[]
+      try {
+        messages = await readBatch(consumer, batchSize)
+      } catch (error) {
+        const {code, message} = error as KafkaErrorLike
+        const name = errorName(code)
+        // Without a group, a denial of the consumer's own group id does not matter (denials.ts).
+        if (name === GROUP_DENIED && !grouped) continue
+        throw (name && deniedRead(name, message, request, session)) || session.translate(error as KafkaErrorLike)
+      }
       if (messages.length === 0) {
         if (!caughtUp) request.caughtUp?.()
         caughtUp = true

@@ -29,7 +29,7 @@ export interface PreflightOptions {
  */
 export async function preflight({native, handle}: ProducerClient, options: PreflightOptions): Promise<void> {
   const {connection} = options
-  const diagnosis = new ConnectionDiagnosis(connection.bootstrapServers, options.timeoutMs, {properties: connection.properties, trustedCa: connection.trustedCa})
+  const diagnosis = new ConnectionDiagnosis(connection.bootstrapServers, options.timeoutMs, {properties: connection.properties, trustedCa: connection.trustedCa, clientCertificate: connection.clientCertificate})
   let partitions: number
   try {
     partitions = topicPartitions({native, handle}, options, diagnosis)
