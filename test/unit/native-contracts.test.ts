@@ -26,7 +26,7 @@ describe('native extension contracts', () => {
     expect(error).toBeInstanceOf(KafkitError)
     expect(error.kind).toBe('environment')
     expect(error.exitCode).toBe(ExitCode.ENVIRONMENT)
-    expect(error.message).toMatch(/kafkit native admin extension is stale.*contract\.version: got 0, expected 3/)
+    expect(error.message).toMatch(/kafkit native admin extension is stale.*contract\.version: got 0, expected 4/)
     expect(error.hint).toMatch(/build-native\.sh --force|npm run install/)
   })
 

@@ -3,7 +3,8 @@ import {loadExtension} from '../native/load.js'
 
 // kafkit's own native extension (native/src/kafkit_admin.c) for the admin calls the JS client
 // lacks: DescribeCluster, DescribeConfigs, IncrementalAlterConfigs, CreateTopics with
-// validate-only, AlterConsumerGroupOffsets, DeleteConsumerGroupOffsets; and DescribeConsumerGroups,
+// validate-only, AlterConsumerGroupOffsets, DeleteConsumerGroupOffsets, Create/Describe/DeleteAcls,
+// Describe/AlterUserScramCredentials; and DescribeConsumerGroups,
 // whose JS client binding crashes the process on a group that failed (see kafkit_admin.c). It
 // links the same librdkafka the client library built. Loaded on first use only.
 //
@@ -48,6 +49,8 @@ export interface ClusterDescription {
   /** -1 when the cluster reports no controller. */
   controllerId: number
   brokers: BrokerNode[]
+  /** With withAuthorizedOperations: what this client's principal may do on the cluster (AclOperation numbers); else null. */
+  authorizedOperations: number[] | null
 }
 
 export interface ConfigResourceRef {
@@ -157,6 +160,56 @@ export interface ConsumerGroupDescription {
   members: GroupMemberDescription[]
 }
 
+/**
+ * An ACL binding, or a filter (null name/principal/host: any), with librdkafka's enum numbers:
+ * resourceType rd_kafka_ResourceType_t (1 any, 2 topic, 3 group, 4 cluster, 5 transactional id),
+ * patternType rd_kafka_ResourcePatternType_t (1 any, 2 match, 3 literal, 4 prefixed), operation
+ * rd_kafka_AclOperation_t (1 any, 2 all, 3 read ...), permission (1 any, 2 deny, 3 allow).
+ * src/lib/kafka/acls/model.ts names them.
+ */
+export interface NativeAclBinding {
+  resourceType: number
+  name: string | null
+  patternType: number
+  principal: string | null
+  host: string | null
+  operation: number
+  permission: number
+}
+
+export interface AclCreateResult {
+  error?: NativeErrorInfo
+}
+
+export interface AclDeleteResult {
+  error?: NativeErrorInfo
+  /** The bindings the filter matched, and so deleted. */
+  matching: NativeAclBinding[]
+}
+
+/** rd_kafka_ScramMechanism_t: 1 SCRAM-SHA-256, 2 SCRAM-SHA-512. */
+export type ScramMechanismNumber = 1 | 2
+
+export interface ScramUserDescription {
+  user: string
+  /** e.g. RESOURCE_NOT_FOUND for a user without credentials. */
+  error?: NativeErrorInfo
+  credentials: Array<{mechanism: number; iterations: number}>
+}
+
+/** With a password: create or replace the user's credential for the mechanism; without: delete it. */
+export interface ScramAlteration {
+  user: string
+  mechanism: ScramMechanismNumber
+  iterations?: number
+  password?: string
+}
+
+export interface ScramAlterResult {
+  user: string
+  error?: NativeErrorInfo
+}
+
 export interface TimeoutOption {
   /** Bounds the request (librdkafka's request timeout) and the wait for its result. */
   timeoutMs: number
@@ -181,7 +234,7 @@ interface RawBinding {
   create(config: Record<string, string>): Handle
   close(handle: Handle): Promise<void>
   /** brokerId -1: librdkafka's default target (the controller the metadata names). */
-  describeCluster(handle: Handle, timeoutMs: number, brokerId: number): Promise<ClusterDescription>
+  describeCluster(handle: Handle, timeoutMs: number, brokerId: number, withAuthorizedOperations: boolean): Promise<ClusterDescription>
   describeConfigs(handle: Handle, resources: ConfigResourceRef[], timeoutMs: number, brokerId: number): Promise<ConfigResourceDescription[]>
   incrementalAlterConfigs(
     handle: Handle,
@@ -194,6 +247,15 @@ interface RawBinding {
   alterConsumerGroupOffsets(handle: Handle, group: string, offsets: PartitionOffset[], timeoutMs: number): Promise<GroupOffsetsResult<AlteredPartitionOffset>>
   deleteConsumerGroupOffsets(handle: Handle, group: string, partitions: TopicPartition[], timeoutMs: number): Promise<GroupOffsetsResult<DeletedPartitionOffset>>
   describeConsumerGroups(handle: Handle, groups: string[], timeoutMs: number): Promise<ConsumerGroupDescription[]>
+  createAcls(handle: Handle, bindings: NativeAclBinding[], timeoutMs: number): Promise<AclCreateResult[]>
+  describeAcls(handle: Handle, filter: NativeAclBinding, timeoutMs: number): Promise<NativeAclBinding[]>
+  deleteAcls(handle: Handle, filters: NativeAclBinding[], timeoutMs: number): Promise<AclDeleteResult[]>
+  describeUserScramCredentials(handle: Handle, users: string[], timeoutMs: number): Promise<ScramUserDescription[]>
+  alterUserScramCredentials(
+    handle: Handle,
+    alterations: Array<{user: string; mechanism: number; iterations: number | null; password: string | null}>,
+    timeoutMs: number,
+  ): Promise<ScramAlterResult[]>
 }
 
 let binding: RawBinding | undefined
@@ -310,6 +372,17 @@ async function groupLevelErrorAsResult<P extends TopicPartition>(
   }
 }
 
+/** librdkafka's rejection of an ACL binding (e.g. a principal without a type) is bad input. */
+async function aclInputChecked<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call()
+  } catch (error) {
+    const e = error as {code?: string; message?: string}
+    if (e?.code === 'ERR_KAFKIT_ACL') throw new KafkitError('usage', `invalid ACL: ${e.message}`)
+    throw error
+  }
+}
+
 const resourceKey = (r: ConfigResourceRef) => `${r.type}\u0000${r.name}`
 
 const isBrokerId = (name: string) => /^\d+$/.test(name) && Number(name) <= 2 ** 31 - 1
@@ -388,9 +461,9 @@ export class NativeAdmin {
     return this.closing !== undefined
   }
 
-  async describeCluster(timeoutMs: number, options: TargetBrokerOption = {}): Promise<ClusterDescription> {
+  async describeCluster(timeoutMs: number, options: TargetBrokerOption & {withAuthorizedOperations?: boolean} = {}): Promise<ClusterDescription> {
     const t = checkTimeout(timeoutMs)
-    return bounded(() => this.raw.describeCluster(this.handle, t, options.brokerId ?? -1), t)
+    return bounded(() => this.raw.describeCluster(this.handle, t, options.brokerId ?? -1, options.withAuthorizedOperations ?? false), t)
   }
 
   /** Configs of topics, brokers (by id) and groups; per-resource errors come back in `error`. */
@@ -521,6 +594,43 @@ export class NativeAdmin {
       members: [],
     })
     return groups.map((group) => results.get(group) ?? none(group))
+  }
+
+  /** Creates ACL bindings; one result per binding, in order. A binding librdkafka rejects throws a KafkitError 'usage'. */
+  async createAcls(bindings: NativeAclBinding[], options: TimeoutOption): Promise<AclCreateResult[]> {
+    const t = checkTimeout(options.timeoutMs)
+    if (bindings.length === 0) return []
+    return bounded(() => aclInputChecked(() => this.raw.createAcls(this.handle, bindings, t)), t)
+  }
+
+  /** The ACL bindings that match one filter. */
+  async describeAcls(filter: NativeAclBinding, options: TimeoutOption): Promise<NativeAclBinding[]> {
+    const t = checkTimeout(options.timeoutMs)
+    return bounded(() => aclInputChecked(() => this.raw.describeAcls(this.handle, filter, t)), t)
+  }
+
+  /** Deletes every binding each filter matches; one result per filter, in order, with what it deleted. */
+  async deleteAcls(filters: NativeAclBinding[], options: TimeoutOption): Promise<AclDeleteResult[]> {
+    const t = checkTimeout(options.timeoutMs)
+    if (filters.length === 0) return []
+    return bounded(() => aclInputChecked(() => this.raw.deleteAcls(this.handle, filters, t)), t)
+  }
+
+  /** SCRAM credentials (mechanism and iterations, never secrets) of the users named, or of every user when none are. */
+  async describeUserScramCredentials(users: string[], options: TimeoutOption): Promise<ScramUserDescription[]> {
+    const t = checkTimeout(options.timeoutMs)
+    return bounded(() => this.raw.describeUserScramCredentials(this.handle, users, t), t)
+  }
+
+  /**
+   * Creates, replaces or deletes SCRAM credentials. librdkafka salts the password and sends only
+   * the salted hash; the password never leaves this process.
+   */
+  async alterUserScramCredentials(alterations: ScramAlteration[], options: TimeoutOption): Promise<ScramAlterResult[]> {
+    const t = checkTimeout(options.timeoutMs)
+    if (alterations.length === 0) return []
+    const raw = alterations.map((a) => ({user: a.user, mechanism: a.mechanism, iterations: a.iterations ?? null, password: a.password ?? null}))
+    return bounded(() => Promise.resolve().then(() => this.raw.alterUserScramCredentials(this.handle, raw, t)), t)
   }
 
   /**

@@ -26,7 +26,7 @@ export const CONSUME_LITERAL_SLOTS = 5
  * whenever either side changes the layout; the other fields are checked one by one.
  */
 export const EXTENSION_CONTRACTS = {
-  admin: {version: 3},
+  admin: {version: 4},
   produce: {version: 1, descFields: PRODUCE_DESC_FIELDS, headerFields: PRODUCE_HEADER_FIELDS},
   consume: {
     // 2: group mode (subscribe, written, commit; batches report generations and assignment changes).
