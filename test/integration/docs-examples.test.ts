@@ -72,6 +72,12 @@ const COMMAND_EXAMPLES: Array<{text: string; skip?: string; exit?: number; setup
   {text: 'topics create orders --partitions', setup: 'kafkit topics delete orders --yes >/dev/null'},
   {text: 'topics describe orders', setup: 'kafkit topics create orders --if-not-exists --partitions 6 >/dev/null'},
   {text: 'topics trim orders --partition 0 --before 100', setup: 'seq 1 200 | kafkit produce orders -p 0 2>/dev/null'},
+  {text: 'acls ', skip: 'needs a cluster with an authorizer: docs/security.md runs these against kafkit local start --security'},
+  // Asks for the password; piped, it needs --password-stdin: exit 2, as documented.
+  {text: 'users create alice --mechanism SCRAM-SHA-512', exit: 2},
+  {text: 'users delete alice --mechanism', setup: 'printf %s alice-pw-1234 | kafkit users create alice --mechanism SCRAM-SHA-256 --password-stdin >/dev/null'},
+  {text: 'users delete alice', setup: 'printf %s alice-pw-1234 | kafkit users create alice --mechanism SCRAM-SHA-256 --password-stdin >/dev/null'},
+  {text: 'users list alice', setup: 'printf %s alice-pw-1234 | kafkit users create alice --mechanism SCRAM-SHA-256 --password-stdin >/dev/null'},
   {text: 'schemas subjects -r http://registry:8081', skip: 'needs a host registry'},
   {text: 'schemas get --id 1', skip: 'which ids exist depends on what the earlier pages deleted (schemas.test.ts covers get --id)'},
   {text: 'schemas delete orders-value --version 1 --permanent --yes', after: 'kafkit schemas register orders-value --file order.avsc >/dev/null'},

@@ -32,7 +32,7 @@ profiles:
       ca-location: /etc/ca.pem
 `
 
-describe('resolveConnection precedence (flag > env > command-config > profile > default)', () => {
+describe('resolveConnection precedence (flag > command-config > --profile > env > default profile > default)', () => {
   it('defaults to localhost:9092 with nothing configured', () => {
     const c = resolveConnection({timeoutMs: 1000, env: {KAFKIT_CONFIG: '/nonexistent/config.yaml'}})
     expect(c.bootstrapServers).toBe('localhost:9092')
@@ -51,6 +51,18 @@ describe('resolveConnection precedence (flag > env > command-config > profile > 
     const fromFlag = resolveConnection({timeoutMs: 1, env: withEnv, bootstrapServer: 'flaghost:1234'})
     expect(fromFlag.bootstrapServers).toBe('flaghost:1234')
     expect(fromFlag.bootstrapSource).toBe('flag')
+  })
+
+  it('a profile or --command-config named on the command line beats $KAFKA_BOOTSTRAP_SERVERS; $KAFKIT_PROFILE does not', () => {
+    const env = {...configDir(PROFILES), KAFKA_BOOTSTRAP_SERVERS: 'envhost:9092', PROD_PASSWORD: 'x'}
+    const named = resolveConnection({timeoutMs: 1, env, profile: 'dev'})
+    expect(named.bootstrapServers).toBe('dev1:9092,dev2:9092')
+    expect(named.bootstrapSource).toBe('profile')
+    const fromEnvProfile = resolveConnection({timeoutMs: 1, env: {...env, KAFKIT_PROFILE: 'dev'}})
+    expect(fromEnvProfile.bootstrapServers).toBe('envhost:9092')
+    const file = join(mkdtempSync(join(tmpdir(), 'kafkit-props-')), 'client.properties')
+    writeFileSync(file, 'bootstrap.servers=filehost:9092\n')
+    expect(resolveConnection({timeoutMs: 1, env, commandConfig: file}).bootstrapServers).toBe('filehost:9092')
   })
 
   it('maps a SASL/SSL profile to librdkafka properties and expands ${VAR}', () => {

@@ -28,8 +28,8 @@ Reading needs DESCRIBE_CONFIGS on the cluster, changing ALTER_CONFIGS (exit 4 wi
     {description: 'Every config of broker 1, with sources', command: '<%= config.bin %> cluster configs --broker 1'},
     {description: 'The cluster-wide defaults', command: '<%= config.bin %> cluster configs'},
     {description: 'Two cleaner threads on every broker', command: '<%= config.bin %> cluster configs --set log.cleaner.threads=2'},
-    {description: 'See what a change would do', command: '<%= config.bin %> cluster configs --broker 2 --set log.retention.ms=86400000 --dry-run'},
-    {description: 'Back to the inherited value', command: '<%= config.bin %> cluster configs --broker 2 --delete log.retention.ms'},
+    {description: 'See what a change would do', command: '<%= config.bin %> cluster configs --broker 1 --set log.retention.ms=86400000 --dry-run'},
+    {description: 'Back to the inherited value', command: '<%= config.bin %> cluster configs --broker 1 --delete log.retention.ms'},
   ]
 
   static flags = {

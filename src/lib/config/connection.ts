@@ -6,8 +6,9 @@ import {parseJavaProperties, translateJavaClientProperties} from './java-propert
 import {configFilePath, profileProperties, readProfileFile} from './profiles.js'
 
 // How every command finds its cluster. Precedence, highest first (docs/configuration.md):
-//   bootstrap servers: -b/--bootstrap-server, -X bootstrap.servers, $KAFKA_BOOTSTRAP_SERVERS,
-//                      --command-config, the profile, then localhost:9092
+//   bootstrap servers: -b/--bootstrap-server, -X bootstrap.servers, --command-config, a profile named
+//                      with --profile, $KAFKA_BOOTSTRAP_SERVERS, the profile from $KAFKIT_PROFILE or the
+//                      file's default, then localhost:9092
 //   other properties:  -X, then --command-config, then the profile
 //   profile:           --profile, then $KAFKIT_PROFILE, then the file's default-profile
 
@@ -109,10 +110,15 @@ export function resolveConnection(input: ConnectionInput): Connection {
     flagProperties[key] = value
   }
 
+  // What is typed on the command line beats the environment: --command-config and a profile named
+  // with --profile come before $KAFKA_BOOTSTRAP_SERVERS (a shell that exported the local broker's
+  // address can still use `--profile local-sasl`); a profile chosen by $KAFKIT_PROFILE or the
+  // file's default comes after it.
   const candidates: Array<[BootstrapSource, string | undefined]> = [
     ['flag', input.bootstrapServer ?? flagProperties['bootstrap.servers']],
-    ['env', env.KAFKA_BOOTSTRAP_SERVERS || undefined],
     ['command-config', commandConfig['bootstrap.servers']],
+    ['profile', input.profile === undefined ? undefined : fileProperties['bootstrap.servers']],
+    ['env', env.KAFKA_BOOTSTRAP_SERVERS || undefined],
     ['profile', fileProperties['bootstrap.servers']],
     ['default', DEFAULT_BOOTSTRAP],
   ]
