@@ -14,6 +14,20 @@ export function deniedOnCluster(session: KafkaSession, operation: AclOperation, 
 }
 
 /**
+ * Runs one cluster-level admin request, bounded by the session (`subject` names it in timeout
+ * messages); a denial becomes deniedOnCluster's one line, anything else passes through.
+ */
+export async function clusterAdminCall<T>(session: KafkaSession, action: string, operation: AclOperation, call: Promise<T>, subject = action): Promise<T> {
+  try {
+    return await session.guard(subject, call)
+  } catch (error) {
+    const code = (error as {kafkaCode?: string}).kafkaCode
+    if (isAuthorizationFailure(code)) throw deniedOnCluster(session, operation, action, code)
+    throw error
+  }
+}
+
+/**
  * A broker's error text as librdkafka hands it over: some texts (DescribeUserScramCredentials'
  * per-user errors) are not terminated where the broker's string ends, so stray bytes follow.
  * Cut at the first control character.

@@ -3,8 +3,7 @@ import {compareNames} from '../compare.js'
 import {kafkaError} from './kafka-errors.js'
 import type {AlterConfigOp, ConfigEntry} from './native-admin.js'
 import type {KafkaSession} from './session.js'
-import {deniedOnCluster, isAuthorizationFailure} from './admin-denials.js'
-import type {AclOperation} from './authorization.js'
+import {clusterAdminCall, deniedOnCluster, isAuthorizationFailure} from './admin-denials.js'
 import {alterDefaultBrokerConfigs} from './default-broker-configs.js'
 import {sourceLabel} from './topics/configs.js'
 import type {ReadKeyFile} from './wire-connection.js'
@@ -68,23 +67,15 @@ async function brokerToAsk(session: KafkaSession, brokerId: number | undefined):
   return target
 }
 
-function configsRequestError(session: KafkaSession, error: unknown, action: string, operation: AclOperation): unknown {
-  const code = (error as {kafkaCode?: string}).kafkaCode
-  if (isAuthorizationFailure(code)) return deniedOnCluster(session, operation, action, code)
-  return error
-}
-
 async function describeBroker(session: KafkaSession, brokerId: number): Promise<ConfigEntry[]> {
   const native = await session.nativeAdmin()
-  let described
-  try {
-    described = await session.guard(
-      `broker ${brokerId}`,
-      native.describeConfigs([{type: 'broker', name: String(brokerId)}], {timeoutMs: session.timeoutMs, includeSynonyms: true}),
-    )
-  } catch (error) {
-    throw configsRequestError(session, error, 'describe broker configs', 'DESCRIBE_CONFIGS')
-  }
+  const described = await clusterAdminCall(
+    session,
+    'describe broker configs',
+    'DESCRIBE_CONFIGS',
+    native.describeConfigs([{type: 'broker', name: String(brokerId)}], {timeoutMs: session.timeoutMs, includeSynonyms: true}),
+    `broker ${brokerId}`,
+  )
   const [resource] = described
   if (resource?.error) {
     if (isAuthorizationFailure(resource.error.code)) throw deniedOnCluster(session, 'DESCRIBE_CONFIGS', 'describe broker configs', resource.error.code)
@@ -207,12 +198,8 @@ export async function alterBrokerConfigs(
   const apply = async (validateOnly: boolean) => {
     if (entity === 'cluster') return alterClusterDefaults(session, asked, options.ops, validateOnly, options.readKeyFile)
     const native = await session.nativeAdmin()
-    let results
-    try {
-      results = await session.guard(`broker ${asked}`, native.incrementalAlterConfigs([{type: 'broker', name: String(asked), ops: options.ops}], {timeoutMs: session.timeoutMs, validateOnly}))
-    } catch (error) {
-      throw configsRequestError(session, error, 'alter broker configs', 'ALTER_CONFIGS')
-    }
+    const alter = native.incrementalAlterConfigs([{type: 'broker', name: String(asked), ops: options.ops}], {timeoutMs: session.timeoutMs, validateOnly})
+    const results = await clusterAdminCall(session, 'alter broker configs', 'ALTER_CONFIGS', alter, `broker ${asked}`)
     const error = results[0]?.error
     if (error) throw alterError(session, error, `broker ${asked}`)
   }

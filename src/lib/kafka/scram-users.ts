@@ -1,7 +1,7 @@
 import {KafkitError, usageError} from '../errors.js'
 import type {ScramMechanismNumber} from './native-admin.js'
 import type {KafkaSession} from './session.js'
-import {brokerText, deniedOnCluster, isAuthorizationFailure} from './admin-denials.js'
+import {brokerText, clusterAdminCall, deniedOnCluster, isAuthorizationFailure} from './admin-denials.js'
 
 // SASL/SCRAM users (DescribeUserScramCredentials, AlterUserScramCredentials): who has which
 // mechanism with how many iterations, creating and deleting credentials. Passwords are handed to
@@ -37,20 +37,10 @@ export interface ScramUser {
   credentials: Array<{mechanism: string; iterations: number}>
 }
 
-async function scramCall<T>(session: KafkaSession, action: string, operation: 'DESCRIBE' | 'ALTER', call: Promise<T>): Promise<T> {
-  try {
-    return await session.guard(action, call)
-  } catch (error) {
-    const code = (error as {kafkaCode?: string}).kafkaCode
-    if (isAuthorizationFailure(code)) throw deniedOnCluster(session, operation, action, code)
-    throw error
-  }
-}
-
 /** Users with SCRAM credentials (all, or those named; a named user without any is not_found). */
 export async function listScramUsers(session: KafkaSession, users: string[] = []): Promise<ScramUser[]> {
   const native = await session.nativeAdmin()
-  const described = await scramCall(session, 'list users', 'DESCRIBE', native.describeUserScramCredentials(users, {timeoutMs: session.timeoutMs}))
+  const described = await clusterAdminCall(session, 'list users', 'DESCRIBE', native.describeUserScramCredentials(users, {timeoutMs: session.timeoutMs}))
   const out: ScramUser[] = []
   for (const d of described) {
     if (d.error) {
@@ -91,7 +81,7 @@ export async function upsertScramUser(
   if (user.trim() === '') throw usageError('the user name is empty')
   if (options.password === '') throw usageError('the password is empty')
   const native = await session.nativeAdmin()
-  const [result] = await scramCall(
+  const [result] = await clusterAdminCall(
     session,
     'create user',
     'ALTER',
@@ -109,7 +99,7 @@ export async function deleteScramUser(session: KafkaSession, user: string, mecha
   const targets = mechanisms ?? ((await listScramUsers(session, [user]))[0]?.credentials.map((c) => c.mechanism as ScramMechanism) ?? [])
   if (targets.length === 0) throw new KafkitError('not_found', `user '${user}' has no SCRAM credentials`, {hint: 'list users with: kafkit users list'})
   const native = await session.nativeAdmin()
-  const results = await scramCall(
+  const results = await clusterAdminCall(
     session,
     'delete user',
     'ALTER',
