@@ -20,8 +20,9 @@ for (const file of args) {
   const byFile = new Map()
   let total = 0
   for (const [id, us] of self) {
-    const {functionName, url, lineNumber} = nodes.get(id).callFrame
-    const where = url ? `${url.replace(/^file:\/\//, '')}:${lineNumber + 1}` : ''
+    const {functionName, url, lineNumber, columnNumber} = nodes.get(id).callFrame
+    // Line and column: the bundle (dist/kafkit.cjs) is minified onto few lines, names kept.
+    const where = url ? `${url.replace(/^file:\/\//, '')}:${lineNumber + 1}:${columnNumber + 1}` : ''
     const fn = `${functionName || '(anonymous)'} ${where}`.trim()
     byFunction.set(fn, (byFunction.get(fn) ?? 0) + us)
     const place = url ? url.replace(/^file:\/\//, '') : functionName
