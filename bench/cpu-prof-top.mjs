@@ -7,6 +7,16 @@ import {readFileSync} from 'node:fs'
 const args = process.argv.slice(2)
 const topAt = args.indexOf('--top')
 const top = topAt >= 0 ? Number(args.splice(topAt, 2)[1]) : 20
+// The bundle is minified with esbuild's keepNames: a function declared as `Gn` is followed by
+// `s(Gn,"encodePayload")` (its real name); find that name to print beside the short one.
+const sources = new Map()
+const realName = (name, url) => {
+  if (!url.endsWith('.cjs') || name.length > 3 || !/^[\w$]+$/.test(name)) return ''
+  const path = url.replace(/^file:\/\//, '')
+  if (!sources.has(path)) sources.set(path, readFileSync(path, 'utf8'))
+  const found = sources.get(path).match(new RegExp(`\\bs\\(${name.replace('$', '\\$')},"([^"]+)"\\)`))
+  return found ? ` (${found[1]})` : ''
+}
 const pct = (part, whole) => `${((100 * part) / whole).toFixed(1)}%`.padStart(6)
 const ms = (us) => `${(us / 1000).toFixed(0)} ms`.padStart(9)
 
@@ -23,7 +33,7 @@ for (const file of args) {
     const {functionName, url, lineNumber, columnNumber} = nodes.get(id).callFrame
     // Line and column: the bundle (dist/kafkit.cjs) is minified onto few lines, names kept.
     const where = url ? `${url.replace(/^file:\/\//, '')}:${lineNumber + 1}:${columnNumber + 1}` : ''
-    const fn = `${functionName || '(anonymous)'} ${where}`.trim()
+    const fn = `${functionName || '(anonymous)'}${realName(functionName, url)} ${where}`.trim()
     byFunction.set(fn, (byFunction.get(fn) ?? 0) + us)
     const place = url ? url.replace(/^file:\/\//, '') : functionName
     byFile.set(place, (byFile.get(place) ?? 0) + us)

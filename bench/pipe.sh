@@ -23,13 +23,15 @@
 # case 6: the largest process of the pipe's tree, node or jq).
 #
 #   bash bench/pipe.sh [-b BOOTSTRAP] [--records N] [--rounds R] [--cases 1,2,3,4,5,6]
-#                      [--kafkit PATH/bin/run.cjs] [--port P] [--quix-commit-interval S] [--cpu-prof DIR]
+#                      [--kafkit PATH/bin/run.cjs] [--snapshot] [--port P] [--quix-commit-interval S] [--cpu-prof DIR]
 #
 # -b: an already-running broker (topics and groups the run creates are deleted at the end); without
 #     it, a broker of its own on 127.0.0.1:PORT (29693), stopped at the end.
 # --kafkit (or $KAFKIT): the kafkit build to measure (default: this checkout's bin/run.cjs).
-# --cpu-prof DIR: after the rounds, one more untimed run of case 1 under node --cpu-prof; its hottest
-#     functions are printed (bench/cpu-prof-top.mjs).
+# --snapshot: measure a copy of that build (bin, dist, native/build, manifest) taken at the start,
+#     so that a rebuild of its checkout during the run does not change what is measured.
+# --cpu-prof DIR: after the rounds, one more untimed run of cases 1 and 3 each under node --cpu-prof;
+#     their hottest functions are printed (bench/cpu-prof-top.mjs).
 # Cases 1, 3, 4 and 6 are skipped, with a message, when `kafkit pipe --help` fails for that build.
 # Needs: the built CLI (npm run build), kcat, jq, GNU time, python3 with venv (bash scripts/setup.sh
 # --with-peers; scripts/python-peers.sh installs QuixStreams).
@@ -44,6 +46,7 @@ cases=1,2,3,4,5,6
 kafkit_js=${KAFKIT:-bin/run.cjs}
 quix_commit_interval=
 cpu_prof=
+snapshot=false
 while [[ $# -gt 0 ]]; do
   case "$1" in
     -b | --bootstrap-server) bootstrap=$2; shift 2 ;;
@@ -51,6 +54,7 @@ while [[ $# -gt 0 ]]; do
     --rounds) rounds=$2; shift 2 ;;
     --cases) cases=$2; shift 2 ;;
     --kafkit) kafkit_js=$2; shift 2 ;;
+    --snapshot) snapshot=true; shift ;;
     --port) port=$2; shift 2 ;;
     --quix-commit-interval) quix_commit_interval=$2; shift 2 ;;
     --cpu-prof) cpu_prof=$2; shift 2 ;;
@@ -64,10 +68,26 @@ for tool in kcat jq; do command -v $tool >/dev/null || { say "$tool is not insta
 [[ -x /usr/bin/time ]] || { say "GNU time (/usr/bin/time) is not installed: it measures the peak RSS"; exit 9; }
 [[ -f dist/kafkit.cjs ]] || { say "build kafkit first: npm run build"; exit 9; }
 [[ -f $kafkit_js ]] || { say "no kafkit build at $kafkit_js"; exit 9; }
-kafkit="node $kafkit_js"
 python=$(bash scripts/python-peers.sh)
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/kafkit-bench-pipe.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+build_label="$kafkit_js ($(git -C "$(dirname "$kafkit_js")/.." log -1 --format='%h %cd' --date=format:'%H:%M' 2>/dev/null || echo '?'))"
+if $snapshot; then
+  checkout=$(cd "$(dirname "$kafkit_js")/.." && pwd)
+  # A build in progress has no dist/kafkit.cjs for a moment: wait until it is there and settled.
+  for _ in $(seq 60); do
+    [[ -f $checkout/dist/kafkit.cjs ]] && (( $(date +%s) - $(stat -c %Y "$checkout/dist/kafkit.cjs") > 5 )) && break
+    sleep 2
+  done
+  mkdir -p "$work/kafkit/native/build"
+  cp -rp "$checkout/bin" "$checkout/dist" "$checkout/package.json" "$checkout/oclif.manifest.json" "$work/kafkit/"
+  cp -rp "$checkout/native/build/Release" "$work/kafkit/native/build/"
+  ln -s "$(readlink -f "$checkout/node_modules")" "$work/kafkit/node_modules"
+  kafkit_js=$work/kafkit/bin/run.cjs
+  build_label+=", a copy of its dist/kafkit.cjs of $(date -u -d "@$(stat -c %Y "$checkout/dist/kafkit.cjs")" +%H:%M) UTC"
+fi
+kafkit="node $kafkit_js"
 run_id=$$
 own_broker=false
 topics_made=()
@@ -221,7 +241,7 @@ ratio() {
 }
 
 echo
-echo "$records records {city, celsius} (keyed by city), 6 partitions, $rounds rounds, broker $bootstrap; kafkit build: $kafkit_js ($(git -C "$(dirname "$kafkit_js")/.." rev-parse --short HEAD 2>/dev/null || echo '?')); $(nproc) cores, load average $load_start at the start, $load_end at the end."
+echo "$records records {city, celsius} (keyed by city), 6 partitions, $rounds rounds, broker $bootstrap; kafkit build: $build_label; $(nproc) cores, load average $load_start at the start, $load_end at the end."
 echo
 echo "| case | median records/s | vs QuixStreams EOS (2) | vs consume \\| produce (5) | peak RSS (median, max) | runs (records/s) | invalid rounds |"
 echo "|---|---:|---:|---:|---:|---|---|"
@@ -241,15 +261,17 @@ echo
 echo "Ratios: the median over rounds of (this case's records/s / the other case's records/s in the same round); above 1, this case is faster."
 
 if [[ -n $cpu_prof ]] && $pipe_ok; then
-  mkdir -p "$cpu_prof"
-  dest=bench-pipe-prof-$run_id
-  node bin/run.cjs topics create "$dest" -b "$bootstrap" --partitions 6 >/dev/null
-  topics_made+=("$dest")
-  groups_made+=("$dest")
-  say "profiling case 1 (node --cpu-prof into $cpu_prof)"
-  prof_command=$(command_for 1 "$dest" "$dest")
-  bash -c "exec ${prof_command/node /node --cpu-prof --cpu-prof-dir=$cpu_prof }" >/dev/null 2>"$work/prof.log" || say "the profiled run failed: $(tail -3 "$work/prof.log")"
-  echo
-  echo "CPU profile of case 1 ($cpu_prof):"
-  node bench/cpu-prof-top.mjs "$cpu_prof"/*.cpuprofile
+  for c in 1 3; do
+    dest=bench-pipe-prof-${name[$c]}-$run_id
+    node bin/run.cjs topics create "$dest" -b "$bootstrap" --partitions 6 >/dev/null
+    topics_made+=("$dest")
+    groups_made+=("$dest")
+    mkdir -p "$cpu_prof/${name[$c]}"
+    say "profiling case $c (${name[$c]}): node --cpu-prof into $cpu_prof/${name[$c]}"
+    prof_command=$(command_for "$c" "$dest" "$dest")
+    bash -c "exec ${prof_command/node /node --cpu-prof --cpu-prof-dir=$cpu_prof/${name[$c]} }" >/dev/null 2>"$work/prof.log" || say "the profiled run failed: $(tail -3 "$work/prof.log")"
+    echo
+    echo "CPU profile of case $c, ${title[$c]}, main thread (librdkafka's own threads are not in it):"
+    node bench/cpu-prof-top.mjs "$cpu_prof/${name[$c]}"/*.cpuprofile
+  done
 fi
