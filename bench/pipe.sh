@@ -23,7 +23,7 @@
 # case 6: the largest process of the pipe's tree, node or jq).
 #
 #   bash bench/pipe.sh [-b BOOTSTRAP] [--records N] [--rounds R] [--cases 1,2,3,4,5,6]
-#                      [--kafkit PATH/bin/run.cjs] [--snapshot] [--port P] [--quix-commit-interval S] [--cpu-prof DIR]
+#                      [--kafkit PATH/bin/run.cjs] [--snapshot] [--port P] [--quix-commit-interval S] [--cpu-prof DIR] [--perf DIR]
 #
 # -b: an already-running broker (topics and groups the run creates are deleted at the end); without
 #     it, a broker of its own on 127.0.0.1:PORT (29693), stopped at the end.
@@ -32,6 +32,8 @@
 #     so that a rebuild of its checkout during the run does not change what is measured.
 # --cpu-prof DIR: after the rounds, one more untimed run of cases 1 and 3 each under node --cpu-prof;
 #     their hottest functions are printed (bench/cpu-prof-top.mjs).
+# --perf DIR: the same two runs under Linux perf (node --perf-basic-prof), which also sees native
+#     code: the client binding's C++, librdkafka's threads, V8's garbage collector.
 # Cases 1, 3, 4 and 6 are skipped, with a message, when `kafkit pipe --help` fails for that build.
 # Needs: the built CLI (npm run build), kcat, jq, GNU time, python3 with venv (bash scripts/setup.sh
 # --with-peers; scripts/python-peers.sh installs QuixStreams).
@@ -46,6 +48,7 @@ cases=1,2,3,4,5,6
 kafkit_js=${KAFKIT:-bin/run.cjs}
 quix_commit_interval=
 cpu_prof=
+perf_dir=
 snapshot=false
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -58,6 +61,7 @@ while [[ $# -gt 0 ]]; do
     --port) port=$2; shift 2 ;;
     --quix-commit-interval) quix_commit_interval=$2; shift 2 ;;
     --cpu-prof) cpu_prof=$2; shift 2 ;;
+    --perf) perf_dir=$2; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -273,5 +277,24 @@ if [[ -n $cpu_prof ]] && $pipe_ok; then
     echo
     echo "CPU profile of case $c, ${title[$c]}, main thread (librdkafka's own threads are not in it):"
     node bench/cpu-prof-top.mjs "$cpu_prof/${name[$c]}"/*.cpuprofile
+  done
+fi
+
+if [[ -n $perf_dir ]] && $pipe_ok; then
+  command -v perf >/dev/null || { say "perf is not installed (linux-perf)"; exit 9; }
+  mkdir -p "$perf_dir"
+  for c in 1 3; do
+    dest=bench-pipe-perf-${name[$c]}-$run_id
+    node bin/run.cjs topics create "$dest" -b "$bootstrap" --partitions 6 >/dev/null
+    topics_made+=("$dest")
+    groups_made+=("$dest")
+    data=$perf_dir/${name[$c]}.data
+    say "perf record of case $c (${name[$c]}) into $data"
+    prof_command=$(command_for "$c" "$dest" "$dest")
+    bash -c "exec perf record -F 499 -g -o $data -- ${prof_command/node /node --perf-basic-prof }" >/dev/null 2>"$work/perf.log" || say "the perf run failed: $(tail -3 "$work/perf.log")"
+    echo
+    echo "perf, case $c, ${title[$c]}: samples by thread, then by function including callees (node's threads only):"
+    perf report -i "$data" --no-children --sort comm --stdio -g none 2>/dev/null | grep -v '^#' | grep -v '^$' | head -5
+    perf report -i "$data" --children --comm node --sort sym --stdio -g none 2>/dev/null | grep -v '^#' | grep -v '^$' | head -40
   done
 fi
