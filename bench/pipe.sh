@@ -232,7 +232,9 @@ for ((round = 1; round <= rounds; round++)); do
 done
 load_end=$(cut -d' ' -f1-3 /proc/loadavg)
 
-median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ a[NR] = $1 } END { if (NR == 0) print ""; else if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+# The numbers of a space-separated list, one per line (none: no output, and no failure).
+numbers() { tr ' ' '\n' | awk 'NF'; }
+median() { numbers | sort -g | awk '{ a[NR] = $1 } END { if (NR == 0) print ""; else if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 fmt_ratio() { [[ -n $1 ]] && printf '%.2fx' "$1" || printf 'n/a'; }
 # The median over rounds of rate(case $1) / rate(case $2), counting only rounds where both were valid.
 ratio() {
@@ -257,9 +259,9 @@ for c in "${cases[@]}"; do
   if [[ $c == 3 || $c == 4 ]]; then vs5=$(fmt_ratio "$(ratio "$c" 5)"); fi
   [[ $c == 5 ]] && vs5=1.00x
   rss_med=$(echo "${rss[$c]:-}" | median)
-  rss_max=$(echo "${rss[$c]:-}" | tr ' ' '\n' | grep -v '^$' | sort -n | tail -1)
+  rss_max=$(echo "${rss[$c]:-}" | numbers | sort -n | tail -1)
   printf '| %s. %s | %s | %s | %s | %s | %s | %s |\n' "$c" "${title[$c]}" "${med:-none valid}" "$vs2" "$vs5" \
-    "${rss_med:+$rss_med MB, $rss_max MB}" "${rates[$c]% }" "${invalid[$c]:-}"
+    "${rss_med:+$rss_med MB, $rss_max MB}" "$(echo ${rates[$c]:-})" "${invalid[$c]:-}"
 done
 echo
 echo "Ratios: the median over rounds of (this case's records/s / the other case's records/s in the same round); above 1, this case is faster."
@@ -294,7 +296,7 @@ if [[ -n $perf_dir ]] && $pipe_ok; then
     bash -c "exec perf record -F 499 -g -o $data -- ${prof_command/node /node --perf-basic-prof }" >/dev/null 2>"$work/perf.log" || say "the perf run failed: $(tail -3 "$work/perf.log")"
     echo
     echo "perf, case $c, ${title[$c]}: samples by thread, then by function including callees (node's threads only):"
-    perf report -i "$data" --no-children --sort comm --stdio -g none 2>/dev/null | grep -v '^#' | grep -v '^$' | head -5
-    perf report -i "$data" --children --comm node --sort sym --stdio -g none 2>/dev/null | grep -v '^#' | grep -v '^$' | head -40
+    perf report -i "$data" --no-children --sort comm --stdio -g none 2>/dev/null | awk 'NF && !/^#/' | head -5
+    perf report -i "$data" --children --comm node --sort sym --stdio -g none 2>/dev/null | awk 'NF && !/^#/' | head -40
   done
 fi
