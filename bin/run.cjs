@@ -55,8 +55,16 @@ function loadBundle() {
   bundle.loaded = true
   // oclif loads its command target with require(): hand it this very module, not a second copy.
   Module._cache[bundleFile] = bundle
-  const stale = cacheFile !== undefined && (cachedData === undefined || script.cachedDataRejected)
-  return {cli: bundle.exports, saveCache: () => stale && writeCache(cacheFile, script)}
+  let stale = cacheFile !== undefined && (cachedData === undefined || script.cachedDataRejected)
+  const saveCache = () => {
+    if (stale) writeCache(cacheFile, script)
+    stale = false
+  }
+  // V8 stamps a code cache with its flags, and rejects it under others. A command about to change
+  // them (src/lib/native/optimizing-compiler.ts) calls this first: the cache is saved now, with
+  // the default flags every start has, and not after the command (it would never be accepted).
+  globalThis[Symbol.for('kafkit.beforeV8FlagsChange')] = saveCache
+  return {cli: bundle.exports, saveCache}
 }
 
 function writeCache(cacheFile, script) {
