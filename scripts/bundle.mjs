@@ -1,6 +1,7 @@
 // Bundles kafkit (oclif, its dependencies and every command) into one CommonJS file,
 // dist/kafkit.cjs, exporting `execute` and `COMMANDS` (oclif's "explicit" command discovery).
-// It and dist/yaml.cjs (below) are the only build output (tsc only type-checks): the CLI, the tests and the benches all run it.
+// It is the one build output (tsc only type-checks), with dist/yaml.cjs (below): the CLI, the
+// tests and the benches all run it.
 // Why: loading ~200 small modules costs more start-up time than everything else a command does;
 // one file, plus the V8 code cache bin/run.cjs keeps for it, makes `kafkit topics list` start
 // about as fast as Node allows. Native and rarely used modules stay outside and load on demand.
