@@ -1,4 +1,5 @@
 import {KafkitError} from '../../errors.js'
+import {skipOptimizingCompiler} from '../../native/optimizing-compiler.js'
 import {loadNativeConsume} from './native.js'
 import type {KafkaSession} from '../session.js'
 import {consumerConfig} from './config.js'
@@ -17,6 +18,8 @@ import {resolveTopics} from '../topics/resolve.js'
 // and notices.
 
 export async function consumeRecords(session: KafkaSession, request: ConsumeRequest, sink: ConsumeSink): Promise<ConsumeSummary> {
+  // Before anything loads or connects: a run that will read natively runs no hot JavaScript.
+  if (jsLoopReason(request, sink) === undefined && !stopsAtTime(request) && request.allowNative && loadNativeConsume()) skipOptimizingCompiler()
   await session.ensureReachable()
   const grouped = request.group !== undefined
   const topics = await resolveTopics(session, {names: request.topics, pattern: request.pattern, operation: 'READ'})
@@ -44,7 +47,7 @@ export async function consumeRecords(session: KafkaSession, request: ConsumeRequ
   const config = consumerConfig(session, request, grouped, userReset)
 
   // The native loop formats in C: no per-record JS (filters, --json), no time-based stop.
-  const needsJs = request.onRecord || request.filter ? 'a per-record filter or --json' : !sink.formatter.nativeProgram ? 'an output only JavaScript formats' : plans.some((p) => p.stopTime !== undefined) ? 'a stop at a future time' : undefined
+  const needsJs = jsLoopReason(request, sink) ?? (plans.some((p) => p.stopTime !== undefined) ? 'a stop at a future time' : undefined)
   const native = needsJs || !request.allowNative ? undefined : loadNativeConsume()
   const mode = grouped ? `group ${request.group}` : 'direct assignment'
   if (native) {
@@ -57,4 +60,16 @@ export async function consumeRecords(session: KafkaSession, request: ConsumeRequ
     subscription,
     timestampTypes: request.needsTimestampType ? await timestampTypesOf(session, topics) : undefined,
   })
+}
+
+/** Why the JS loop must read, as far as the request and the output tell before planning. */
+function jsLoopReason(request: ConsumeRequest, sink: ConsumeSink): string | undefined {
+  if (request.onRecord || request.filter) return 'a per-record filter or --json'
+  return sink.formatter.nativeProgram ? undefined : 'an output only JavaScript formats'
+}
+
+/** Whether a stop may be a point in time (--until, a @TIME range end): planning may then pick the JS loop. */
+function stopsAtTime({untilMs, spec}: ConsumeRequest): boolean {
+  const ranges = [spec.all, ...spec.partitions.values(), ...[...spec.topics.values()].flatMap((partitions) => [...partitions.values()])]
+  return untilMs !== undefined || ranges.some((range) => range.stop?.kind === 'time')
 }
