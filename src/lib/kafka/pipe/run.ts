@@ -2,7 +2,7 @@ import type {LibrdKafkaError, Message, Producer, TopicPartitionOffset} from '@co
 
 import {KafkitError} from '../../errors.js'
 import type {ConsumedRecord} from '../../records/consumed-record.js'
-import {copyRecord, decodeRecord, encodeRecord, type OutgoingRecord, type PipeRecord} from '../../records/pipe-codec.js'
+import {decodeRecord, encodeRecord, type OutgoingRecord, type PipeRecord} from '../../records/pipe-codec.js'
 import {errorName} from '../kafka-errors.js'
 import {partitionsToRead} from '../consume/partitions.js'
 import {key, planPartitions, type TopicPartition} from '../consume/positions.js'
@@ -311,8 +311,11 @@ class PipeRun {
     const {request} = this
     const destination = request.destination
     if (request.transform === undefined && sameFormats(request)) {
+      // The consumed record's own fields go to the producer as they are (same shapes, headers included).
       for (const m of messages) {
-        const r = copyRecord(m, request.keepPartitions)
+        const r = m as unknown as OutgoingRecord
+        if (!request.keepPartitions) r.partition = -1
+        if (!(m.timestamp! >= 0)) r.timestamp = 0
         if (!this.tryProduce(destination, r)) await this.produceWhenRoom(destination, r)
       }
       this.counts.out += messages.length
@@ -363,7 +366,7 @@ class PipeRun {
   /** Produces unless the producer's queue is full (false). */
   private tryProduce(topic: string, r: OutgoingRecord): boolean {
     try {
-      this.producer.produce(topic, r.partition, r.value as Buffer, r.key, r.timestamp, undefined, (r.headers.length === 0 ? undefined : r.headers) as never)
+      this.producer.produce(topic, r.partition, r.value as Buffer, r.key, r.timestamp, undefined, (r.headers?.length ? r.headers : undefined) as never)
       return true
     } catch (error) {
       if ((error as LibrdKafkaError).code === QUEUE_FULL) return false
