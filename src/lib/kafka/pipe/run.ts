@@ -26,6 +26,7 @@ const BATCH = 1000
 /** A member given no partitions waits this long for some before -e lets it go. */
 const EMPTY_ASSIGNMENT_GRACE_MS = 3000
 const PROGRESS_MS = 1000
+const READ_RETRY_MS = 60_000
 
 interface PartitionState extends TopicPartition {
   assigned: boolean
@@ -160,12 +161,36 @@ class PipeRun {
       if (this.request.signal.aborted) return 'signal'
       if (this.request.exitAtEnd && this.allDone()) return 'end'
       if (this.commitDue()) await this.commit()
-      const messages = await readBatch(this.consumer, BATCH)
+      const messages = await this.read()
       if (messages.length > 0) await this.handle(messages)
       if (this.request.progress && Date.now() - lastProgress >= PROGRESS_MS) {
         lastProgress = Date.now()
         this.request.progress({...this.counts, lag: this.lag(), assigned: [...this.partitions.values()].filter((s) => s.assigned).length})
       }
+    }
+  }
+
+  private readFailingSince?: number
+
+  /**
+   * The next batch. A read error (a broker restarting, a partition moving) is retried for up to
+   * a minute: librdkafka reconnects on its own. Authorization and unknown topics end the pipe.
+   */
+  private async read(): Promise<Message[]> {
+    try {
+      const messages = await readBatch(this.consumer, BATCH)
+      this.readFailingSince = undefined
+      return messages
+    } catch (error) {
+      const e = error as LibrdKafkaError
+      const name = errorName(e.code) ?? ''
+      this.readFailingSince ??= Date.now()
+      if (/AUTHORIZATION|UNKNOWN_TOPIC/.test(name) || Date.now() - this.readFailingSince > READ_RETRY_MS) {
+        throw this.sessions.source.translate(e, 'reading the source')
+      }
+      this.debug?.(`read failed (${name}: ${e.message}); retrying`)
+      await new Promise((resolve) => setTimeout(resolve, 500))
+      return []
     }
   }
 
