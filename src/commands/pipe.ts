@@ -53,7 +53,7 @@ Several processes with the same -g share the source partitions (Kafka's group pr
     'output-key-format': Flags.string({summary: 'How output keys are encoded (default: --key-format).', helpGroup: 'FORMAT'}),
     'output-value-format': Flags.string({summary: 'How output values are encoded (default: --value-format).', helpGroup: 'FORMAT'}),
     'keep-partitions': Flags.boolean({summary: "Write each record to its source partition (default: the destination's partitioner, as Java's).", helpGroup: 'WRITE'}),
-    'at-least-once': Flags.boolean({summary: 'No transactions on one cluster: faster; after a crash some outputs may appear twice.', helpGroup: 'GUARANTEE'}),
+    'at-least-once': Flags.boolean({summary: 'No transactions on one cluster: outputs visible at once, no read_committed needed; after a crash some may appear twice.', helpGroup: 'GUARANTEE'}),
     'commit-interval': Flags.string({summary: 'How often progress is committed (a transaction, or the offsets): 1s, 500ms, 5s.', default: '1s', helpGroup: 'GUARANTEE'}),
     'commit-every': Flags.integer({summary: 'Also commit after this many source records.', min: 1, helpGroup: 'GUARANTEE'}),
     'transactional-id': Flags.string({summary: 'The producer\'s transactional.id (default: one per process). A restart with the same id ends the old one\'s open transaction at once.', helpGroup: 'GUARANTEE'}),
