@@ -363,7 +363,7 @@ class PipeRun {
   /** Produces unless the producer's queue is full (false). */
   private tryProduce(topic: string, r: OutgoingRecord): boolean {
     try {
-      this.producer.produce(topic, r.partition, r.value as Buffer, r.key, r.timestamp, undefined, (r.headers.length === 0 ? undefined : r.headers) as never)
+      this.producer.produce(topic, r.partition, keepEmpty(r.value) as Buffer, keepEmpty(r.key), r.timestamp, undefined, (r.headers.length === 0 ? undefined : r.headers) as never)
       return true
     } catch (error) {
       if ((error as LibrdKafkaError).code === QUEUE_FULL) return false
@@ -382,3 +382,13 @@ class PipeRun {
 
 /** No transform and the same formats in and out: the bytes are copied as they are. */
 const sameFormats = ({input, output}: PipeRequest) => input.key.name === output.key.name && input.value.name === output.value.name
+
+/**
+ * The client library sends a zero-length Buffer without memory of its own (Buffer.alloc(0), an
+ * empty consumed key or value) as null: an empty key or value became a null one. A zero-length
+ * view into a real allocation is sent as the empty bytes it is. (Header values cannot be told
+ * apart: the library's consumer gives null and empty header values both as empty Buffers, and
+ * they are written as null.)
+ */
+const EMPTY = Buffer.alloc(1).subarray(1)
+const keepEmpty = (b: Buffer | null): Buffer | null => (b !== null && b.length === 0 ? EMPTY : b)
