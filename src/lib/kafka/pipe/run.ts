@@ -7,7 +7,7 @@ import {errorName} from '../kafka-errors.js'
 import {partitionsToRead} from '../consume/partitions.js'
 import {key, planPartitions, type TopicPartition} from '../consume/positions.js'
 import {resolveTopics} from '../topics/resolve.js'
-import {connectConsumer, connectProducer, committedOffsets, disconnect, readBatch, seek, type PipeConsumer} from './clients.js'
+import {connectConsumer, connectProducer, committedOffsets, disconnect, readBatch, seek, type ClientError, type PipeConsumer} from './clients.js'
 import {DeliveryCommitter, TransactionCommitter, type ProgressCommitter} from './commits.js'
 import {pipeConsumerConfig, pipeProducerConfig} from './config.js'
 import {deadLetterRecord} from './dead-letter.js'
@@ -69,6 +69,7 @@ class PipeRun {
   private commits = 0
   private aborted = 0
   private revokeRequested = false
+  private renewedSinceCommit = false
   private closing = false
   private everAssignedAt?: number
   private handledSinceCommit = 0
@@ -119,13 +120,11 @@ class PipeRun {
     const exactlyOnce = request.guarantee === 'exactly-once'
     this.consumer = await connectConsumer(sessions.source, pipeConsumerConfig(sessions.source, request), this.rebalanceCallback(), this.debug)
     try {
-      this.producer = await connectProducer(sessions.destination, pipeProducerConfig(sessions.destination, request), this.debug)
       const timeoutMs = Math.max(sessions.destination.timeoutMs, 30_000)
       if (exactlyOnce) {
-        const transactions = new TransactionCommitter(this.producer, this.consumer, timeoutMs, request.notice)
-        await transactions.init()
-        this.committer = transactions
+        await this.openTransactionalProducer()
       } else {
+        this.producer = await connectProducer(sessions.destination, pipeProducerConfig(sessions.destination, request), this.debug)
         this.committer = new DeliveryCommitter(this.producer, this.consumer, request.destination, timeoutMs, request.notice)
         this.producer.on('delivery-report', (err: LibrdKafkaError | null) => {
           if (err) this.committer.deliveryFailed(`${errorName(err.code) ?? 'error'}: ${err.message}`)
@@ -155,17 +154,54 @@ class PipeRun {
   private async loop(): Promise<'end' | 'signal'> {
     let lastProgress = Date.now()
     for (;;) {
-      if (this.revokeRequested) await this.letGo()
-      if (this.request.signal.aborted) return 'signal'
-      if (this.request.exitAtEnd && this.allDone()) return 'end'
-      if (this.commitDue()) await this.commit()
-      const messages = await readBatch(this.consumer, BATCH)
-      if (messages.length > 0) await this.handle(messages)
+      try {
+        if (this.revokeRequested) await this.letGo()
+        if (this.request.signal.aborted) return 'signal'
+        if (this.request.exitAtEnd && this.allDone()) return 'end'
+        if (this.commitDue()) await this.commit()
+        const messages = await readBatch(this.consumer, BATCH)
+        if (messages.length > 0) await this.handle(messages)
+      } catch (error) {
+        if (!this.renewable(error)) throw error
+        await this.renewProducer()
+      }
       if (this.request.progress && Date.now() - lastProgress >= PROGRESS_MS) {
         lastProgress = Date.now()
         this.request.progress({...this.counts, lag: this.lag(), assigned: [...this.partitions.values()].filter((s) => s.assigned).length})
       }
     }
+  }
+
+  private async openTransactionalProducer(): Promise<void> {
+    const {sessions, request} = this
+    this.producer = await connectProducer(sessions.destination, pipeProducerConfig(sessions.destination, request), this.debug)
+    const transactions = new TransactionCommitter(this.producer, this.consumer, Math.max(sessions.destination.timeoutMs, 30_000), request.notice)
+    await transactions.init()
+    this.committer = transactions
+  }
+
+  /**
+   * A producer fenced although no other process has its transactional.id (the pipe's own, one
+   * per process): the coordinator aborted its transaction because it outlived
+   * transaction.timeout.ms, e.g. while the broker was away. Once per commit: a second fencing
+   * before any commit succeeds is not that.
+   */
+  private renewable(error: unknown): boolean {
+    if (this.request.guarantee !== 'exactly-once' || this.request.transactionalId !== undefined || this.renewedSinceCommit) return false
+    const code = error instanceof KafkitError ? error.kafkaCode : errorName((error as ClientError).code)
+    return code === '_FENCED' || code === 'PRODUCER_FENCED' || code === 'INVALID_PRODUCER_EPOCH' || (code === '_FATAL' && /fenced/i.test((error as Error).message))
+  }
+
+  /** A new transactional producer; what the old one's aborted transaction held is read again. */
+  private async renewProducer(): Promise<void> {
+    this.request.notice('the transaction outlived its timeout (was the broker away?) and was aborted: starting a new producer and reading again from the last commit')
+    this.renewedSinceCommit = true
+    await disconnect(this.producer, 10_000)
+    await this.openTransactionalProducer()
+    this.aborted++
+    await this.readAgain()
+    this.openedAt = undefined
+    this.handledSinceCommit = 0
   }
 
   private commitDue(): boolean {
@@ -185,7 +221,10 @@ class PipeRun {
       this.aborted++
       await this.readAgain()
     } else {
-      if (result === 'committed') this.commits++
+      if (result === 'committed') {
+        this.commits++
+        this.renewedSinceCommit = false
+      }
       for (const s of this.partitions.values()) s.uncommittedFrom = undefined
     }
     this.openedAt = undefined
@@ -367,7 +406,7 @@ class PipeRun {
       return true
     } catch (error) {
       if ((error as LibrdKafkaError).code === QUEUE_FULL) return false
-      throw new KafkitError('failure', `cannot produce to ${topic}: ${(error as Error).message}`)
+      throw new KafkitError('failure', `cannot produce to ${topic}: ${(error as Error).message}`, {kafkaCode: errorName((error as LibrdKafkaError).code)})
     }
   }
 
