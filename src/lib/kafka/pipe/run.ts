@@ -8,7 +8,7 @@ import {partitionsToRead} from '../consume/partitions.js'
 import {key, planPartitions, type TopicPartition} from '../consume/positions.js'
 import {resolveTopics} from '../topics/resolve.js'
 import {connectConsumer, connectProducer, committedOffsets, disconnect, readBatch, seek, type ClientError, type PipeConsumer} from './clients.js'
-import {DeliveryCommitter, TransactionCommitter, type ProgressCommitter} from './commits.js'
+import {DeliveryCommitter, ProducerLostError, TransactionCommitter, type ProgressCommitter} from './commits.js'
 import {pipeConsumerConfig, pipeProducerConfig} from './config.js'
 import {deadLetterRecord} from './dead-letter.js'
 import type {PipeCounts, PipeRequest, PipeSessions, PipeSummary} from './request.js'
@@ -25,6 +25,8 @@ const BATCH = 5000
 /** A member given no partitions waits this long for some before -e lets it go. */
 const EMPTY_ASSIGNMENT_GRACE_MS = 3000
 const PROGRESS_MS = 1000
+/** Tries to start a new transactional producer after one was lost. */
+const RENEW_ATTEMPTS = 3
 
 interface PartitionState extends TopicPartition {
   assigned: boolean
@@ -163,7 +165,7 @@ class PipeRun {
         if (messages.length > 0) await this.handle(messages)
       } catch (error) {
         if (!this.renewable(error)) throw error
-        await this.renewProducer()
+        await this.renewProducer(error as Error)
       }
       if (this.request.progress && Date.now() - lastProgress >= PROGRESS_MS) {
         lastProgress = Date.now()
@@ -181,23 +183,32 @@ class PipeRun {
   }
 
   /**
-   * A producer fenced although no other process has its transactional.id (the pipe's own, one
-   * per process): the coordinator aborted its transaction because it outlived
-   * transaction.timeout.ms, e.g. while the broker was away. Once per commit: a second fencing
-   * before any commit succeeds is not that.
+   * The transactional producer lost (fenced, or a fatal error such as INVALID_TXN_STATE) although
+   * no other process has its transactional.id (the pipe's own, one per process): the coordinator
+   * aborted its transaction because it outlived transaction.timeout.ms, e.g. while the broker was
+   * away. Once per commit: losing the next producer too before any commit is something else.
    */
   private renewable(error: unknown): boolean {
     if (this.request.guarantee !== 'exactly-once' || this.request.transactionalId !== undefined || this.renewedSinceCommit) return false
-    const code = error instanceof KafkitError ? error.kafkaCode : errorName((error as ClientError).code)
-    return code === '_FENCED' || code === 'PRODUCER_FENCED' || code === 'INVALID_PRODUCER_EPOCH' || (code === '_FATAL' && /fenced/i.test((error as Error).message))
+    if (error instanceof ProducerLostError) return true
+    const code = error instanceof KafkitError ? error.kafkaCode : errorName((error as ClientError | undefined)?.code)
+    return code === '_FATAL' || code === '_FENCED' || (error as ClientError | undefined)?.isFatal === true
   }
 
   /** A new transactional producer; what the old one's aborted transaction held is read again. */
-  private async renewProducer(): Promise<void> {
-    this.request.notice('the transaction outlived its timeout (was the broker away?) and was aborted: starting a new producer and reading again from the last commit')
+  private async renewProducer(lost: Error): Promise<void> {
+    this.request.notice(`the transaction was lost (${lost.message}); starting a new producer and reading again from the last commit`)
     this.renewedSinceCommit = true
-    await disconnect(this.producer, 10_000)
-    await this.openTransactionalProducer()
+    for (let attempt = 1; ; attempt++) {
+      await disconnect(this.producer, 10_000)
+      try {
+        await this.openTransactionalProducer()
+        break
+      } catch (error) {
+        // The broker may not be back yet.
+        if (attempt >= RENEW_ATTEMPTS) throw error
+      }
+    }
     this.aborted++
     await this.readAgain()
     this.openedAt = undefined
