@@ -29,8 +29,11 @@ describe('pipe: broker restart mid-run', () => {
     const before = ids('r', 0, 150_000)
     const after = ids('r', 150_000, 50_000)
     await produceLines(broker.bootstrap, src, before)
-    const pipe = startKafkit(['pipe', src, dst, '-g', group, '-b', broker.bootstrap])
+    // A pause every 1000 records (about 7 s in all) keeps the pipe busy when the broker dies.
+    const slowly = ['--filter', 'r.offset % 1000 !== 0 || (() => { const until = Date.now() + 50; while (Date.now() < until); return true })()']
+    const pipe = startKafkit(['pipe', src, dst, '-g', group, '-b', broker.bootstrap, ...slowly])
     await waitFor('the first committed transaction', async () => (await observer.someCommitted(dst, 3)) || pipe.child.exitCode !== null, 90_000, 50)
+    expect(await observer.committedTotal(group, src, 3)).toBeLessThan(before.length)
     const killed = killLocalKafkaSync(broker.stateDir)
     expect(killed.length).toBe(1)
     await waitUntilGone(killed, 10_000)

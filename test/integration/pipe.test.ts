@@ -387,6 +387,20 @@ export default async (records) => records.filter((r) => r.value.n % 2 === 1).map
     expect(seen.length).toBeGreaterThanOrEqual(expected.length)
   })
 
+  it('--at-least-once on one cluster: no transactions, every record', async () => {
+    const {src, dst, group} = names('pipe-alo')
+    await createTopics(bootstrap, [src, dst], 3)
+    const expected = ids('a', 0, 3000)
+    await produceLines(bootstrap, src, expected)
+    const copy = await kafkit(['pipe', src, dst, '-g', group, '-e', '--at-least-once'])
+    expect(copy.exitCode, copy.stderr).toBe(0)
+    expect(copy.stderr).toMatch(/pipe: 3,000 in, 3,000 out, 0 dropped, 0 dead-lettered; offsets committed \d+ time\(s\) \(at-least-once\)/)
+    expect(await observer.committedTotal(group, src, 3)).toBe(expected.length)
+    // No transaction markers: the destination's offsets are the records themselves.
+    expect((await observer.ends(dst, 3)).reduce((n, e) => n + e.high, 0)).toBe(expected.length)
+    expectExactlyOnce(await readCommittedValues(bootstrap, dst), expected)
+  })
+
   it('SIGINT and SIGTERM: commit, summary on stderr, exit 130 / 143; stdout empty unless --json; progress only on a terminal', async () => {
     const {src, dst, group} = names('pipe-signal')
     const [dstTerm, dstTty] = [uniqueName('pipe-signal-term'), uniqueName('pipe-signal-tty')]
@@ -424,12 +438,14 @@ export default async (records) => records.filter((r) => r.value.n % 2 === 1).map
 
   it('bad input: one clear line and the documented exit code', async () => {
     const {src, dst, group} = names('pipe-bad')
+    const missing = uniqueName('pipe-missing')
     await createTopics(bootstrap, [src, dst], 1)
     const cases: Array<[string[], number, RegExp]> = [
-      [['pipe', src, dst], 2, /group/i],
+      [['pipe', src, dst], 2, /Missing required flag group/],
       [['pipe', src, '-g', group], 2, /name the source topic\(s\) and the destination/],
-      [['pipe', uniqueName('pipe-missing'), dst, '-g', group], 5, /not/i],
-      [['pipe', src, dst, '-g', group, '--map', '({...r, value: '], 2, /--map '\(\{\.\.\.r, value: ': /],
+      [['pipe', missing, dst, '-g', group], 5, new RegExp(`topic ${missing} does not exist`)],
+      [['pipe', src, missing, '-g', group], 5, new RegExp(`topic ${missing} does not exist`)],
+      [['pipe', src, dst, '-g', group, '--map', '({...r, value: '], 2, /--map '\(\{\.\.\.r, value: ': SyntaxError/],
       [['pipe', src, dst, '-g', group, '--on-error', 'dead-letter'], 2, /--on-error dead-letter needs a topic/],
       [['pipe', src, dst, '-g', group, '--on-error', 'retry'], 2, /--on-error must be fail, skip or dead-letter TOPIC/],
     ]
