@@ -73,7 +73,10 @@ class PipeRun {
   private revokeRequested = false
   private renewedSinceCommit = false
   private closing = false
-  private everAssignedAt?: number
+  /** When the group last gave this member partitions (possibly none). */
+  private assignedAt?: number
+  /** Between letting partitions go in a rebalance and the next assignment: not caught up, just waiting. */
+  private awaitingAssignment = false
   private handledSinceCommit = 0
   private openedAt?: number
   private consumer!: PipeConsumer
@@ -266,6 +269,7 @@ class PipeRun {
     await this.commit()
     this.revokeRequested = false
     for (const s of this.partitions.values()) s.assigned = false
+    this.awaitingAssignment = true
     this.consumer.unassign()
   }
 
@@ -285,10 +289,13 @@ class PipeRun {
 
   /** Partitions given to this member: start at the committed offset, else where -o says. */
   private assign(assignment: TopicPartitionOffset[]): void {
-    this.everAssignedAt ??= Date.now()
+    this.assignedAt = Date.now()
+    this.awaitingAssignment = false
     const states = assignment.map((tp) => {
       const s = this.partitions.obtain(tp)
       s.assigned = true
+      // -e: caught up is judged anew for this assignment (its end may have moved).
+      s.done = false
       s.next = undefined
       s.uncommittedFrom = undefined
       return s
@@ -325,7 +332,7 @@ class PipeRun {
       if (!s.done) return false
     }
     // A member given nothing (more members than partitions) waits a moment, then has nothing to do.
-    if (assigned === 0) return this.everAssignedAt !== undefined && Date.now() - this.everAssignedAt > EMPTY_ASSIGNMENT_GRACE_MS
+    if (assigned === 0) return !this.awaitingAssignment && this.assignedAt !== undefined && Date.now() - this.assignedAt > EMPTY_ASSIGNMENT_GRACE_MS
     return true
   }
 
