@@ -1,4 +1,4 @@
-import {spawn} from 'node:child_process'
+import {spawn, spawnSync} from 'node:child_process'
 import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -197,6 +197,33 @@ describe.concurrent('kafkit pipe', () => {
     expectExactlyOnce(await readCommittedValues(bootstrap, dst), chunks.flat())
   }, 240_000)
 
+  it('-e with two processes: a rebalance does not end a member early; both finish, exactly once', async () => {
+    const {src, dst, group} = names('pipe-join-e')
+    const partitions = 6
+    await createTopics(bootstrap, [src, dst], partitions)
+    const expected = ids('je', 0, 120_000)
+    await produceLines(bootstrap, src, expected)
+    // A pause every 1000 records (about 12 s for one process) keeps both busy through the rebalance.
+    const slowly = ['--filter', 'r.offset % 1000 !== 0 || (() => { const until = Date.now() + 100; while (Date.now() < until); return true })()']
+    const args = ['pipe', src, dst, '-g', group, '-e', '-b', bootstrap, ...slowly]
+    const a = startKafkit(args)
+    await waitFor('the first member to commit', () => observer.someCommitted(dst, partitions), 60_000, 50)
+    // Well past the first member's first assignment: in the rebalance it has no partitions for a moment.
+    await new Promise((resolve) => setTimeout(resolve, 3500))
+    const b = startKafkit(args)
+    await waitFor('both members to own partitions', async () => {
+      const described = await kafkit(['groups', 'describe', group, '--json'])
+      if (described.exitCode !== 0) return false
+      const [g] = JSON.parse(described.stdout) as Array<{members: Array<{assignment: unknown[]}>}>
+      return g!.members.length === 2 && g!.members.every((m) => m.assignment.length === 3)
+    }, 30_000, 300)
+    const [endA, endB] = await Promise.all([a.exited, b.exited])
+    expect(endA.code, a.stderr()).toBe(0)
+    expect(endB.code, b.stderr()).toBe(0)
+    expect(summaryIn(a.stderr()) + summaryIn(b.stderr())).toBe(expected.length)
+    expectExactlyOnce(await readCommittedValues(bootstrap, dst), expected)
+  }, 120_000)
+
   it('a transform that throws: --on-error fail stops at the record and commits nothing after the last commit; a fixed rerun continues exactly once', async () => {
     const {src, dst, group} = names('pipe-fail')
     await createTopics(bootstrap, [src, dst], 1)
@@ -284,7 +311,10 @@ describe.concurrent('kafkit pipe', () => {
     await createTopics(bootstrap, [src, dst, viaNode, broken], 2)
     const first = ids('e', 0, 10)
     await produceLines(bootstrap, src, first)
-    const jq = ['--exec', "jq -c --unbuffered '.value |= ascii_upcase'"]
+    // jq when installed (scripts/setup.sh --with-peers does not install it), else the same in node.
+    const upcase = join(scratch, 'upcase.cjs')
+    writeFileSync(upcase, `require('node:readline').createInterface({input: process.stdin}).on('line', (l) => { const r = JSON.parse(l); console.log(JSON.stringify({...r, value: r.value.toUpperCase()})) })\n`)
+    const jq = ['--exec', spawnSync('jq', ['--version']).status === 0 ? "jq -c --unbuffered '.value |= ascii_upcase'" : `node ${upcase}`]
     const upper = (values: string[]) => values.map((v) => v.toUpperCase())
 
     const program = join(scratch, 'answer.cjs')
