@@ -138,7 +138,8 @@ describe.concurrent('kafkit pipe', () => {
     await createTopics(bootstrap, [src, dst], 3)
     const expected = ids('kill', 0, 200_000)
     await produceLines(bootstrap, src, expected)
-    const first = startKafkit(['pipe', src, dst, '-g', group, '-b', bootstrap])
+    // Transactions of at most 25,000 records (and 1 s): several, however fast the machine.
+    const first = startKafkit(['pipe', src, dst, '-g', group, '-b', bootstrap, '--commit-every', '25000'])
     await waitFor('the first committed transaction', async () => (await observer.someCommitted(dst, 3)) || first.child.exitCode !== null, 60_000, 50)
     first.child.kill('SIGKILL')
     expect((await first.exited).signal, first.stderr()).toBe('SIGKILL')
@@ -203,20 +204,24 @@ describe.concurrent('kafkit pipe', () => {
     await createTopics(bootstrap, [src, dst], partitions)
     const expected = ids('je', 0, 120_000)
     await produceLines(bootstrap, src, expected)
-    // A pause every 1000 records (about 12 s for one process) keeps both busy through the rebalance.
-    const slowly = ['--filter', 'r.offset % 1000 !== 0 || (() => { const until = Date.now() + 100; while (Date.now() < until); return true })()']
+    // A pause every 1000 records (about 24 s for one process) keeps both busy through the rebalance.
+    const slowly = ['--filter', 'r.offset % 1000 !== 0 || (() => { const until = Date.now() + 200; while (Date.now() < until); return true })()']
     const args = ['pipe', src, dst, '-g', group, '-e', '-b', bootstrap, ...slowly]
     const a = startKafkit(args)
     await waitFor('the first member to commit', () => observer.someCommitted(dst, partitions), 60_000, 50)
     // Well past the first member's first assignment: in the rebalance it has no partitions for a moment.
     await new Promise((resolve) => setTimeout(resolve, 3500))
     const b = startKafkit(args)
+    let sizes: number[] = []
     await waitFor('both members to own partitions', async () => {
       const described = await kafkit(['groups', 'describe', group, '--json'])
       if (described.exitCode !== 0) return false
       const [g] = JSON.parse(described.stdout) as Array<{members: Array<{assignment: unknown[]}>}>
-      return g!.members.length === 2 && g!.members.every((m) => m.assignment.length === 3)
-    }, 30_000, 300)
+      sizes = g!.members.map((m) => m.assignment.length)
+      return sizes.length === 2 && sizes.every((n) => n === 3)
+    }, 30_000, 300).catch((error: Error) => {
+      throw new Error(`${error.message}: members' partitions ${JSON.stringify(sizes)}; first member ${a.child.exitCode === null ? 'running' : `exited: ${a.stderr()}`}`)
+    })
     const [endA, endB] = await Promise.all([a.exited, b.exited])
     expect(endA.code, a.stderr()).toBe(0)
     expect(endB.code, b.stderr()).toBe(0)
@@ -469,7 +474,8 @@ export default async (records) => records.filter((r) => r.value.n % 2 === 1).map
   it('bad input: one clear line and the documented exit code', async () => {
     const {src, dst, group} = names('pipe-bad')
     const missing = uniqueName('pipe-missing')
-    await createTopics(bootstrap, [src, dst], 1)
+    const wide = uniqueName('pipe-bad-wide')
+    await Promise.all([createTopics(bootstrap, [src, dst], 1), createTopics(bootstrap, [wide], 3)])
     const cases: Array<[string[], number, RegExp]> = [
       [['pipe', src, dst], 2, /Missing required flag group/],
       [['pipe', src, '-g', group], 2, /name the source topic\(s\) and the destination/],
@@ -478,6 +484,7 @@ export default async (records) => records.filter((r) => r.value.n % 2 === 1).map
       [['pipe', src, dst, '-g', group, '--map', '({...r, value: '], 2, /--map '\(\{\.\.\.r, value: ': SyntaxError/],
       [['pipe', src, dst, '-g', group, '--on-error', 'dead-letter'], 2, /--on-error dead-letter needs a topic/],
       [['pipe', src, dst, '-g', group, '--on-error', 'retry'], 2, /--on-error must be fail, skip or dead-letter TOPIC/],
+      [['pipe', wide, dst, '-g', group, '--keep-partitions'], 2, new RegExp(`--keep-partitions: ${dst} has 1 partition\\(s\\), the source 3`)],
     ]
     const results = await Promise.all(cases.map(([args]) => kafkit(args)))
     for (const [i, [args, code, message]] of cases.entries()) {
