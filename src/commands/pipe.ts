@@ -23,12 +23,12 @@ Exactly once (the default, one cluster): a transactional producer writes the out
 Several processes with the same -g share the source partitions (Kafka's group protocol): that is how to scale out. -o applies to partitions the group has no committed offset for. Ctrl-C / SIGTERM commit what was done, leave the group, print a summary and exit 130 / 143. See docs/pipe.md.`
 
   static examples = [
-    {description: 'Celsius to Fahrenheit, exactly once', command: "<%= config.bin %> pipe readings readings-f -g to-fahrenheit --value-format json --map '({...r, value: {...r.value, fahrenheit: r.value.celsius * 9 / 5 + 32}})'"},
-    {description: 'Keep only large orders; stop once caught up', command: "<%= config.bin %> pipe orders big-orders -g big --value-format json --filter 'r.value.total > 100' -e"},
-    {description: 'Copy a topic to another cluster (at least once)', command: '<%= config.bin %> pipe orders orders -g mirror --to-bootstrap dr-kafka:9092'},
-    {description: 'Any program as the transform: one line in, one line out', command: "<%= config.bin %> pipe events clean -g clean --exec \"jq -c --unbuffered '.value |= ascii_downcase'\""},
-    {description: 'Records the transform fails on go to a dead-letter topic', command: '<%= config.bin %> pipe orders enriched -g enrich --transform enrich.mjs --on-error dead-letter orders-dlq'},
-    {description: 'Replay a dead-letter topic into its source', command: '<%= config.bin %> pipe orders-dlq orders -g replay -e'},
+    {description: 'Celsius to Fahrenheit, exactly once; exit once caught up', command: "<%= config.bin %> pipe readings readings-f -g to-fahrenheit -e --value-format json --map '({...r, value: {...r.value, fahrenheit: r.value.celsius * 9 / 5 + 32}})'"},
+    {description: 'Keep only some records, keyed by their id', command: "<%= config.bin %> pipe orders big-orders -g big -e --value-format json --filter 'r.value.id > 1000' --map '({...r, key: String(r.value.id)})'"},
+    {description: 'Copy a topic to another cluster (at least once); keeps running until Ctrl-C', command: '<%= config.bin %> pipe orders orders -g mirror --to-bootstrap dr-kafka:9092'},
+    {description: 'Any program as the transform: one line in, one line out', command: "<%= config.bin %> pipe events events-clean -g clean -e --exec \"jq -c --unbuffered '.value |= ascii_downcase'\""},
+    {description: 'Records the transform fails on go to a dead-letter topic', command: '<%= config.bin %> pipe orders enriched -g enrich -e --value-format json --transform enrich.mjs --on-error dead-letter orders-dlq'},
+    {description: 'Replay the dead-letter topic into its source', command: '<%= config.bin %> pipe orders-dlq orders -g replay -e'},
   ]
 
   static strict = false

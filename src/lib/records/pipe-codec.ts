@@ -15,7 +15,7 @@ export interface OutgoingRecord {
   key: Buffer | null
   value: Buffer | null
   /** One single-key object per header, in order, as the client library takes them. */
-  headers: Array<Record<string, Buffer>>
+  headers?: Array<Record<string, Buffer>>
   partition: number
   timestamp: number
 }
@@ -60,11 +60,4 @@ export function encodeRecord(r: PipeRecord, formats: RecordFormats, keepPartitio
   } catch (error) {
     return {error: (error as Error).message}
   }
-}
-
-/** A consumed record's own bytes, to copy unchanged (no transform, same formats in and out). */
-export function copyRecord(m: ConsumedRecord, keepPartition: boolean): OutgoingRecord {
-  const headers: Array<Record<string, Buffer>> = []
-  if (m.headers) for (const [k, v] of headerPairs(m.headers)) headers.push({[k]: v as Buffer})
-  return {key: bytesOf(m.key), value: m.value, headers, partition: keepPartition ? m.partition : -1, timestamp: m.timestamp !== undefined && m.timestamp >= 0 ? m.timestamp : 0}
 }

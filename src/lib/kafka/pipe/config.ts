@@ -51,7 +51,9 @@ export function pipeProducerConfig(session: KafkaSession, request: PipeRequest):
   const defaults: Record<string, string | number | boolean> = {
     // Keyed records land where the Java client puts them, as in kafkit produce.
     partitioner: 'murmur2_random',
-    'queue.buffering.max.messages': 500_000,
+    // librdkafka's default 100,000: a larger queue was no faster and, with a delivery report per
+    // record (at least once), held 358 MB at the peak.
+    'queue.buffering.max.messages': 100_000,
     'linger.ms': 5,
   }
   if (exactlyOnce) defaults['transaction.timeout.ms'] = Math.max(TRANSACTION_TIMEOUT_MS, 3 * request.commitIntervalMs)
