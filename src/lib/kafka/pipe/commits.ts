@@ -96,10 +96,13 @@ export class TransactionCommitter implements ProgressCommitter {
   }
 }
 
-function fatal(error: ClientError): KafkitError {
+/** The transactional producer cannot go on (fenced, or a fatal error): its open transaction is lost. */
+export class ProducerLostError extends KafkitError {}
+
+function fatal(error: ClientError): ProducerLostError {
   const name = errorName(error.code)
   const fenced = /fenced/i.test(String(error.message)) || name === 'PRODUCER_FENCED' || name === '_FENCED'
-  return new KafkitError('failure', `the transaction cannot go on: ${name ?? 'error'}: ${error.message}`, {
+  return new ProducerLostError('failure', `the transaction cannot go on: ${name ?? 'error'}: ${error.message}`, {
     kafkaCode: name,
     hint: fenced ? 'another process uses the same --transactional-id: give each process its own' : 'nothing after the last committed transaction was committed: run the pipe again to continue from there',
   })

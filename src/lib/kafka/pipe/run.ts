@@ -7,8 +7,8 @@ import {errorName} from '../kafka-errors.js'
 import {partitionsToRead} from '../consume/partitions.js'
 import {key, planPartitions, type TopicPartition} from '../consume/positions.js'
 import {resolveTopics} from '../topics/resolve.js'
-import {connectConsumer, connectProducer, committedOffsets, disconnect, readBatch, seek, type PipeConsumer} from './clients.js'
-import {DeliveryCommitter, TransactionCommitter, type ProgressCommitter} from './commits.js'
+import {connectConsumer, connectProducer, committedOffsets, disconnect, readBatch, seek, type ClientError, type PipeConsumer} from './clients.js'
+import {DeliveryCommitter, ProducerLostError, TransactionCommitter, type ProgressCommitter} from './commits.js'
 import {pipeConsumerConfig, pipeProducerConfig} from './config.js'
 import {deadLetterRecord} from './dead-letter.js'
 import type {PipeCounts, PipeRequest, PipeSessions, PipeSummary} from './request.js'
@@ -27,6 +27,8 @@ const BATCH = 1000
 const EMPTY_ASSIGNMENT_GRACE_MS = 3000
 const PROGRESS_MS = 1000
 const READ_RETRY_MS = 60_000
+/** Tries to start a new transactional producer after one was lost. */
+const RENEW_ATTEMPTS = 3
 
 interface PartitionState extends TopicPartition {
   assigned: boolean
@@ -71,8 +73,12 @@ class PipeRun {
   private commits = 0
   private aborted = 0
   private revokeRequested = false
+  private renewedSinceCommit = false
   private closing = false
-  private everAssignedAt?: number
+  /** When the group last gave this member partitions (possibly none). */
+  private assignedAt?: number
+  /** Between letting partitions go in a rebalance and the next assignment: not caught up, just waiting. */
+  private awaitingAssignment = false
   private handledSinceCommit = 0
   private openedAt?: number
   private consumer!: PipeConsumer
@@ -121,13 +127,11 @@ class PipeRun {
     const exactlyOnce = request.guarantee === 'exactly-once'
     this.consumer = await connectConsumer(sessions.source, pipeConsumerConfig(sessions.source, request), this.rebalanceCallback(), this.debug)
     try {
-      this.producer = await connectProducer(sessions.destination, pipeProducerConfig(sessions.destination, request), this.debug)
       const timeoutMs = Math.max(sessions.destination.timeoutMs, 30_000)
       if (exactlyOnce) {
-        const transactions = new TransactionCommitter(this.producer, this.consumer, timeoutMs, request.notice)
-        await transactions.init()
-        this.committer = transactions
+        await this.openTransactionalProducer()
       } else {
+        this.producer = await connectProducer(sessions.destination, pipeProducerConfig(sessions.destination, request), this.debug)
         this.committer = new DeliveryCommitter(this.producer, this.consumer, request.destination, timeoutMs, request.notice)
         this.producer.on('delivery-report', (err: LibrdKafkaError | null) => {
           if (err) this.committer.deliveryFailed(`${errorName(err.code) ?? 'error'}: ${err.message}`)
@@ -157,12 +161,17 @@ class PipeRun {
   private async loop(): Promise<'end' | 'signal'> {
     let lastProgress = Date.now()
     for (;;) {
-      if (this.revokeRequested) await this.letGo()
-      if (this.request.signal.aborted) return 'signal'
-      if (this.request.exitAtEnd && this.allDone()) return 'end'
-      if (this.commitDue()) await this.commit()
-      const messages = await this.read()
-      if (messages.length > 0) await this.handle(messages)
+      try {
+        if (this.revokeRequested) await this.letGo()
+        if (this.request.signal.aborted) return 'signal'
+        if (this.request.exitAtEnd && this.allDone()) return 'end'
+        if (this.commitDue()) await this.commit()
+        const messages = await this.read()
+        if (messages.length > 0) await this.handle(messages)
+      } catch (error) {
+        if (!this.renewable(error)) throw error
+        await this.renewProducer(error as Error)
+      }
       if (this.request.progress && Date.now() - lastProgress >= PROGRESS_MS) {
         lastProgress = Date.now()
         this.request.progress({...this.counts, lag: this.lag(), assigned: [...this.partitions.values()].filter((s) => s.assigned).length})
@@ -194,6 +203,47 @@ class PipeRun {
     }
   }
 
+  private async openTransactionalProducer(): Promise<void> {
+    const {sessions, request} = this
+    this.producer = await connectProducer(sessions.destination, pipeProducerConfig(sessions.destination, request), this.debug)
+    const transactions = new TransactionCommitter(this.producer, this.consumer, Math.max(sessions.destination.timeoutMs, 30_000), request.notice)
+    await transactions.init()
+    this.committer = transactions
+  }
+
+  /**
+   * The transactional producer lost (fenced, or a fatal error such as INVALID_TXN_STATE) although
+   * no other process has its transactional.id (the pipe's own, one per process): the coordinator
+   * aborted its transaction because it outlived transaction.timeout.ms, e.g. while the broker was
+   * away. Once per commit: losing the next producer too before any commit is something else.
+   */
+  private renewable(error: unknown): boolean {
+    if (this.request.guarantee !== 'exactly-once' || this.request.transactionalId !== undefined || this.renewedSinceCommit) return false
+    if (error instanceof ProducerLostError) return true
+    const code = error instanceof KafkitError ? error.kafkaCode : errorName((error as ClientError | undefined)?.code)
+    return code === '_FATAL' || code === '_FENCED' || (error as ClientError | undefined)?.isFatal === true
+  }
+
+  /** A new transactional producer; what the old one's aborted transaction held is read again. */
+  private async renewProducer(lost: Error): Promise<void> {
+    this.request.notice(`the transaction was lost (${lost.message}); starting a new producer and reading again from the last commit`)
+    this.renewedSinceCommit = true
+    for (let attempt = 1; ; attempt++) {
+      await disconnect(this.producer, 10_000)
+      try {
+        await this.openTransactionalProducer()
+        break
+      } catch (error) {
+        // The broker may not be back yet.
+        if (attempt >= RENEW_ATTEMPTS) throw error
+      }
+    }
+    this.aborted++
+    await this.readAgain()
+    this.openedAt = undefined
+    this.handledSinceCommit = 0
+  }
+
   private commitDue(): boolean {
     if (this.openedAt === undefined) return false
     if (this.request.commitEvery !== undefined && this.handledSinceCommit >= this.request.commitEvery) return true
@@ -211,7 +261,10 @@ class PipeRun {
       this.aborted++
       await this.readAgain()
     } else {
-      if (result === 'committed') this.commits++
+      if (result === 'committed') {
+        this.commits++
+        this.renewedSinceCommit = false
+      }
       for (const s of this.partitions.values()) s.uncommittedFrom = undefined
     }
     this.openedAt = undefined
@@ -242,6 +295,7 @@ class PipeRun {
     await this.commit()
     this.revokeRequested = false
     for (const s of this.partitions.values()) s.assigned = false
+    this.awaitingAssignment = true
     this.consumer.unassign()
   }
 
@@ -261,10 +315,13 @@ class PipeRun {
 
   /** Partitions given to this member: start at the committed offset, else where -o says. */
   private assign(assignment: TopicPartitionOffset[]): void {
-    this.everAssignedAt ??= Date.now()
+    this.assignedAt = Date.now()
+    this.awaitingAssignment = false
     const states = assignment.map((tp) => {
       const s = this.partitions.obtain(tp)
       s.assigned = true
+      // -e: caught up is judged anew for this assignment (its end may have moved).
+      s.done = false
       s.next = undefined
       s.uncommittedFrom = undefined
       return s
@@ -301,7 +358,7 @@ class PipeRun {
       if (!s.done) return false
     }
     // A member given nothing (more members than partitions) waits a moment, then has nothing to do.
-    if (assigned === 0) return this.everAssignedAt !== undefined && Date.now() - this.everAssignedAt > EMPTY_ASSIGNMENT_GRACE_MS
+    if (assigned === 0) return !this.awaitingAssignment && this.assignedAt !== undefined && Date.now() - this.assignedAt > EMPTY_ASSIGNMENT_GRACE_MS
     return true
   }
 
@@ -402,11 +459,11 @@ class PipeRun {
   /** Produces unless the producer's queue is full (false). */
   private tryProduce(topic: string, r: OutgoingRecord): boolean {
     try {
-      this.producer.produce(topic, r.partition, r.value as Buffer, r.key, r.timestamp, undefined, (r.headers?.length ? r.headers : undefined) as never)
+      this.producer.produce(topic, r.partition, keepEmpty(r.value) as Buffer, keepEmpty(r.key), r.timestamp, undefined, (r.headers?.length ? r.headers : undefined) as never)
       return true
     } catch (error) {
       if ((error as LibrdKafkaError).code === QUEUE_FULL) return false
-      throw new KafkitError('failure', `cannot produce to ${topic}: ${(error as Error).message}`)
+      throw new KafkitError('failure', `cannot produce to ${topic}: ${(error as Error).message}`, {kafkaCode: errorName((error as LibrdKafkaError).code)})
     }
   }
 
@@ -421,3 +478,13 @@ class PipeRun {
 
 /** No transform and the same formats in and out: the bytes are copied as they are. */
 const sameFormats = ({input, output}: PipeRequest) => input.key.name === output.key.name && input.value.name === output.value.name
+
+/**
+ * The client library sends a zero-length Buffer without memory of its own (Buffer.alloc(0), an
+ * empty consumed key or value) as null: an empty key or value became a null one. A zero-length
+ * view into a real allocation is sent as the empty bytes it is. (Header values cannot be told
+ * apart: the library's consumer gives null and empty header values both as empty Buffers, and
+ * they are written as null.)
+ */
+const EMPTY = Buffer.alloc(1).subarray(1)
+const keepEmpty = (b: Buffer | null): Buffer | null => (b !== null && b.length === 0 ? EMPTY : b)
