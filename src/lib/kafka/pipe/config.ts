@@ -31,6 +31,10 @@ export function pipeConsumerConfig(session: KafkaSession, request: PipeRequest):
     {
       // Outputs of another transactional writer are read once committed, never when aborted.
       'isolation.level': 'read_committed',
+      // A member that died (kill -9) holds its partitions until this passes: a restarted pipe, or
+      // the other members, take them over after 10 s instead of librdkafka's 45. Heartbeats keep
+      // a busy member in the group (they are sent by librdkafka's own thread).
+      'session.timeout.ms': 10_000,
       'auto.offset.reset': request.spec.all.start?.kind === 'end' ? 'latest' : 'earliest',
       'partition.assignment.strategy': strategy,
       // As consume: librdkafka keeps ~1 KiB per queued record besides it, so 1 MiB of small records is ~11 MB.
