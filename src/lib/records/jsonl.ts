@@ -42,8 +42,9 @@ export interface RawRecord {
   timestamp?: number
 }
 
+// The base64 test comes first: most payloads are not, and Object.keys allocates.
 export const isBase64Payload = (v: unknown): v is {base64: string} =>
-  typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 1 && typeof (v as {base64?: unknown}).base64 === 'string'
+  typeof (v as {base64?: unknown} | null)?.base64 === 'string' && typeof v === 'object' && !Array.isArray(v) && Object.keys(v as object).length === 1
 
 /**
  * Bytes -> the JSON payload. With `str` (the default) the result is lossless: a string when the
