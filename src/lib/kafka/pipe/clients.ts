@@ -61,18 +61,3 @@ export const producerCalls = {
   abort: (p: Producer, timeoutMs: number) => new Promise<void>((resolve, reject) => p.abortTransaction(timeoutMs, callback(() => resolve(), reject))),
   flush: (p: Producer, timeoutMs: number) => new Promise<void>((resolve, reject) => p.flush(timeoutMs, callback(() => resolve(), reject))),
 }
-
-export function disconnect(client: {disconnect(cb: () => void): unknown}, timeoutMs: number): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, timeoutMs)
-    try {
-      client.disconnect(() => {
-        clearTimeout(timer)
-        resolve()
-      })
-    } catch {
-      clearTimeout(timer)
-      resolve()
-    }
-  })
-}

@@ -7,7 +7,8 @@ import {errorName} from '../kafka-errors.js'
 import {partitionsToRead} from '../consume/partitions.js'
 import {key, planPartitions, type TopicPartition} from '../consume/positions.js'
 import {resolveTopics} from '../topics/resolve.js'
-import {connectConsumer, connectProducer, committedOffsets, disconnect, readBatch, seek, type ClientError, type PipeConsumer} from './clients.js'
+import {disconnectClient} from '../consume/client.js'
+import {connectConsumer, connectProducer, committedOffsets, readBatch, seek, type ClientError, type PipeConsumer} from './clients.js'
 import {DeliveryCommitter, ProducerLostError, TransactionCommitter, type ProgressCommitter} from './commits.js'
 import {pipeConsumerConfig, pipeProducerConfig} from './config.js'
 import {deadLetterRecord} from './dead-letter.js'
@@ -153,8 +154,8 @@ class PipeRun {
       this.closing = true
       await this.request.transform?.close().catch(() => {})
       // Leaving the group hands the partitions to the other members at once.
-      await disconnect(this.consumer, 10_000)
-      if (this.producer) await disconnect(this.producer, 10_000)
+      await disconnectClient(this.consumer, 10_000)
+      if (this.producer) await disconnectClient(this.producer, 10_000)
     }
   }
 
@@ -229,7 +230,7 @@ class PipeRun {
     this.request.notice(`the transaction was lost (${lost.message}); starting a new producer and reading again from the last commit`)
     this.renewedSinceCommit = true
     for (let attempt = 1; ; attempt++) {
-      await disconnect(this.producer, 10_000)
+      await disconnectClient(this.producer, 10_000)
       try {
         await this.openTransactionalProducer()
         break
