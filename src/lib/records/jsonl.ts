@@ -1,5 +1,5 @@
 import {KafkitError} from '../errors.js'
-import {decodeUtf8, SERIALIZERS, type Serializer} from './serializers.js'
+import {decodeUtf8, SERIALIZERS, wireSchemaId, type Serializer} from './serializers.js'
 
 // kafkit's JSON Lines record format, written by `consume --output jsonl` and read by
 // `produce --input jsonl` (docs/formats.md defines it). One record per line:
@@ -10,7 +10,9 @@ import {decodeUtf8, SERIALIZERS, type Serializer} from './serializers.js'
 //
 // key, value and each header value is null, a UTF-8 string, or {"base64": "..."} for bytes
 // that are not UTF-8. With --key-format / --value-format other than str, the decoded value is
-// embedded instead (a JSON document for json, a number for int/long/double).
+// embedded instead (a JSON document for json, a number for int/long/double). With a Schema
+// Registry format (avro, protobuf, json-schema, registry) the decoded value is embedded and the
+// record carries keySchemaId / valueSchemaId, which produce --input jsonl encodes with again.
 
 export type Payload = string | number | boolean | null | {base64: string} | unknown[] | Record<string, unknown>
 
@@ -30,6 +32,9 @@ export interface JsonlRecord {
   timestampType?: TimestampType
   key: Payload
   value: Payload
+  /** The schema id of a key or value decoded from the Schema Registry wire format. */
+  keySchemaId?: number
+  valueSchemaId?: number
   headers: JsonlHeader[]
 }
 
@@ -72,9 +77,17 @@ export function toPayload(bytes: Buffer | null, format: Serializer = SERIALIZERS
 }
 
 /** The JSON payload -> bytes to produce, read with the same format rules as toPayload. */
-export function fromPayload(payload: unknown, format: Serializer, field: string): Buffer | null {
+export function fromPayload(payload: unknown, format: Serializer, field: string, schemaId?: unknown): Buffer | null {
   if (payload === null || payload === undefined) return null
   if (isBase64Payload(payload)) return Buffer.from(payload.base64, 'base64')
+  if (format.encodeJson) {
+    if (schemaId !== undefined && schemaId !== null && !(Number.isInteger(schemaId) && (schemaId as number) >= 0)) throw new KafkitError('usage', `${field}SchemaId must be a schema id (a non-negative integer)`)
+    try {
+      return format.encodeJson(payload, (schemaId ?? undefined) as number | undefined)
+    } catch (error) {
+      throw new KafkitError('usage', `${field}: ${(error as Error).message}`)
+    }
+  }
   if (format.name === 'json') return Buffer.from(JSON.stringify(payload), 'utf8')
   if (typeof payload === 'string') return format.encode(payload)
   // String(-0) is '0': a hand-written `-0` must still store negative zero.
@@ -113,8 +126,8 @@ export function parseJsonlRecord(line: string, lineNumber: number, formats: Reco
       }
     }
     const out: RawRecord = {
-      key: fromPayload(record.key, formats.key, 'key'),
-      value: fromPayload(record.value, formats.value, 'value'),
+      key: fromPayload(record.key, formats.key, 'key', record.keySchemaId),
+      value: fromPayload(record.value, formats.value, 'value', record.valueSchemaId),
       headers,
     }
     if (record.partition !== undefined && record.partition !== null) {
@@ -141,7 +154,20 @@ export interface ConsumedMeta {
 }
 
 /** One consumed record as a jsonl line (without the newline). */
-export function formatJsonlRecord(meta: ConsumedMeta, record: RawRecord, formats: RecordFormats, onMismatch?: (reason: string) => void): string {
+export function formatJsonlRecord(meta: ConsumedMeta, record: RawRecord, formats: RecordFormats, onMismatch?: (reason: string, field: 'key' | 'value') => void): string {
+  let keyFits = true
+  let valueFits = true
+  const key = toPayload(record.key, formats.key, (reason) => {
+    keyFits = false
+    onMismatch?.(reason, 'key')
+  })
+  const value = toPayload(record.value, formats.value, (reason) => {
+    valueFits = false
+    onMismatch?.(reason, 'value')
+  })
+  // A schema id only for what was decoded with it: bytes shown raw carry their own header.
+  const keySchemaId = formats.key.prepare && keyFits ? wireSchemaId(record.key) : undefined
+  const valueSchemaId = formats.value.prepare && valueFits ? wireSchemaId(record.value) : undefined
   const doc: JsonlRecord = {
     topic: meta.topic,
     partition: meta.partition,
@@ -149,8 +175,10 @@ export function formatJsonlRecord(meta: ConsumedMeta, record: RawRecord, formats
     ...(meta.timestamp === undefined || meta.timestamp < 0
       ? {}
       : {timestamp: meta.timestamp, timestampIso: new Date(meta.timestamp).toISOString(), timestampType: meta.timestampType ?? 'create'}),
-    key: toPayload(record.key, formats.key, onMismatch),
-    value: toPayload(record.value, formats.value, onMismatch),
+    key,
+    value,
+    ...(keySchemaId === undefined ? {} : {keySchemaId}),
+    ...(valueSchemaId === undefined ? {} : {valueSchemaId}),
     headers: record.headers.map(([key, value]) => ({key, value: toPayload(value)})),
   }
   return JSON.stringify(doc)

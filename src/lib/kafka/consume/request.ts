@@ -44,6 +44,11 @@ export interface ConsumeRequest {
 
 export interface ConsumeSink {
   formatter: RecordFormatter
+  /**
+   * Fetches, before a batch is formatted, what formatting it needs (the schemas of a Schema
+   * Registry format, once per id), so each batch formats without a promise per record.
+   */
+  prepare?(records: ConsumedRecord[]): Promise<void>
   /** Writes one chunk; resolves when the bytes are written (only then are they committed). */
   write(chunk: Buffer): Promise<void>
 }

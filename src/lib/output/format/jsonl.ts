@@ -12,7 +12,7 @@ function resolve(formats: Partial<RecordFormats>): RecordFormats {
   return {key: formats.key ?? SERIALIZERS.str!, value: formats.value ?? SERIALIZERS.str!}
 }
 
-function jsonlLine(record: ConsumedRecord, formats: RecordFormats, onMismatch?: (reason: string) => void): string {
+function jsonlLine(record: ConsumedRecord, formats: RecordFormats, onMismatch?: (reason: string, field: 'key' | 'value') => void): string {
   return formatJsonlRecord(
     {topic: record.topic, partition: record.partition, offset: record.offset, timestamp: record.timestamp, timestampType: record.timestampType},
     {key: bytesOf(record.key), value: record.value, headers: headerPairs(record.headers)},
@@ -37,8 +37,8 @@ export function jsonlFormatter(formats: Partial<RecordFormats>, options: Pick<Fo
     nativeProgram,
     format(record) {
       let skip = false
-      const line = jsonlLine(record, resolved, (reason) => {
-        if ((options.onMismatch?.('value', reason, record) ?? 'fallback') === 'skip') skip = true
+      const line = jsonlLine(record, resolved, (reason, field) => {
+        if ((options.onMismatch?.(field, reason, record) ?? 'fallback') === 'skip') skip = true
       })
       return skip ? undefined : line + '\n'
     },
