@@ -188,9 +188,15 @@ class CodecFactory {
       const reader = deserializer as InstanceType<ProtobufModule['ProtobufDeserializer']>
       const file = await this.client.run(what, () => reader.toFileDesc(this.client.library, info))
       if (file.messages.length === 0) throw new SerializationError(`Protobuf schema id ${id} has no message`)
-      const chosen = options.protoMessage === undefined ? file.messages[0]! : file.messages.find((m) => m.name === options.protoMessage || m.typeName === options.protoMessage)
-      if (!chosen) throw new KafkitError('usage', `Protobuf schema id ${id} has no message ${options.protoMessage}`, {hint: `its messages: ${file.messages.map((m) => m.name).join(', ')}`})
-      const header = prefix((serializer as InstanceType<ProtobufModule['ProtobufSerializer']>).toMessageIndexArray(chosen))
+      const chosen = options.protoMessage === undefined ? undefined : file.messages.find((m) => m.name === options.protoMessage || m.typeName === options.protoMessage)
+      if (options.protoMessage !== undefined && !chosen) {
+        throw new KafkitError('usage', `Protobuf schema id ${id} has no message ${options.protoMessage}`, {hint: `its messages: ${file.messages.map((m) => m.name).join(', ')}`})
+      }
+      // Without --*-proto-message, a value is written as the first top-level message its JSON fits
+      // (the wire format names the message by its index, so any of them can be read back).
+      const candidates = chosen ? [chosen] : file.messages
+      const writer = serializer as InstanceType<ProtobufModule['ProtobufSerializer']>
+      const headers = new Map(candidates.map((m) => [m, prefix(writer.toMessageIndexArray(m))]))
       const descs = new Map<string, import('@bufbuild/protobuf').DescMessage>()
       return {
         format,
@@ -201,13 +207,16 @@ class CodecFactory {
           return protobuf.toJson(desc, protobuf.fromBinary(desc, body), {alwaysEmitImplicit: true, useProtoFieldName: true})
         },
         encode: (value) => {
-          let message
-          try {
-            message = protobuf.fromJson(chosen, value as import('@bufbuild/protobuf').JsonValue)
-          } catch (error) {
-            throw new SerializationError(`does not fit Protobuf schema id ${id} (${chosen.name}): ${(error as Error).message}`)
+          let first: Error | undefined
+          for (const message of candidates) {
+            try {
+              const parsed = protobuf.fromJson(message, value as import('@bufbuild/protobuf').JsonValue)
+              return Buffer.concat([headers.get(message)!, Buffer.from(protobuf.toBinary(message, parsed))])
+            } catch (error) {
+              first ??= error as Error
+            }
           }
-          return Buffer.concat([header, Buffer.from(protobuf.toBinary(chosen, message))])
+          throw new SerializationError(`does not fit Protobuf schema id ${id} (${candidates.length === 1 ? candidates[0]!.name : `any of ${candidates.map((m) => m.name).join(', ')}`}): ${first?.message}`)
         },
       }
     }
