@@ -153,33 +153,45 @@ export interface ConsumedMeta {
   timestampType?: TimestampType
 }
 
-/** One consumed record as a jsonl line (without the newline). */
+// The last timestamp's JSON, and the last topic's: records of a batch mostly share them.
+let lastTimestamp = Number.NaN
+let lastTimestampJson = ''
+let lastTopic = ''
+let lastTopicJson = '""'
+
+/**
+ * One consumed record as a jsonl line (without the newline). Built as text, field by field, in
+ * the order of the JsonlRecord type (what JSON.stringify of that object gives, at a fraction of
+ * the cost per record).
+ */
 export function formatJsonlRecord(meta: ConsumedMeta, record: RawRecord, formats: RecordFormats, onMismatch?: (reason: string, field: 'key' | 'value') => void): string {
-  let keyFits = true
-  let valueFits = true
-  const key = toPayload(record.key, formats.key, (reason) => {
-    keyFits = false
-    onMismatch?.(reason, 'key')
+  let fits = true
+  const mismatch = onMismatch && ((field: 'key' | 'value') => (reason: string) => {
+    fits = false
+    onMismatch(reason, field)
   })
-  const value = toPayload(record.value, formats.value, (reason) => {
-    valueFits = false
-    onMismatch?.(reason, 'value')
-  })
+  const key = toPayload(record.key, formats.key, mismatch?.('key'))
   // A schema id only for what was decoded with it: bytes shown raw carry their own header.
-  const keySchemaId = formats.key.prepare && keyFits ? wireSchemaId(record.key) : undefined
-  const valueSchemaId = formats.value.prepare && valueFits ? wireSchemaId(record.value) : undefined
-  const doc: JsonlRecord = {
-    topic: meta.topic,
-    partition: meta.partition,
-    offset: meta.offset,
-    ...(meta.timestamp === undefined || meta.timestamp < 0
-      ? {}
-      : {timestamp: meta.timestamp, timestampIso: new Date(meta.timestamp).toISOString(), timestampType: meta.timestampType ?? 'create'}),
-    key,
-    value,
-    ...(keySchemaId === undefined ? {} : {keySchemaId}),
-    ...(valueSchemaId === undefined ? {} : {valueSchemaId}),
-    headers: record.headers.map(([key, value]) => ({key, value: toPayload(value)})),
+  const keySchemaId = formats.key.prepare && fits ? wireSchemaId(record.key) : undefined
+  fits = true
+  const value = toPayload(record.value, formats.value, mismatch?.('value'))
+  const valueSchemaId = formats.value.prepare && fits ? wireSchemaId(record.value) : undefined
+  if (meta.topic !== lastTopic) {
+    lastTopic = meta.topic
+    lastTopicJson = JSON.stringify(meta.topic)
   }
-  return JSON.stringify(doc)
+  let line = `{"topic":${lastTopicJson},"partition":${meta.partition},"offset":${meta.offset}`
+  const timestamp = meta.timestamp
+  if (timestamp !== undefined && timestamp >= 0) {
+    if (timestamp !== lastTimestamp) {
+      lastTimestamp = timestamp
+      lastTimestampJson = `,"timestamp":${timestamp},"timestampIso":"${new Date(timestamp).toISOString()}"`
+    }
+    line += `${lastTimestampJson},"timestampType":"${meta.timestampType ?? 'create'}"`
+  }
+  line += `,"key":${JSON.stringify(key)},"value":${JSON.stringify(value)}`
+  if (keySchemaId !== undefined) line += `,"keySchemaId":${keySchemaId}`
+  if (valueSchemaId !== undefined) line += `,"valueSchemaId":${valueSchemaId}`
+  if (record.headers.length === 0) return `${line},"headers":[]}`
+  return `${line},"headers":${JSON.stringify(record.headers.map(([name, bytes]) => ({key: name, value: toPayload(bytes)})))}}`
 }
