@@ -12,6 +12,7 @@ import type {ConsumeSummary} from '../lib/kafka/consume/request.js'
 import {parseOffsetSpec} from '../lib/offset-spec.js'
 import {writeStdoutChunk} from '../lib/output/chunks.js'
 import {chooseRecordFormatter, silentFormatter} from '../lib/output/format/choose.js'
+import {framedOutput} from '../lib/output/format/framed.js'
 import {FORMAT_TOKENS_HELP} from '../lib/output/format/format-string.js'
 import {jsonlCollector} from '../lib/output/format/jsonl.js'
 import {onStdoutClosed, stdoutClosed} from '../lib/output/stdout-closed.js'
@@ -204,7 +205,7 @@ Ctrl-C / SIGTERM stop fetching, commit what was printed and leave the group: exi
           outputClosed: stdoutClosed,
           needsTimestampType: collected !== undefined || flags.output === 'jsonl' || formatter.needsTimestampType === true,
         },
-        {formatter, prepare, write: writeStdoutChunk},
+        {formatter, prepare, framed: prepare && framedOutput(formatter, prepare), write: writeStdoutChunk},
       )
       if (mismatches > 0 && !this.jsonEnabled()) this.out.notice(`${mismatches} field(s) did not fit ${chosenFormats || 'the format'}`)
       const result: ConsumeResult = collected ? {...summary, messages: collected.records} : summary

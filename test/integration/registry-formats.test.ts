@@ -56,7 +56,8 @@ describe('avro', () => {
       {key: {shop: 'rome'}, value: {id: 2, name: 'ink', amount: -2, note: 'blue', raw: ''}},
       {key: {shop: 'oslo'}, value: null},
     ]
-    const input = records.map((r) => JSON.stringify({...r, headers: []})).join('\n') + '\n'
+    const headers = [{key: 'trace', value: 'abc'}, {key: 'none', value: null}, {key: 'bin', value: {base64: '/wA='}}, {key: 'ünï', value: ''}]
+    const input = records.map((r, i) => JSON.stringify({...r, headers: i === 0 ? headers : []})).join('\n') + '\n'
     const produced = await produce(topic, ['--input', 'jsonl', '--key-format', 'avro', '--key-schema-file', keyAvsc, '--value-format', 'avro', '--value-schema-file', orderAvsc], input)
     expect(produced.stderr).toContain('delivered 3')
     expect(produced.exitCode).toBe(0)
@@ -66,6 +67,13 @@ describe('avro', () => {
     expect(read.stderr).toBe('')
     const lines = jsonl(read.stdout)
     expect(lines.map((l) => ({key: l.key, value: l.value}))).toEqual(records)
+    expect(lines.map((l) => l.headers)).toEqual([headers, [], []])
+    expect(lines[1]).toMatchObject({partition: 0, offset: 1, timestampType: 'create'})
+    // The JS read loop (group mode, filters, --json; here forced) gives the same lines as the native one.
+    const jsLoop = await consume(topic, ['--key-format', 'avro', '--value-format', 'avro', '--output', 'jsonl'], {env: {KAFKIT_NATIVE_CONSUME: '0'}})
+    // (The client library the JS loop reads with hands null header values over as empty ones.)
+    const withoutHeaders = (text: string) => jsonl(text).map(({headers: _headers, ...rest}) => rest)
+    expect(withoutHeaders(jsLoop.stdout)).toEqual(withoutHeaders(read.stdout))
     const valueId = lines[0]!.valueSchemaId as number
     expect(valueId).toBeGreaterThan(0)
     expect(lines[0]!.keySchemaId).not.toBe(valueId)

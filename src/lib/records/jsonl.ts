@@ -158,6 +158,14 @@ let lastTimestamp = Number.NaN
 let lastTimestampJson = ''
 let lastTopic = ''
 let lastTopicJson = '""'
+// Which field a mismatch is about, without a closure per record (formatting is synchronous).
+let mismatchReport: ((reason: string, field: 'key' | 'value') => void) | undefined
+let mismatchField: 'key' | 'value' = 'key'
+let mismatchSeen = false
+const reportMismatch = (reason: string) => {
+  mismatchSeen = true
+  mismatchReport?.(reason, mismatchField)
+}
 
 /**
  * One consumed record as a jsonl line (without the newline). Built as text, field by field, in
@@ -165,17 +173,17 @@ let lastTopicJson = '""'
  * the cost per record).
  */
 export function formatJsonlRecord(meta: ConsumedMeta, record: RawRecord, formats: RecordFormats, onMismatch?: (reason: string, field: 'key' | 'value') => void): string {
-  let fits = true
-  const mismatch = onMismatch && ((field: 'key' | 'value') => (reason: string) => {
-    fits = false
-    onMismatch(reason, field)
-  })
-  const key = toPayload(record.key, formats.key, mismatch?.('key'))
+  mismatchReport = onMismatch
+  mismatchField = 'key'
+  mismatchSeen = false
+  const key = toPayload(record.key, formats.key, reportMismatch)
   // A schema id only for what was decoded with it: bytes shown raw carry their own header.
-  const keySchemaId = formats.key.prepare && fits ? wireSchemaId(record.key) : undefined
-  fits = true
-  const value = toPayload(record.value, formats.value, mismatch?.('value'))
-  const valueSchemaId = formats.value.prepare && fits ? wireSchemaId(record.value) : undefined
+  const keySchemaId = formats.key.prepare && !mismatchSeen ? wireSchemaId(record.key) : undefined
+  mismatchField = 'value'
+  mismatchSeen = false
+  const value = toPayload(record.value, formats.value, reportMismatch)
+  const valueSchemaId = formats.value.prepare && !mismatchSeen ? wireSchemaId(record.value) : undefined
+  mismatchReport = undefined
   if (meta.topic !== lastTopic) {
     lastTopic = meta.topic
     lastTopicJson = JSON.stringify(meta.topic)

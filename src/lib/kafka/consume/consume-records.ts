@@ -44,11 +44,11 @@ export async function consumeRecords(session: KafkaSession, request: ConsumeRequ
   const config = consumerConfig(session, request, grouped, userReset)
 
   // The native loop formats in C: no per-record JS (filters, --json), no time-based stop.
-  const needsJs = request.onRecord || request.filter ? 'a per-record filter or --json' : sink.prepare ? 'a Schema Registry format' : !sink.formatter.nativeProgram ? 'an output only JavaScript formats' : plans.some((p) => p.stopTime !== undefined) ? 'a stop at a future time' : undefined
+  const needsJs = request.onRecord || request.filter ? 'a per-record filter or --json' : !sink.formatter.nativeProgram && !sink.framed ? 'an output only JavaScript formats' : plans.some((p) => p.stopTime !== undefined) ? 'a stop at a future time' : undefined
   const native = needsJs || !request.allowNative ? undefined : loadNativeConsume()
   const mode = grouped ? `group ${request.group}` : 'direct assignment'
   if (native) {
-    request.debug?.(`consume: native loop (${mode})`)
+    request.debug?.(`consume: native loop (${mode}${sink.formatter.nativeProgram ? '' : '; records framed in C, formatted in JS'})`)
     return consumeNatively(native, request, sink, state, {config, subscription}, session)
   }
   request.debug?.(`consume: JS loop (${mode}; ${needsJs ?? (request.allowNative ? 'native extension not built' : 'native loop switched off')})`)
