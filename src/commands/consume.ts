@@ -50,7 +50,7 @@ Ctrl-C / SIGTERM stop fetching, commit what was printed and leave the group: exi
     {description: 'kcat-style format with key, partition and offset', command: "<%= config.bin %> consume orders -e -f '%k\\t%p:%o\\t%s\\n'"},
     {description: 'Join a group; stop once caught up (also works in group mode)', command: '<%= config.bin %> consume orders -g billing -e'},
     {description: 'Only records with a header type=refund, and values mentioning EUR', command: "<%= config.bin %> consume orders -e --filter 'header:type~^refund$' --grep EUR"},
-    {description: 'Avro values decoded by their schema id (Schema Registry), as JSON Lines', command: '<%= config.bin %> consume orders -e --value-format avro -r http://localhost:8081 --output jsonl'},
+    {description: 'Avro values decoded by their schema id (registry from -r, $KAFKIT_SCHEMA_REGISTRY_URL, the profile or kafkit local), as JSON Lines', command: '<%= config.bin %> consume orders -e --value-format avro --output jsonl'},
     {description: 'Copy a topic losslessly', command: '<%= config.bin %> consume orders -e --output jsonl | <%= config.bin %> produce orders-copy --input jsonl'},
   ]
 

@@ -37,7 +37,7 @@ See docs/produce.md; the jsonl record format is defined in docs/formats.md.`
     {description: 'Copy a topic losslessly (keys, nulls, binary, headers)', command: '<%= config.bin %> consume orders --output jsonl -e | <%= config.bin %> produce orders-copy --input jsonl'},
     {description: 'All or nothing, with failed records kept for replay', command: '<%= config.bin %> produce orders --file batch.txt --transactional-id import-1 --dead-letter failed.jsonl'},
     {description: 'Tombstones: a value "NULL" becomes a null value', command: "printf 'user1:NULL\\n' | <%= config.bin %> produce users -K : --null-marker NULL"},
-    {description: 'JSON lines encoded as Avro with a schema file (registered under orders-value unless --no-auto-register)', command: "echo '{\"id\": 1, \"name\": \"pen\"}' | <%= config.bin %> produce orders --value-format avro --value-schema-file order.avsc -r http://localhost:8081"},
+    {description: 'JSON lines written as Avro with a schema file (registered under orders-value unless --no-auto-register)', command: `echo '{"id": "o-1", "qty": 2}' | <%= config.bin %> produce orders --value-format avro --value-schema-file order.avsc`},
     {description: 'Where each record went, for a script', command: '<%= config.bin %> produce orders --file orders.txt --print-delivery | jq -c .offset'},
   ]
 

@@ -179,6 +179,64 @@ describe('json-schema and registry', () => {
   }, 30_000)
 })
 
+describe('Avro logical types', () => {
+  it('timestamps, dates and decimals are readable JSON both ways; their underlying form is accepted on input', async () => {
+    const topic = uniqueName('reg-logical')
+    await createTopics(bootstrap, [topic])
+    const schema = file(
+      `${topic}.avsc`,
+      JSON.stringify({
+        type: 'record',
+        name: 'Logical',
+        namespace: 'test.logical',
+        fields: [
+          {name: 'at', type: {type: 'long', logicalType: 'timestamp-millis'}},
+          {name: 'atMicros', type: {type: 'long', logicalType: 'timestamp-micros'}},
+          {name: 'day', type: {type: 'int', logicalType: 'date'}},
+          {name: 'price', type: {type: 'bytes', logicalType: 'decimal', precision: 10, scale: 2}},
+          {name: 'maybe', type: ['null', {type: 'long', logicalType: 'timestamp-millis'}], default: null},
+        ],
+      }),
+    )
+    const input = [
+      {at: '2024-05-01T12:30:00.123Z', atMicros: '2024-05-01T12:30:00.123456Z', day: '2024-05-01', price: '-12.30', maybe: null},
+      {at: 1700000000000, atMicros: 1, day: 0, price: '5', maybe: '2024-01-01T00:00:00.000Z'},
+    ]
+    expect((await produce(topic, ['--value-format', 'avro', '--value-schema-file', schema], input.map((v) => JSON.stringify(v)).join('\n') + '\n')).exitCode).toBe(0)
+    const read = await consume(topic, ['--value-format', 'avro'])
+    expect(read.stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as unknown)).toEqual([
+      input[0],
+      {at: '2023-11-14T22:13:20.000Z', atMicros: '1970-01-01T00:00:00.000001Z', day: '1970-01-01', price: '5.00', maybe: '2024-01-01T00:00:00.000Z'},
+    ])
+    const bad = await produce(topic, ['--value-format', 'avro', '--value-schema-file', schema], '{"at": "yesterday", "atMicros": 1, "day": 1, "price": "1"}\n')
+    expect(bad.stderr).toContain('line 1: value: does not fit Avro schema id')
+    expect(bad.stderr).toContain('field at')
+  }, 60_000)
+})
+
+describe('a schema with a reference', () => {
+  it('an Avro schema naming a record of another subject encodes and decodes', async () => {
+    const topic = uniqueName('reg-ref')
+    await createTopics(bootstrap, [topic])
+    const address = file(`${topic}-address.avsc`, JSON.stringify({type: 'record', name: 'Address', namespace: 'test.ref', fields: [{name: 'city', type: 'string'}]}))
+    const customer = file(
+      `${topic}-customer.avsc`,
+      JSON.stringify({type: 'record', name: 'Customer', namespace: 'test.ref', fields: [{name: 'name', type: 'string'}, {name: 'home', type: 'test.ref.Address'}, {name: 'work', type: ['null', 'test.ref.Address'], default: null}]}),
+    )
+    const schemas = (args: string[]) => runKafkit(['schemas', ...args, '-r', registry])
+    expect((await schemas(['register', `${topic}-address`, '--file', address])).exitCode).toBe(0)
+    const registered = await schemas(['register', `${topic}-value`, '--file', customer, '--reference', `test.ref.Address=${topic}-address:1`])
+    expect(registered.stderr).toBe('')
+    const values = [{name: 'Ada', home: {city: 'London'}, work: null}, {name: 'Grace', home: {city: 'Arlington'}, work: {city: 'Washington'}}]
+    const produced = await produce(topic, ['--value-format', 'avro'], values.map((v) => JSON.stringify(v)).join('\n') + '\n')
+    expect(produced.exitCode).toBe(0)
+    const read = await consume(topic, ['--value-format', 'registry', '--output', 'jsonl'])
+    expect(read.stderr).toBe('')
+    expect(jsonl(read.stdout).map((l) => l.value)).toEqual(values)
+    expect(jsonl(read.stdout)[0]!.valueSchemaId).toBe(Number(registered.stdout.trim()))
+  }, 60_000)
+})
+
 describe('an unreachable registry', () => {
   it('consume and produce exit 3 naming the URL', async () => {
     const topic = uniqueName('reg-down')

@@ -2,6 +2,7 @@ import {createRequire} from 'node:module'
 
 import {KafkitError} from '../errors.js'
 import {SerializationError, wireSchemaId, type Serializer} from '../records/serializers.js'
+import {readableLogicalTypes} from './avro-logical-types.js'
 import type {LibrarySchemaInfo, RegistryClient} from './registry-client.js'
 
 // The Schema Registry formats of --key-format / --value-format (avro, protobuf, json-schema, and
@@ -41,6 +42,7 @@ type ProtobufModule = typeof import('@confluentinc/schemaregistry/dist/serde/pro
 type JsonModule = typeof import('@confluentinc/schemaregistry/dist/serde/json.js')
 type BufbuildModule = typeof import('@bufbuild/protobuf')
 type AvroType = import('avsc').Type
+type AvscModule = typeof import('avsc')
 
 const load = createRequire(import.meta.url)
 const modules = new Map<string, unknown>()
@@ -49,10 +51,8 @@ function library<T>(path: string): T {
   let loaded = modules.get(path)
   if (loaded === undefined) {
     try {
-      // @bufbuild/protobuf is the serdes' own dependency: found from their folder.
-      loaded = path.startsWith('@bufbuild/')
-        ? createRequire(load.resolve('@confluentinc/schemaregistry/dist/serde/protobuf.js'))(path)
-        : load(`@confluentinc/schemaregistry/dist/serde/${path}`)
+      // avsc and @bufbuild/protobuf are the serdes' own dependencies: found from their folder.
+      loaded = path.endsWith('.js') ? load(`@confluentinc/schemaregistry/dist/serde/${path}`) : createRequire(load.resolve('@confluentinc/schemaregistry/dist/serde/serde.js'))(path)
     } catch (error) {
       throw new KafkitError('environment', `the Schema Registry serdes failed to load: ${(error as Error).message.split('\n')[0]}`, {hint: 'run: bash scripts/setup.sh', cause: error})
     }
@@ -147,7 +147,8 @@ class CodecFactory {
       const client = this.client.library
       if (format === 'avro') {
         const avro = library<AvroModule>('avro.js')
-        found = {serde, deserializer: new avro.AvroDeserializer(client, type, {})}
+        // Logical types as readable JSON (avro-logical-types.ts): avsc options, which the serdes pass on.
+        found = {serde, deserializer: new avro.AvroDeserializer(client, type, {logicalTypes: readableLogicalTypes(library<AvscModule>('avsc'))} as never)}
       } else if (format === 'protobuf') {
         const protobuf = library<ProtobufModule>('protobuf.js')
         found = {serde, deserializer: new protobuf.ProtobufDeserializer(client, type, {}), serializer: new protobuf.ProtobufSerializer(client, type, {})}
