@@ -171,16 +171,30 @@ class CodecFactory {
       const header = prefix()
       const bytesInside = hasBytes(info.schema)
       const raw = (type as AvroType & {typeName: string}).typeName === 'bytes'
+      // Records are written here, then copied out: one allocation per record.
+      let scratch = Buffer.allocUnsafe(64 * 1024)
       return {
         format,
         decode: (body) => (raw ? body.toString('base64') : bytesInside ? avroToJson(type.fromBuffer(body)) : type.fromBuffer(body)),
         encode: (value) => {
           const avro = bytesInside ? jsonToAvro(type, value) : value
-          let problem: string | undefined
-          if (!type.isValid(avro, {errorHook: (path: string[], any: unknown, t: AvroType) => (problem ??= `${path.length > 0 ? `field ${path.join('.')}` : 'the value'}: expected ${shortJson(t.schema())}, got ${shortJson(any)}`)})) {
+          if (raw) return Buffer.concat([header, avro as Buffer])
+          // avsc checks every value as it writes; only a value it refuses is walked again, for the field's path.
+          let end: number
+          try {
+            header.copy(scratch)
+            end = type.encode(avro, scratch, header.length)
+            if (end < 0) {
+              scratch = Buffer.allocUnsafe(Math.max(-end, scratch.length * 2))
+              header.copy(scratch)
+              end = type.encode(avro, scratch, header.length)
+            }
+          } catch {
+            let problem: string | undefined
+            type.isValid(avro, {errorHook: (path: string[], any: unknown, t: AvroType) => (problem ??= `${path.length > 0 ? `field ${path.join('.')}` : 'the value'}: expected ${shortJson(t.schema())}, got ${shortJson(any)}`)})
             throw new SerializationError(`does not fit Avro schema id ${id}: ${problem ?? 'invalid'}`)
           }
-          return Buffer.concat([header, raw ? (avro as Buffer) : type.toBuffer(avro)])
+          return Buffer.from(scratch.subarray(0, end))
         },
       }
     }
