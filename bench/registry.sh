@@ -8,8 +8,9 @@
 #            Python: Consumer + AvroDeserializer loop writing JSON lines (bench/registry_peer.py)
 #   produce  kafkit produce T2 --value-format avro --value-schema-file F < JSON lines
 #            Python: AvroSerializer + Producer reading the same JSON lines
-# Every run is wrapped in /usr/bin/time for its peak RSS. Reported: median wall times, the
-# median per-round ratios (Python time / kafkit time; decoded time / plain time) and peak RSS.
+# Every run is wrapped in /usr/bin/time for its peak RSS and CPU time. Reported: median wall times,
+# the median per-round ratios (Python time / kafkit time; plain time / decoded time), CPU times
+# (steadier than wall times on a busy machine) and peak RSS.
 #
 # Usage: bash bench/registry.sh [--rounds N] [--records N] [--port P]
 #                               [--bootstrap HOST:PORT --schema-registry URL]
@@ -76,17 +77,21 @@ n=$("${peer[@]}" consume "$bootstrap" "$registry" "$topic" "$records" 2>/dev/nul
 [[ $n -eq $records ]] || { say "Python decoded $n records, expected $records"; exit 1; }
 
 now_ns() { date +%s%N; }
-declare -A times rss ratios
+declare -A times rss cpu ratios
 rss_file=$work/rss
 run_one() {
   local key=$1 start end
   shift
   start=$(now_ns)
-  /usr/bin/time -o "$rss_file" -f '%M' "$@" >/dev/null 2>&1
+  /usr/bin/time -o "$rss_file" -f '%M %U %S' "$@" >/dev/null 2>&1
   end=$(now_ns)
   last_ms=$(( (end - start) / 1000000 ))
   times[$key]+="$last_ms "
-  rss[$key]+="$(( $(tail -1 "$rss_file") / 1024 )) "
+  read -r kb user system < <(tail -1 "$rss_file")
+  rss[$key]+="$(( kb / 1024 )) "
+  # CPU time (user + system) says more than wall time on a machine busy with other work.
+  last_cpu_ms=$(awk -v u="$user" -v s="$system" 'BEGIN {printf "%d", (u + s) * 1000}')
+  cpu[$key]+="$last_cpu_ms "
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
 
@@ -124,10 +129,13 @@ maximum() { tr ' ' '\n' <<<"$1" | grep -v '^$' | sort -n | tail -1; }
 rate() { awk -v r="$records" -v ms="$1" 'BEGIN {printf "%.0f", r / (ms / 1000)}'; }
 
 printf '\n%s Avro records (5 fields), 3 partitions, %s rounds; load average %s on %s cores.\n\n' "$records" "$rounds" "$(cut -d' ' -f1-3 /proc/loadavg)" "$(nproc)"
-printf '| run | median ms (records/s) | peak RSS (median, max) | runs (ms) |\n|---|---:|---:|---|\n'
+printf '| run | median wall ms (records/s) | median CPU ms (user + system) | peak RSS (median, max) | runs (wall ms) |\n|---|---:|---:|---:|---|\n'
 for key in consume/avro consume/plain consume/python produce/kafkit produce/python; do
   ms=$(median "${times[$key]}")
-  printf '| %s | %s (%s) | %s MB, %s MB | %s|\n' "$key" "$ms" "$(rate "$ms")" "$(median "${rss[$key]}")" "$(maximum "${rss[$key]}")" "${times[$key]}"
+  printf '| %s | %s (%s) | %s | %s MB, %s MB | %s|\n' "$key" "$ms" "$(rate "$ms")" "$(median "${cpu[$key]}")" "$(median "${rss[$key]}")" "$(maximum "${rss[$key]}")" "${times[$key]}"
 done
-printf '\nMedian per-round ratios: consume avro vs Python %sx (Python time / kafkit time); consume avro vs plain %sx (plain time / avro time); produce avro vs Python %sx.\n' \
+printf '\nCPU ratios of the medians: consume Python/avro %s, plain/avro %s; produce Python/kafkit %s.\n' \
+  "$(ratio "$(median "${cpu[consume/python]}")" "$(median "${cpu[consume/avro]}")")" "$(ratio "$(median "${cpu[consume/plain]}")" "$(median "${cpu[consume/avro]}")")" \
+  "$(ratio "$(median "${cpu[produce/python]}")" "$(median "${cpu[produce/kafkit]}")")"
+printf 'Median per-round ratios: consume avro vs Python %sx (Python time / kafkit time); consume avro vs plain %sx (plain time / avro time); produce avro vs Python %sx.\n' \
   "$(median "${ratios[consume/python]}")" "$(median "${ratios[consume/plain]}")" "$(median "${ratios[produce/python]}")"

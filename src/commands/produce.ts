@@ -114,7 +114,7 @@ See docs/produce.md; the jsonl record format is defined in docs/formats.md.`
       format: name,
       id: flags[`${field}-schema-id`],
       subject: flags[`${field}-schema-subject`],
-      version: parseSchemaVersion(flags[`${field}-schema-version`]),
+      version: parseSchemaVersion(flags[`${field}-schema-version`], `--${field}-schema-version`),
       file: file === undefined ? undefined : readSchemaInput({file}),
       strategy: flags['subject-strategy'] as SubjectStrategy,
       autoRegister: flags['auto-register'],

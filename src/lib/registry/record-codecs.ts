@@ -169,7 +169,8 @@ class CodecFactory {
     if (format === 'avro') {
       const [type] = await this.client.run(what, () => (deserializer as InstanceType<AvroModule['AvroDeserializer']>).toType(info))
       const header = prefix()
-      const bytesInside = hasBytes(info.schema)
+      // (A referenced schema's text is not at hand here: with references, always look.)
+      const bytesInside = hasBytes(info.schema) || (info.references?.length ?? 0) > 0
       const raw = (type as AvroType & {typeName: string}).typeName === 'bytes'
       // Records are written here, then copied out: one allocation per record.
       let scratch = Buffer.allocUnsafe(64 * 1024)
