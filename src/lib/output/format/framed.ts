@@ -39,6 +39,12 @@ function integerAt(data: Buffer, start: number, end: number): number {
   return negative ? -n : n
 }
 
+function sameBytes(data: Buffer, start: number, end: number, bytes: Buffer): boolean {
+  if (end - start !== bytes.length) return false
+  for (let i = 0; i < bytes.length; i++) if (data[start + i] !== bytes[i]) return false
+  return true
+}
+
 // The topic of the last record, reused while the records' topic stays the same.
 let lastTopicBytes = Buffer.alloc(0)
 let lastTopic = ''
@@ -62,7 +68,7 @@ export function unframeRecords(data: Buffer): ConsumedRecord[] {
     }
     const keyLength = integerAt(data, starts[4]!, ends[4]!)
     const valueLength = integerAt(data, starts[5]!, ends[5]!)
-    if (ends[0]! - starts[0]! !== lastTopicBytes.length || data.compare(lastTopicBytes, 0, lastTopicBytes.length, starts[0], ends[0]) !== 0) {
+    if (!sameBytes(data, starts[0]!, ends[0]!, lastTopicBytes)) {
       lastTopicBytes = Buffer.from(data.subarray(starts[0], ends[0]))
       lastTopic = lastTopicBytes.toString('latin1')
     }
@@ -110,9 +116,22 @@ export function framedOutput(formatter: RecordFormatter, prepare: (records: Cons
     async unframe(data) {
       const records = unframeRecords(data)
       await prepare(records)
-      let text = ''
-      for (const record of records) text += formatter.format(record) ?? ''
-      return Buffer.from(text, formatter.encoding)
+      // Each record's text is written into the batch's buffer as it is made: one long string of
+      // the whole batch cost more to flatten and encode than the formatting itself.
+      let out = Buffer.allocUnsafe(data.length * 2 + 1024)
+      let at = 0
+      for (const record of records) {
+        const text = formatter.format(record)
+        if (text === undefined) continue
+        const most = formatter.encoding === 'utf8' ? text.length * 3 : text.length
+        if (at + most > out.length) {
+          const grown = Buffer.allocUnsafe(Math.max(out.length * 2, at + most))
+          out.copy(grown, 0, 0, at)
+          out = grown
+        }
+        at += out.write(text, at, formatter.encoding)
+      }
+      return out.subarray(0, at)
     },
   }
 }
