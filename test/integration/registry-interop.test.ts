@@ -1,4 +1,6 @@
 import {execFile} from 'node:child_process'
+import {mkdtempSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {promisify} from 'node:util'
 
@@ -74,4 +76,24 @@ describe.each(Object.keys(cases) as Array<keyof typeof cases>)('%s with Python c
     const back = (await python3(['consume', bootstrap, registry, fromKafkit, format, String(records.length)])).trimEnd().split('\n').map((line) => JSON.parse(line) as unknown)
     expect(back).toEqual(expected)
   }, 90_000)
+})
+
+describe('a schema with a reference, with Python confluent-kafka', () => {
+  it('kafkit writes with a schema that names a record of another subject; Python resolves the reference and reads the values', async () => {
+    const topic = uniqueName('py-reg-ref')
+    await createTopics(bootstrap, [topic])
+    const dir = mkdtempSync(join(tmpdir(), 'kafkit-registry-interop-'))
+    const address = join(dir, 'address.avsc')
+    const customer = join(dir, 'customer.avsc')
+    writeFileSync(address, JSON.stringify({type: 'record', name: 'Address', namespace: 'py.ref', fields: [{name: 'city', type: 'string'}]}))
+    writeFileSync(customer, JSON.stringify({type: 'record', name: 'Customer', namespace: 'py.ref', fields: [{name: 'name', type: 'string'}, {name: 'home', type: 'py.ref.Address'}]}))
+    const schemas = (args: string[]) => runKafkit(['schemas', ...args, '-r', registry])
+    expect((await schemas(['register', `${topic}-address`, '--file', address])).exitCode).toBe(0)
+    expect((await schemas(['register', `${topic}-value`, '--file', customer, '--reference', `py.ref.Address=${topic}-address:1`])).exitCode).toBe(0)
+    const values = [{name: 'Ada', home: {city: 'London'}}, {name: 'Grace', home: {city: 'Arlington'}}]
+    const input = values.map((v, i) => `k${i}\t${JSON.stringify(v)}`).join('\n') + '\n'
+    expect((await runKafkit(['produce', topic, '-b', bootstrap, '-r', registry, '-K', '\\t', '--value-format', 'avro'], {input})).exitCode).toBe(0)
+    const back = (await python3(['consume', bootstrap, registry, topic, 'avro', '2'])).trimEnd().split('\n').map((line) => JSON.parse(line) as unknown)
+    expect(back).toEqual(values.map((value, i) => ({key: `k${i}`, value})))
+  }, 60_000)
 })

@@ -94,7 +94,8 @@ def avro_in(value):
 
 def avro_out(value):
     value = dict(value)
-    value["raw"] = base64.b64encode(value["raw"]).decode()
+    if "raw" in value:
+        value["raw"] = base64.b64encode(value["raw"]).decode()
     return value
 
 
