@@ -111,27 +111,28 @@ export function framedOutput(formatter: RecordFormatter, prepare: (records: Cons
     noHeadersLiteral: '',
     headerNullLiteral: HEADER_NULL,
   }).nativeProgram!
+  let scratch = Buffer.allocUnsafe(1 << 20)
   return {
     program,
     async unframe(data) {
       const records = unframeRecords(data)
       await prepare(records)
-      // Each record's text is written into the batch's buffer as it is made: one long string of
-      // the whole batch cost more to flatten and encode than the formatting itself.
-      let out = Buffer.allocUnsafe(data.length * 2 + 1024)
+      // Each record's text is written into one reused buffer as it is made (one long string of the
+      // whole batch cost more to flatten and encode than the formatting itself), then copied out
+      // at its exact size: the write pipeline keeps it until written.
       let at = 0
       for (const record of records) {
         const text = formatter.format(record)
         if (text === undefined) continue
         const most = formatter.encoding === 'utf8' ? text.length * 3 : text.length
-        if (at + most > out.length) {
-          const grown = Buffer.allocUnsafe(Math.max(out.length * 2, at + most))
-          out.copy(grown, 0, 0, at)
-          out = grown
+        if (at + most > scratch.length) {
+          const grown = Buffer.allocUnsafe(Math.max(scratch.length * 2, at + most))
+          scratch.copy(grown, 0, 0, at)
+          scratch = grown
         }
-        at += out.write(text, at, formatter.encoding)
+        at += scratch.write(text, at, formatter.encoding)
       }
-      return out.subarray(0, at)
+      return Buffer.from(scratch.subarray(0, at))
     },
   }
 }
