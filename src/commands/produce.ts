@@ -17,7 +17,7 @@ import {stdoutDrained} from '../lib/output/stream-drained.js'
 import {deadLetterLines} from '../lib/records/dead-letter.js'
 import {FORMAT_NAMES, serializerFor, type Serializer} from '../lib/records/serializers.js'
 import {connectRegistry, registryFlags} from '../lib/registry-command.js'
-import {chooseSchema, SUBJECT_STRATEGIES, type SubjectStrategy} from '../lib/registry/produce-schema.js'
+import {chooseSchema, SCHEMA_TYPE_OF, SUBJECT_STRATEGIES, type SubjectStrategy} from '../lib/registry/produce-schema.js'
 import {isRegistryFormat, REGISTRY_FORMATS, registrySerializer} from '../lib/registry/record-codecs.js'
 import type {RegistryClient} from '../lib/registry/registry-client.js'
 import {parseSchemaVersion, readSchemaInput} from '../lib/registry/schema-file.js'
@@ -115,7 +115,8 @@ See docs/produce.md; the jsonl record format is defined in docs/formats.md.`
       id: flags[`${field}-schema-id`],
       subject: flags[`${field}-schema-subject`],
       version: parseSchemaVersion(flags[`${field}-schema-version`], `--${field}-schema-version`),
-      file: file === undefined ? undefined : readSchemaInput({file}),
+      // The format says what the file holds (a JSON Schema without $schema would pass for Avro).
+      file: file === undefined ? undefined : readSchemaInput({file, type: name === 'registry' ? undefined : SCHEMA_TYPE_OF[name]}),
       strategy: flags['subject-strategy'] as SubjectStrategy,
       autoRegister: flags['auto-register'],
       // jsonl records may name their schema ids (as consume writes them).

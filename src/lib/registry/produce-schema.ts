@@ -26,7 +26,8 @@ export interface SchemaChoice {
   optional?: boolean
 }
 
-const FILE_TYPE: Record<SchemaFormat, SchemaType> = {avro: 'avro', protobuf: 'protobuf', 'json-schema': 'json'}
+/** The schema file type each format writes with. */
+export const SCHEMA_TYPE_OF: Record<SchemaFormat, SchemaType> = {avro: 'avro', protobuf: 'protobuf', 'json-schema': 'json'}
 const REGISTRY_TYPE: Record<SchemaType, string> = {avro: 'AVRO', protobuf: 'PROTOBUF', json: 'JSON'}
 
 /** The record name the record strategies use: Avro's full name, JSON Schema's title, the first Protobuf message. */
@@ -62,8 +63,8 @@ export async function chooseSchema(client: RegistryClient, choice: SchemaChoice)
   if (choice.id !== undefined) return byId(choice.id)
   if (choice.file) {
     const file = choice.file
-    if (choice.format !== 'registry' && FILE_TYPE[choice.format] !== file.schemaType) {
-      throw usageError(`${file.name} is a ${file.schemaType} schema, but the format is ${choice.format}`)
+    if (choice.format !== 'registry' && SCHEMA_TYPE_OF[choice.format] !== file.schemaType) {
+      throw usageError(`${file.name} holds a ${file.schemaType} schema, but the format is ${choice.format}`)
     }
     if (file.schemaType === 'protobuf' && !/^[A-Za-z0-9+/=\s]+$/.test(file.schema)) {
       throw usageError(`${file.name}: kafkit cannot compile .proto text into the descriptor the registry's Protobuf serdes use`, 'register the schema with a Confluent Protobuf serializer, then use --value-schema-subject or --value-schema-id')
