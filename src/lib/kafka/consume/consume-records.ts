@@ -19,7 +19,8 @@ import {resolveTopics} from '../topics/resolve.js'
 
 export async function consumeRecords(session: KafkaSession, request: ConsumeRequest, sink: ConsumeSink): Promise<ConsumeSummary> {
   // Before anything loads or connects: a run that will read natively runs no hot JavaScript.
-  if (jsLoopReason(request, sink) === undefined && !stopsAtTime(request) && request.allowNative && loadNativeConsume()) skipOptimizingCompiler()
+  // Not for framed records: their decoding is JavaScript per record, which needs the optimizing compiler.
+  if (jsLoopReason(request, sink) === undefined && !sink.framed && !stopsAtTime(request) && request.allowNative && loadNativeConsume()) skipOptimizingCompiler()
   await session.ensureReachable()
   const grouped = request.group !== undefined
   const topics = await resolveTopics(session, {names: request.topics, pattern: request.pattern, operation: 'READ'})
@@ -51,7 +52,7 @@ export async function consumeRecords(session: KafkaSession, request: ConsumeRequ
   const native = needsJs || !request.allowNative ? undefined : loadNativeConsume()
   const mode = grouped ? `group ${request.group}` : 'direct assignment'
   if (native) {
-    request.debug?.(`consume: native loop (${mode})`)
+    request.debug?.(`consume: native loop (${mode}${sink.formatter.nativeProgram ? '' : '; records framed in C, formatted in JS'})`)
     return consumeNatively(native, request, sink, state, {config, subscription}, session)
   }
   request.debug?.(`consume: JS loop (${mode}; ${needsJs ?? (request.allowNative ? 'native extension not built' : 'native loop switched off')})`)
@@ -65,7 +66,8 @@ export async function consumeRecords(session: KafkaSession, request: ConsumeRequ
 /** Why the JS loop must read, as far as the request and the output tell before planning. */
 function jsLoopReason(request: ConsumeRequest, sink: ConsumeSink): string | undefined {
   if (request.onRecord || request.filter) return 'a per-record filter or --json'
-  return sink.formatter.nativeProgram ? undefined : 'an output only JavaScript formats'
+  // Framed records (Schema Registry formats) are read by C and decoded by JS a batch at a time.
+  return sink.formatter.nativeProgram || sink.framed ? undefined : 'an output only JavaScript formats'
 }
 
 /** Whether a stop may be a point in time (--until, a @TIME range end): planning may then pick the JS loop. */
