@@ -6,7 +6,7 @@
 #   4. the TypeScript build and the oclif manifest
 #   5. a check that the built client has ssl, sasl (plain, scram, oauthbearer), zstd, lz4, snappy, gzip
 # Option: --with-peers also installs the peers the tests and benchmarks compare with (kcat,
-# hyperfine, zsh, tmux and fish for the completion tests, and confluent-kafka / QuixStreams in a Python
+# hyperfine, zsh, tmux and fish for the completion tests, jq for bench/pipe.sh, and confluent-kafka / QuixStreams in a Python
 # virtual environment).
 # The Kafka jars come from Maven Central on the first `kafkit local start` (or test run), not here.
 set -euo pipefail
@@ -27,8 +27,9 @@ say() { printf 'setup: %s\n' "$*" >&2; }
 required_packages=(libssl-dev libsasl2-dev libzstd-dev liblz4-dev zlib1g-dev libcurl4-openssl-dev g++ make python3 openssl)
 command -v java >/dev/null 2>&1 || required_packages+=(openjdk-17-jre-headless)
 command -v mvn >/dev/null 2>&1 || required_packages+=(maven)
-# zsh, tmux and fish: the completion tests drive real shells (test/integration/completion.test.ts).
-if $with_peers; then required_packages+=(kcat hyperfine python3-venv zsh tmux fish); fi
+# zsh, tmux and fish: the completion tests drive real shells (test/integration/completion.test.ts);
+# jq: the --exec transform of bench/pipe.sh.
+if $with_peers; then required_packages+=(kcat hyperfine python3-venv zsh tmux fish jq); fi
 
 missing=()
 for pkg in "${required_packages[@]}"; do
