@@ -9,7 +9,6 @@ const Module = require('node:module')
 const {createRequire} = Module
 const {homedir} = require('node:os')
 const {dirname, join} = require('node:path')
-const {pathToFileURL} = require('node:url')
 const vm = require('node:vm')
 
 // A closed pipe on stdout (`kafkit ... | head`) is a normal end, not an error: exit 0 at once,
@@ -56,8 +55,16 @@ function loadBundle() {
   bundle.loaded = true
   // oclif loads its command target with require(): hand it this very module, not a second copy.
   Module._cache[bundleFile] = bundle
-  const stale = cacheFile !== undefined && (cachedData === undefined || script.cachedDataRejected)
-  return {cli: bundle.exports, saveCache: () => stale && writeCache(cacheFile, script)}
+  let stale = cacheFile !== undefined && (cachedData === undefined || script.cachedDataRejected)
+  const saveCache = () => {
+    if (stale) writeCache(cacheFile, script)
+    stale = false
+  }
+  // V8 stamps a code cache with its flags, and rejects it under others. A command about to change
+  // them (src/lib/native/optimizing-compiler.ts) calls this first: the cache is saved now, with
+  // the default flags every start has, and not after the command (it would never be accepted).
+  globalThis[Symbol.for('kafkit.beforeV8FlagsChange')] = saveCache
+  return {cli: bundle.exports, saveCache}
 }
 
 function writeCache(cacheFile, script) {
@@ -71,9 +78,17 @@ function writeCache(cacheFile, script) {
   }
 }
 
+// @oclif/plugin-autocomplete (its `autocomplete script|create` plumbing, docs/completion.md) is
+// loaded for `kafkit autocomplete ...` only: on every start it cost ~1.3 MB of memory, and its
+// module resolution could make V8 optimize Node's path functions (~3 MB more) in any command.
+function loadOptions() {
+  const autocomplete = process.argv[2] === 'autocomplete'
+  return {root: __filename, pluginAdditions: autocomplete ? {core: ['@oclif/plugin-autocomplete']} : undefined}
+}
+
 async function main() {
   const {cli, saveCache} = loadBundle()
-  await cli.execute({dir: pathToFileURL(__filename).href})
+  await cli.execute({loadOptions: loadOptions()})
   // Made after the command ran, the cache also holds the functions compiled on the way.
   saveCache()
   // The command is done. librdkafka may still hold a request that a fast failure abandoned, which

@@ -4,20 +4,24 @@ import {nativeConsumeAllowed} from '../lib/config/switches.js'
 import {parseDuration} from '../lib/duration.js'
 import {interruptedError, KafkitError, usageError} from '../lib/errors.js'
 import {KafkaCommand} from '../lib/kafka-command.js'
+import {connectRegistry, registryFlags} from '../lib/registry-command.js'
+import {isRegistryFormat, REGISTRY_FORMATS, registrySerializer} from '../lib/registry/record-codecs.js'
+import type {RegistryClient} from '../lib/registry/registry-client.js'
 import {consumeRecords} from '../lib/kafka/consume/consume-records.js'
 import type {ConsumeSummary} from '../lib/kafka/consume/request.js'
 import {parseOffsetSpec} from '../lib/offset-spec.js'
 import {writeStdoutChunk} from '../lib/output/chunks.js'
 import {chooseRecordFormatter, silentFormatter} from '../lib/output/format/choose.js'
+import {framedOutput} from '../lib/output/format/framed.js'
 import {FORMAT_TOKENS_HELP} from '../lib/output/format/format-string.js'
 import {jsonlCollector} from '../lib/output/format/jsonl.js'
 import {onStdoutClosed, stdoutClosed} from '../lib/output/stdout-closed.js'
 import {parsePartitionList} from '../lib/partition-spec.js'
-import type {ConsumedRecord} from '../lib/records/consumed-record.js'
 import type {JsonlRecord} from '../lib/records/jsonl.js'
 import {recordFilter} from '../lib/records/record-filter.js'
 import type {MismatchAction} from '../lib/records/record-formatter.js'
-import {FORMAT_NAMES, serializerFor} from '../lib/records/serializers.js'
+import {bytesOf, type ConsumedRecord} from '../lib/records/consumed-record.js'
+import {FORMAT_NAMES, serializerFor, wireSchemaId, type Serializer} from '../lib/records/serializers.js'
 import {trapInterrupts} from '../lib/signals.js'
 import {parseTimestamp} from '../lib/time.js'
 
@@ -25,6 +29,8 @@ interface ConsumeResult extends ConsumeSummary {
   /** Only under --json: the records, in the jsonl record shape (docs/formats.md). */
   messages?: JsonlRecord[]
 }
+
+const SCHEMA_FORMATS_HELP = 'avro, protobuf and json-schema decode records in the Schema Registry wire format by their schema id (one registry fetch per id; registry: whichever type the id names) into JSON; jsonl records then carry keySchemaId / valueSchemaId. Give the registry with -r, $KAFKIT_SCHEMA_REGISTRY_URL or the profile (docs/schema-registry.md).'
 
 export default class Consume extends KafkaCommand {
   static summary = 'Read records from topics: exact start and stop, lossless output, safe in pipes.'
@@ -44,6 +50,7 @@ Ctrl-C / SIGTERM stop fetching, commit what was printed and leave the group: exi
     {description: 'kcat-style format with key, partition and offset', command: "<%= config.bin %> consume orders -e -f '%k\\t%p:%o\\t%s\\n'"},
     {description: 'Join a group; stop once caught up (also works in group mode)', command: '<%= config.bin %> consume orders -g billing -e'},
     {description: 'Only records with a header type=refund, and values mentioning EUR', command: "<%= config.bin %> consume orders -e --filter 'header:type~^refund$' --grep EUR"},
+    {description: 'Avro values decoded by their schema id (registry from -r, $KAFKIT_SCHEMA_REGISTRY_URL, the profile or kafkit local), as JSON Lines', command: '<%= config.bin %> consume orders -e --value-format avro --output jsonl'},
     {description: 'Copy a topic losslessly', command: '<%= config.bin %> consume orders -e --output jsonl | <%= config.bin %> produce orders-copy --input jsonl'},
   ]
 
@@ -81,8 +88,9 @@ Ctrl-C / SIGTERM stop fetching, commit what was printed and leave the group: exi
     'isolation-level': Flags.option({options: ['read_committed', 'read_uncommitted'] as const, default: 'read_uncommitted', summary: 'Whether to show records of aborted or open transactions.', helpGroup: 'READ'})(),
     format: Flags.string({char: 'f', summary: "kcat format string, e.g. '%k\\t%s\\n'; modifiers %v{base64} %v{hex} %T{iso}.", helpGroup: 'OUTPUT'}),
     output: Flags.option({options: ['jsonl', 'text'] as const, summary: 'jsonl: one JSON record per line (docs/formats.md); text: the value per line, as when piped, also on a terminal.', helpGroup: 'OUTPUT'})(),
-    'key-format': Flags.string({summary: `How to show keys: ${FORMAT_NAMES.join(', ')}.`, helpGroup: 'OUTPUT'}),
-    'value-format': Flags.string({summary: `How to show values: ${FORMAT_NAMES.join(', ')}.`, helpGroup: 'OUTPUT'}),
+    'key-format': Flags.string({summary: `How to show keys: ${[...FORMAT_NAMES, ...REGISTRY_FORMATS].join(', ')}.`, description: SCHEMA_FORMATS_HELP, helpGroup: 'OUTPUT'}),
+    'value-format': Flags.string({summary: `How to show values: ${[...FORMAT_NAMES, ...REGISTRY_FORMATS].join(', ')}.`, description: SCHEMA_FORMATS_HELP, helpGroup: 'OUTPUT'}),
+    ...registryFlags,
     'on-error': Flags.option({options: ['warn', 'skip', 'fail'] as const, default: 'warn', summary: 'Bytes that do not fit --key/--value-format: print as hex with a warning, skip the record, or stop.', helpGroup: 'OUTPUT'})(),
     'print-key': Flags.boolean({summary: 'Print the key before the value (Apache print.key).', helpGroup: 'OUTPUT'}),
     'print-headers': Flags.boolean({summary: 'Print headers k:v,k:v (Apache print.headers).', helpGroup: 'OUTPUT'}),
@@ -105,8 +113,25 @@ Ctrl-C / SIGTERM stop fetching, commit what was printed and leave the group: exi
     const partitions = flags.partition === undefined ? undefined : parsePartitionList(flags.partition, `--partition '${flags.partition}'`)
     const untilMs = flags.until === undefined ? undefined : parseTimestamp(flags.until.replace(/^@/, ''), '--until')
     const idleTimeoutMs = flags['idle-timeout'] === undefined ? undefined : parseDuration(flags['idle-timeout'], '--idle-timeout')
-    const keyFormat = flags['key-format'] === undefined ? undefined : serializerFor(flags['key-format'], '--key-format')
-    const valueFormat = flags['value-format'] === undefined ? undefined : serializerFor(flags['value-format'], '--value-format')
+    let registry: RegistryClient | undefined
+    const formatFor = async (name: string | undefined, isKey: boolean): Promise<Serializer | undefined> => {
+      if (name === undefined) return undefined
+      if (!isRegistryFormat(name)) return serializerFor(name, isKey ? '--key-format' : '--value-format')
+      registry ??= await connectRegistry(flags, this.secrets, (line) => this.debugLog(line))
+      return registrySerializer(name, registry, {isKey})
+    }
+    const keyFormat = await formatFor(flags['key-format'], true)
+    const valueFormat = await formatFor(flags['value-format'], false)
+    await registry?.ensureReachable()
+    // Schema Registry formats fetch each batch's schemas (once per id) before it is formatted.
+    const prepare =
+      keyFormat?.prepare || valueFormat?.prepare
+        ? async (records: ConsumedRecord[]) => {
+            const ids = (pick: (r: ConsumedRecord) => Buffer | null) => records.map((r) => wireSchemaId(pick(r))).filter((id) => id !== undefined)
+            await keyFormat?.prepare?.(ids((r) => bytesOf(r.key)))
+            await valueFormat?.prepare?.(ids((r) => r.value))
+          }
+        : undefined
     const filter = recordFilter(flags.grep, flags.filter)
 
     const onError = flags['on-error']
@@ -180,7 +205,7 @@ Ctrl-C / SIGTERM stop fetching, commit what was printed and leave the group: exi
           outputClosed: stdoutClosed,
           needsTimestampType: collected !== undefined || flags.output === 'jsonl' || formatter.needsTimestampType === true,
         },
-        {formatter, write: writeStdoutChunk},
+        {formatter, prepare, framed: prepare && framedOutput(formatter, prepare), write: writeStdoutChunk},
       )
       if (mismatches > 0 && !this.jsonEnabled()) this.out.notice(`${mismatches} field(s) did not fit ${chosenFormats || 'the format'}`)
       const result: ConsumeResult = collected ? {...summary, messages: collected.records} : summary

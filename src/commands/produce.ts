@@ -1,4 +1,4 @@
-import {Args, Flags} from '@oclif/core'
+import {Args, Flags, Interfaces} from '@oclif/core'
 
 import {parseDuration} from '../lib/duration.js'
 import {usageError} from '../lib/errors.js'
@@ -15,7 +15,12 @@ import {ProduceReporter} from '../lib/output/produce-report.js'
 import {onStdoutClosed} from '../lib/output/stdout-closed.js'
 import {stdoutDrained} from '../lib/output/stream-drained.js'
 import {deadLetterLines} from '../lib/records/dead-letter.js'
-import {FORMAT_NAMES, serializerFor} from '../lib/records/serializers.js'
+import {FORMAT_NAMES, serializerFor, type Serializer} from '../lib/records/serializers.js'
+import {connectRegistry, registryFlags} from '../lib/registry-command.js'
+import {chooseSchema, SCHEMA_TYPE_OF, SUBJECT_STRATEGIES, type SubjectStrategy} from '../lib/registry/produce-schema.js'
+import {isRegistryFormat, REGISTRY_FORMATS, registrySerializer} from '../lib/registry/record-codecs.js'
+import type {RegistryClient} from '../lib/registry/registry-client.js'
+import {parseSchemaVersion, readSchemaInput} from '../lib/registry/schema-file.js'
 import {trapInterrupts} from '../lib/signals.js'
 
 export default class Produce extends KafkaCommand {
@@ -32,6 +37,7 @@ See docs/produce.md; the jsonl record format is defined in docs/formats.md.`
     {description: 'Copy a topic losslessly (keys, nulls, binary, headers)', command: '<%= config.bin %> consume orders --output jsonl -e | <%= config.bin %> produce orders-copy --input jsonl'},
     {description: 'All or nothing, with failed records kept for replay', command: '<%= config.bin %> produce orders --file batch.txt --transactional-id import-1 --dead-letter failed.jsonl'},
     {description: 'Tombstones: a value "NULL" becomes a null value', command: "printf 'user1:NULL\\n' | <%= config.bin %> produce users -K : --null-marker NULL"},
+    {description: 'JSON lines written as Avro with a schema file (registered under orders-value unless --no-auto-register)', command: `echo '{"id": "o-1", "qty": 2}' | <%= config.bin %> produce orders --value-format avro --value-schema-file order.avsc`},
     {description: 'Where each record went, for a script', command: '<%= config.bin %> produce orders --file orders.txt --print-delivery | jq -c .offset'},
   ]
 
@@ -49,8 +55,36 @@ See docs/produce.md; the jsonl record format is defined in docs/formats.md.`
     partition: Flags.integer({char: 'p', summary: 'Write every record to this partition.', min: 0, helpGroup: 'INPUT'}),
     'null-marker': Flags.string({summary: 'A key or value equal to this string is sent as null (a null value is a tombstone).', helpGroup: 'INPUT'}),
     'empty-as-null': Flags.boolean({char: 'Z', summary: 'An empty key or value is sent as null (kcat -Z).', helpGroup: 'INPUT'}),
-    'key-format': Flags.string({summary: `Key serializer: ${FORMAT_NAMES.join(', ')}.`, default: 'str', helpGroup: 'FORMAT'}),
-    'value-format': Flags.string({summary: `Value serializer: ${FORMAT_NAMES.join(', ')}.`, default: 'str', helpGroup: 'FORMAT'}),
+    'key-format': Flags.string({summary: `Key serializer: ${[...FORMAT_NAMES, ...REGISTRY_FORMATS.slice(0, 3)].join(', ')}.`, default: 'str', helpGroup: 'FORMAT'}),
+    'value-format': Flags.string({
+      summary: `Value serializer: ${[...FORMAT_NAMES, ...REGISTRY_FORMATS.slice(0, 3)].join(', ')}.`,
+      description: 'avro, protobuf and json-schema take each value as JSON (a line, or a jsonl record\'s value) and write it in the Schema Registry wire format with the schema of --value-schema-id, --value-schema-subject or --value-schema-file; without them, the latest version of the subject (<topic>-value by default). A jsonl record\'s valueSchemaId (as consume writes it) picks the schema for that record. The same flags exist for keys (--key-schema-*).',
+      default: 'str',
+      helpGroup: 'FORMAT',
+    }),
+    'value-schema-file': Flags.string({summary: 'Schema file (.avsc, .json) for the values; registered under the subject unless --no-auto-register.', helpGroup: 'SCHEMA REGISTRY'}),
+    'value-schema-subject': Flags.string({summary: 'Use the schema registered under this subject (default: from --subject-strategy).', aliases: ['value-subject'], helpGroup: 'SCHEMA REGISTRY'}),
+    'value-schema-version': Flags.string({summary: 'Version of the subject\'s schema: a number or latest.', default: 'latest', helpGroup: 'SCHEMA REGISTRY'}),
+    'value-schema-id': Flags.integer({summary: 'Use the schema with this id.', min: 0, helpGroup: 'SCHEMA REGISTRY'}),
+    'value-proto-message': Flags.string({summary: 'Protobuf: the message to write (default: the first top-level message whose fields the JSON fits).', helpGroup: 'SCHEMA REGISTRY'}),
+    'key-schema-file': Flags.string({summary: 'Schema file for the keys (as --value-schema-file).', helpGroup: 'SCHEMA REGISTRY'}),
+    'key-schema-subject': Flags.string({summary: 'Subject of the keys\' schema (default: from --subject-strategy).', aliases: ['key-subject'], helpGroup: 'SCHEMA REGISTRY'}),
+    'key-schema-version': Flags.string({summary: 'Version of the keys\' subject: a number or latest.', default: 'latest', helpGroup: 'SCHEMA REGISTRY'}),
+    'key-schema-id': Flags.integer({summary: 'Use the schema with this id for the keys.', min: 0, helpGroup: 'SCHEMA REGISTRY'}),
+    'key-proto-message': Flags.string({summary: 'Protobuf: the key message to write (default: as for values).', helpGroup: 'SCHEMA REGISTRY'}),
+    'subject-strategy': Flags.string({
+      summary: 'How subjects are named: topic (<topic>-value, <topic>-key), record (the record\'s full name) or topic-record.',
+      options: [...SUBJECT_STRATEGIES],
+      default: 'topic',
+      helpGroup: 'SCHEMA REGISTRY',
+    }),
+    'auto-register': Flags.boolean({
+      summary: 'Register a --*-schema-file under its subject when it is not there yet (the default, as Confluent\'s serializers do); --no-auto-register only looks it up.',
+      allowNo: true,
+      default: true,
+      helpGroup: 'SCHEMA REGISTRY',
+    }),
+    ...registryFlags,
     // No flag defaults here: kafkit's defaults (acks all, murmur2_random) sit below -X and profiles.
     acks: Flags.string({summary: 'Acknowledgements to wait for (default all).', options: [...ACKS], helpGroup: 'PRODUCER'}),
     idempotence: Flags.boolean({summary: 'Idempotent producer: no duplicates on retries (on by default with --acks all).', allowNo: true, helpGroup: 'PRODUCER'}),
@@ -65,12 +99,44 @@ See docs/produce.md; the jsonl record format is defined in docs/formats.md.`
     'on-error': Flags.string({summary: 'On a bad input record or a failed delivery: stop reading (fail) or report it and go on (skip).', options: ['fail', 'skip'], default: 'fail', helpGroup: 'OUTPUT'}),
   }
 
+  private registry?: RegistryClient
+
+  /** A key or value serializer; a Schema Registry format with its schema chosen and fetched (registered) up front. */
+  private async format(flags: Interfaces.InferredFlags<typeof Produce.flags & typeof Produce.baseFlags>, field: 'key' | 'value', topic: string): Promise<Serializer> {
+    const name = flags[`${field}-format`]
+    if (!isRegistryFormat(name)) return serializerFor(name, `--${field}-format`)
+    this.registry ??= await connectRegistry(flags, this.secrets, (line) => this.debugLog(line))
+    const file = flags[`${field}-schema-file`]
+    const isKey = field === 'key'
+    const schema = await chooseSchema(this.registry, {
+      topic,
+      isKey,
+      format: name,
+      id: flags[`${field}-schema-id`],
+      subject: flags[`${field}-schema-subject`],
+      version: parseSchemaVersion(flags[`${field}-schema-version`], `--${field}-schema-version`),
+      // The format says what the file holds (a JSON Schema without $schema would pass for Avro).
+      file: file === undefined ? undefined : readSchemaInput({file, type: name === 'registry' ? undefined : SCHEMA_TYPE_OF[name]}),
+      strategy: flags['subject-strategy'] as SubjectStrategy,
+      autoRegister: flags['auto-register'],
+      // jsonl records may name their schema ids (as consume writes them).
+      optional: flags.input === 'jsonl' && flags[`${field}-schema-subject`] === undefined,
+    })
+    if (schema) this.debugLog(`${field}s: schema id ${schema.id}`)
+    return registrySerializer(name, this.registry, {isKey, defaultSchema: schema, protoMessage: flags[`${field}-proto-message`]})
+  }
+
   async run(): Promise<ProduceSummary> {
     const {args, flags} = await this.parse(Produce)
     const json = this.jsonEnabled()
     if (flags['print-delivery'] && json) throw usageError('--print-delivery and --json both write to stdout', 'choose one of them')
     const files = flags.file ?? []
     await checkInputFiles(files)
+    for (const field of ['key', 'value'] as const) {
+      const schemaFlags = ([`${field}-schema-file`, `${field}-schema-subject`, `${field}-schema-id`] as const).filter((name) => flags[name] !== undefined)
+      if (schemaFlags.length > 0 && !isRegistryFormat(flags[`${field}-format`])) throw usageError(`--${schemaFlags[0]} needs --${field}-format avro, protobuf or json-schema`)
+      if (schemaFlags.length > 1) throw usageError(`choose one of --${schemaFlags.join(', --')}`)
+    }
     const settings = {
       topic: args.topic,
       input: flags.input as 'lines' | 'jsonl',
@@ -81,8 +147,8 @@ See docs/produce.md; the jsonl record format is defined in docs/formats.md.`
       partition: flags.partition,
       nullMarker: flags['null-marker'] === undefined ? undefined : Buffer.from(flags['null-marker'], 'utf8'),
       emptyIsNull: flags['empty-as-null'],
-      keyFormat: serializerFor(flags['key-format'], '--key-format'),
-      valueFormat: serializerFor(flags['value-format'], '--value-format'),
+      keyFormat: await this.format(flags, 'key', args.topic),
+      valueFormat: await this.format(flags, 'value', args.topic),
       onError: flags['on-error'] as 'fail' | 'skip',
       transactional: flags['transactional-id'] !== undefined,
       deliveryTimeoutMs: parseDuration(flags['delivery-timeout'], '--delivery-timeout'),

@@ -1,7 +1,7 @@
 import {Flags, Interfaces} from '@oclif/core'
 
 import {BaseCommand} from './base-command.js'
-import {resolveConnection, type Connection} from './config/connection.js'
+import {resolveConnection, type Connection, type ConnectionInput} from './config/connection.js'
 import {parseDuration} from './duration.js'
 import {KafkaSession} from './kafka/session.js'
 import {redactSecrets} from './secrets.js'
@@ -49,6 +49,7 @@ export abstract class KafkaCommand extends BaseCommand {
   static baseFlags = {...BaseCommand.baseFlags, ...connectionFlags}
 
   private session?: KafkaSession
+  private otherSessions: KafkaSession[] = []
 
   protected connect(flags: ConnectionFlagValues): KafkaSession {
     const connection: Connection = resolveConnection({
@@ -65,7 +66,18 @@ export abstract class KafkaCommand extends BaseCommand {
     return this.session
   }
 
+  /** A session with a second cluster (pipe's destination): only what its flags name counts. */
+  protected connectOther(input: Omit<ConnectionInput, 'namedOnly'>): KafkaSession {
+    const connection = resolveConnection({...input, namedOnly: true})
+    this.secrets.push(...connection.secrets)
+    for (const warning of connection.warnings) this.out.warn(redactSecrets(warning, this.secrets))
+    const session = new KafkaSession(connection, this.debugEnabled ? (line) => this.debugLog(`(${connection.bootstrapServers}) ${line}`) : undefined)
+    this.otherSessions.push(session)
+    return session
+  }
+
   async finally(err: Error | undefined): Promise<void> {
+    for (const session of this.otherSessions) await session.close()
     await this.session?.close()
     await super.finally(err)
   }

@@ -51,14 +51,26 @@ export abstract class RegistryCommand extends BaseCommand {
   static baseFlags = {...BaseCommand.baseFlags, ...registryFlags, ...commonFlags}
 
   protected async registry(flags: RegistryFlagValues): Promise<RegistryClient> {
-    const connection = await resolveRegistryConnection({
-      url: flags['schema-registry'],
-      profile: flags.profile,
-      timeoutMs: parseDuration(flags.timeout, '--timeout'),
-      localUrl: runningLocalRegistry,
-    })
-    this.secrets.push(...connection.secrets)
-    this.debugLog(`schema registry ${connection.urls.join(', ')} (from ${connection.source})`)
-    return new RegistryClient(connection)
+    return connectRegistry(flags, this.secrets, (line) => this.debugLog(line))
   }
+}
+
+/**
+ * The registry a command's flags name (-r, $KAFKIT_SCHEMA_REGISTRY_URL, the profile, the local
+ * one); its secrets join the command's masked values. Also used by consume and produce.
+ */
+export async function connectRegistry(
+  flags: Pick<RegistryFlagValues, 'schema-registry' | 'profile' | 'timeout'>,
+  secrets: string[],
+  debug: (line: string) => void,
+): Promise<RegistryClient> {
+  const connection = await resolveRegistryConnection({
+    url: flags['schema-registry'],
+    profile: flags.profile,
+    timeoutMs: parseDuration(flags.timeout, '--timeout'),
+    localUrl: runningLocalRegistry,
+  })
+  secrets.push(...connection.secrets)
+  debug(`schema registry ${connection.urls.join(', ')} (from ${connection.source})`)
+  return new RegistryClient(connection)
 }

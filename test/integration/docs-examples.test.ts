@@ -83,6 +83,14 @@ const COMMAND_EXAMPLES: Array<{text: string; skip?: string; exit?: number; setup
   {text: 'schemas delete orders-value --version 1 --permanent --yes', after: 'kafkit schemas register orders-value --file order.avsc >/dev/null'},
   // Asks on a terminal; piped, it needs --yes: exit 2, as documented.
   {text: 'schemas delete orders-value', exit: 2},
+  {text: 'pipe readings readings-f', setup: `kafkit topics create readings readings-f --partitions 3 >/dev/null && printf '%s\\n' '{"celsius":21.5}' '{"celsius":-4}' | kafkit produce readings 2>/dev/null`},
+  {text: 'pipe orders big-orders', setup: 'kafkit topics create big-orders --partitions 3 >/dev/null'},
+  {text: '--to-bootstrap dr-kafka:9092', skip: 'needs a second cluster at host dr-kafka (pipe.test.ts copies between the single node and the 3-node cluster)'},
+  {text: 'pipe events events-clean', setup: "kafkit topics create events events-clean --partitions 3 >/dev/null && printf 'Hello\\nWORLD\\n' | kafkit produce events 2>/dev/null"},
+  {
+    text: 'pipe orders enriched',
+    setup: `kafkit topics create enriched orders-dlq --partitions 3 >/dev/null && printf '%s\\n' 'export default (r) => { if (r.value.id % 500 === 0) throw new Error("no region for " + r.value.id); return {...r, value: {...r.value, region: "EU"}} }' > enrich.mjs`,
+  },
 ]
 
 /** Topics, records, groups and files the reference pages start with. */

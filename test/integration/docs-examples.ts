@@ -153,11 +153,16 @@ export function extractExamples(markdown: string, file: string): Example[] {
 export function extractCommandExamples(markdown: string, file: string): string[][] {
   const found: string[][] = []
   let inExamples = false
-  markdown.split('\n').forEach((line, index) => {
+  const lines = markdown.split('\n')
+  lines.forEach((line, index) => {
     if (/^[A-Z][A-Z ]+$/.test(line)) inExamples = line === 'EXAMPLES'
     else if (line.startsWith('```') || line.startsWith('## ')) inExamples = false
     const prompt = /^\s+\$ (kafkit .*)$/.exec(line)
-    if (inExamples && prompt) found.push([`${file}:${index + 1}`, prompt[1]!])
+    if (!inExamples || !prompt) return
+    // oclif wraps a long example at a space, ending the line with ` \`: join it back.
+    let command = prompt[1]!
+    for (let next = index + 1; command.endsWith(' \\') && next < lines.length; next++) command = command.slice(0, -1) + lines[next]!.trim()
+    found.push([`${file}:${index + 1}`, command])
   })
   return found
 }

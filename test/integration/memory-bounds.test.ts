@@ -1,9 +1,10 @@
-import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {mkdtempSync, readdirSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import {afterAll, beforeAll, describe, expect, inject, it} from 'vitest'
 
+import {createTopics} from './admin-client.js'
 import {runKafkit, uniqueName} from './cli.js'
 
 // kafkit bounds its memory with small client queues (docs/consume.md and docs/produce.md,
@@ -59,5 +60,40 @@ describe('memory bounds: large records through small queues', () => {
     const group = await runKafkit(['consume', topic, '-g', uniqueName('mem-group'), '-c', String(2 * records.length), '-b', bootstrap, ...bound], {timeoutMs: 60_000})
     expect(group.exitCode, group.stderr).toBe(0)
     expect(group.stdout).toBe(expected)
+  })
+})
+
+describe('memory: the native consume and the code cache', () => {
+  // A native consume switches V8's optimizing compiler off (src/lib/native/optimizing-compiler.ts);
+  // V8 stamps its code cache with its flags, so a cache saved after that switch would be rejected
+  // by every later start, each compiling the whole bundle again (~5 MB more memory, slower starts).
+  it('a native consume as the first command leaves a code cache that the next start accepts', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'kafkit-cache-'))
+    try {
+      const topic = uniqueName('mem-cache')
+      await createTopics(bootstrap, [topic])
+      const produced = await runKafkit(['produce', topic, '-b', bootstrap], {input: 'a\nb\n'})
+      expect(produced.exitCode, produced.stderr).toBe(0)
+      const env = {XDG_CACHE_HOME: work}
+      const cacheDir = join(work, 'kafkit', 'v8')
+      const cacheFile = () => {
+        const files = readdirSync(cacheDir).filter((name) => name.endsWith('.cache'))
+        expect(files).toHaveLength(1)
+        return statSync(join(cacheDir, files[0]!))
+      }
+      const first = await runKafkit(['consume', topic, '-e', '-b', bootstrap, '--debug'], {env})
+      expect(first.exitCode, first.stderr).toBe(0)
+      expect(first.stderr).toContain('consume: native loop')
+      expect(first.stdout).toBe('a\nb\n')
+      const written = cacheFile()
+      const second = await runKafkit(['consume', topic, '-e', '-b', bootstrap], {env})
+      expect(second.exitCode, second.stderr).toBe(0)
+      expect(second.stdout).toBe('a\nb\n')
+      // Accepted: not written again (a rejected cache is replaced by a new file).
+      const after = cacheFile()
+      expect([after.ino, after.mtimeMs]).toEqual([written.ino, written.mtimeMs])
+    } finally {
+      rmSync(work, {recursive: true, force: true})
+    }
   })
 })

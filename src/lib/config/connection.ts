@@ -22,6 +22,11 @@ export interface ConnectionInput {
   commandConfig?: string
   timeoutMs: number
   env?: NodeJS.ProcessEnv
+  /**
+   * Only what is named here counts: no $KAFKA_BOOTSTRAP_SERVERS, $KAFKIT_PROFILE or default
+   * profile (a second cluster, such as pipe's destination, is never the environment's one by accident).
+   */
+  namedOnly?: boolean
 }
 
 export type BootstrapSource = 'flag' | 'env' | 'command-config' | 'profile' | 'default'
@@ -78,13 +83,14 @@ function checkSaslMechanism(mechanism: string | undefined): void {
 }
 
 export function resolveConnection(input: ConnectionInput): Connection {
-  const env = input.env ?? process.env
+  const given = input.env ?? process.env
+  const env = input.namedOnly ? {...given, KAFKA_BOOTSTRAP_SERVERS: undefined, KAFKIT_PROFILE: undefined} : given
   const warnings: string[] = []
 
   const fileProperties: Record<string, string> = {}
   let profileName = input.profile ?? (env.KAFKIT_PROFILE || undefined)
   const file = readProfileFile(configFilePath(env))
-  if (profileName === undefined && file?.defaultProfile) profileName = file.defaultProfile
+  if (profileName === undefined && file?.defaultProfile && !input.namedOnly) profileName = file.defaultProfile
   if (profileName !== undefined) {
     if (!file) {
       throw new KafkitError('not_found', `profile '${profileName}' requested, but ${configFilePath(env)} does not exist`, {

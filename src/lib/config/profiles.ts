@@ -8,6 +8,22 @@ import {KafkitError, usageError} from '../errors.js'
 // Named connection profiles in $XDG_CONFIG_HOME/kafkit/config.yaml (see docs/configuration.md).
 // A profile is turned into plain librdkafka properties; nothing else in kafkit knows the file.
 
+/**
+ * The YAML parser. The build packs the `yaml` package into one file beside the bundle
+ * (dist/yaml.cjs, scripts/bundle.mjs): required from node_modules it is 72 modules, whose loading
+ * cost every command run with a config file ~3 MB of peak memory (and V8 optimizing Node's path
+ * functions on the way). Run from the sources (tests), there is no such file: the package itself.
+ */
+function yamlLibrary(): typeof import('yaml') {
+  const require = createRequire(import.meta.url)
+  try {
+    return require('./yaml.cjs') as typeof import('yaml')
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw error
+    return require('yaml') as typeof import('yaml')
+  }
+}
+
 export function configFilePath(env: NodeJS.ProcessEnv = process.env): string {
   if (env.KAFKIT_CONFIG) return env.KAFKIT_CONFIG
   const base = env.XDG_CONFIG_HOME && env.XDG_CONFIG_HOME !== '' ? env.XDG_CONFIG_HOME : join(homedir(), '.config')
@@ -25,7 +41,7 @@ export function readProfileFile(path: string): ProfileFile | undefined {
   let doc: unknown
   try {
     // Loaded only when a config file exists: most calls never pay for the YAML parser.
-    const {parse} = createRequire(import.meta.url)('yaml') as typeof import('yaml')
+    const {parse} = yamlLibrary()
     doc = parse(readFileSync(path, 'utf8'))
   } catch (error) {
     throw usageError(`cannot parse ${path}: ${(error as Error).message.split('\n')[0]}`)
@@ -158,7 +174,7 @@ export function profileRegistrySettings(file: ProfileFile, name: string, env: No
  * profiles and the comments as they are.
  */
 export function saveProfile(path: string, name: string, profile: Record<string, unknown>): void {
-  const {parseDocument} = createRequire(import.meta.url)('yaml') as typeof import('yaml')
+  const {parseDocument} = yamlLibrary()
   const doc = parseDocument(existsSync(path) ? readFileSync(path, 'utf8') : '')
   if (doc.errors.length > 0) throw usageError(`cannot parse ${path}: ${doc.errors[0]!.message.split('\n')[0]}`)
   doc.setIn(['profiles', name], doc.createNode(profile))

@@ -16,6 +16,11 @@ export class Output {
     return this.term.stdout.isTTY
   }
 
+  /** Whether stderr (progress, notices) is a terminal. */
+  get isErrTTY(): boolean {
+    return this.term.stderr.isTTY
+  }
+
   get color() {
     return this.term.color
   }

@@ -1,5 +1,5 @@
 import {KafkitError} from '../errors.js'
-import {decodeUtf8, SERIALIZERS, type Serializer} from './serializers.js'
+import {decodeUtf8, SERIALIZERS, wireSchemaId, type Serializer} from './serializers.js'
 
 // kafkit's JSON Lines record format, written by `consume --output jsonl` and read by
 // `produce --input jsonl` (docs/formats.md defines it). One record per line:
@@ -10,7 +10,9 @@ import {decodeUtf8, SERIALIZERS, type Serializer} from './serializers.js'
 //
 // key, value and each header value is null, a UTF-8 string, or {"base64": "..."} for bytes
 // that are not UTF-8. With --key-format / --value-format other than str, the decoded value is
-// embedded instead (a JSON document for json, a number for int/long/double).
+// embedded instead (a JSON document for json, a number for int/long/double). With a Schema
+// Registry format (avro, protobuf, json-schema, registry) the decoded value is embedded and the
+// record carries keySchemaId / valueSchemaId, which produce --input jsonl encodes with again.
 
 export type Payload = string | number | boolean | null | {base64: string} | unknown[] | Record<string, unknown>
 
@@ -30,6 +32,9 @@ export interface JsonlRecord {
   timestampType?: TimestampType
   key: Payload
   value: Payload
+  /** The schema id of a key or value decoded from the Schema Registry wire format. */
+  keySchemaId?: number
+  valueSchemaId?: number
   headers: JsonlHeader[]
 }
 
@@ -42,8 +47,9 @@ export interface RawRecord {
   timestamp?: number
 }
 
+// The base64 test comes first: most payloads are not, and Object.keys allocates.
 export const isBase64Payload = (v: unknown): v is {base64: string} =>
-  typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 1 && typeof (v as {base64?: unknown}).base64 === 'string'
+  typeof (v as {base64?: unknown} | null)?.base64 === 'string' && typeof v === 'object' && !Array.isArray(v) && Object.keys(v as object).length === 1
 
 /**
  * Bytes -> the JSON payload. With `str` (the default) the result is lossless: a string when the
@@ -72,9 +78,17 @@ export function toPayload(bytes: Buffer | null, format: Serializer = SERIALIZERS
 }
 
 /** The JSON payload -> bytes to produce, read with the same format rules as toPayload. */
-export function fromPayload(payload: unknown, format: Serializer, field: string): Buffer | null {
+export function fromPayload(payload: unknown, format: Serializer, field: string, schemaId?: unknown): Buffer | null {
   if (payload === null || payload === undefined) return null
   if (isBase64Payload(payload)) return Buffer.from(payload.base64, 'base64')
+  if (format.encodeJson) {
+    if (schemaId !== undefined && schemaId !== null && !(Number.isInteger(schemaId) && (schemaId as number) >= 0)) throw new KafkitError('usage', `${field}SchemaId must be a schema id (a non-negative integer)`)
+    try {
+      return format.encodeJson(payload, (schemaId ?? undefined) as number | undefined)
+    } catch (error) {
+      throw new KafkitError('usage', `${field}: ${(error as Error).message}`)
+    }
+  }
   if (format.name === 'json') return Buffer.from(JSON.stringify(payload), 'utf8')
   if (typeof payload === 'string') return format.encode(payload)
   // String(-0) is '0': a hand-written `-0` must still store negative zero.
@@ -113,8 +127,8 @@ export function parseJsonlRecord(line: string, lineNumber: number, formats: Reco
       }
     }
     const out: RawRecord = {
-      key: fromPayload(record.key, formats.key, 'key'),
-      value: fromPayload(record.value, formats.value, 'value'),
+      key: fromPayload(record.key, formats.key, 'key', record.keySchemaId),
+      value: fromPayload(record.value, formats.value, 'value', record.valueSchemaId),
       headers,
     }
     if (record.partition !== undefined && record.partition !== null) {
@@ -140,18 +154,53 @@ export interface ConsumedMeta {
   timestampType?: TimestampType
 }
 
-/** One consumed record as a jsonl line (without the newline). */
-export function formatJsonlRecord(meta: ConsumedMeta, record: RawRecord, formats: RecordFormats, onMismatch?: (reason: string) => void): string {
-  const doc: JsonlRecord = {
-    topic: meta.topic,
-    partition: meta.partition,
-    offset: meta.offset,
-    ...(meta.timestamp === undefined || meta.timestamp < 0
-      ? {}
-      : {timestamp: meta.timestamp, timestampIso: new Date(meta.timestamp).toISOString(), timestampType: meta.timestampType ?? 'create'}),
-    key: toPayload(record.key, formats.key, onMismatch),
-    value: toPayload(record.value, formats.value, onMismatch),
-    headers: record.headers.map(([key, value]) => ({key, value: toPayload(value)})),
+// The last timestamp's JSON, and the last topic's: records of a batch mostly share them.
+let lastTimestamp = Number.NaN
+let lastTimestampJson = ''
+let lastTopic = ''
+let lastTopicJson = '""'
+// Which field a mismatch is about, without a closure per record (formatting is synchronous).
+let mismatchReport: ((reason: string, field: 'key' | 'value') => void) | undefined
+let mismatchField: 'key' | 'value' = 'key'
+let mismatchSeen = false
+const reportMismatch = (reason: string) => {
+  mismatchSeen = true
+  mismatchReport?.(reason, mismatchField)
+}
+
+/**
+ * One consumed record as a jsonl line (without the newline). Built as text, field by field, in
+ * the order of the JsonlRecord type (what JSON.stringify of that object gives, at a fraction of
+ * the cost per record).
+ */
+export function formatJsonlRecord(meta: ConsumedMeta, record: RawRecord, formats: RecordFormats, onMismatch?: (reason: string, field: 'key' | 'value') => void): string {
+  mismatchReport = onMismatch
+  mismatchField = 'key'
+  mismatchSeen = false
+  const key = toPayload(record.key, formats.key, reportMismatch)
+  // A schema id only for what was decoded with it: bytes shown raw carry their own header.
+  const keySchemaId = formats.key.prepare && !mismatchSeen ? wireSchemaId(record.key) : undefined
+  mismatchField = 'value'
+  mismatchSeen = false
+  const value = toPayload(record.value, formats.value, reportMismatch)
+  const valueSchemaId = formats.value.prepare && !mismatchSeen ? wireSchemaId(record.value) : undefined
+  mismatchReport = undefined
+  if (meta.topic !== lastTopic) {
+    lastTopic = meta.topic
+    lastTopicJson = JSON.stringify(meta.topic)
   }
-  return JSON.stringify(doc)
+  let line = `{"topic":${lastTopicJson},"partition":${meta.partition},"offset":${meta.offset}`
+  const timestamp = meta.timestamp
+  if (timestamp !== undefined && timestamp >= 0) {
+    if (timestamp !== lastTimestamp) {
+      lastTimestamp = timestamp
+      lastTimestampJson = `,"timestamp":${timestamp},"timestampIso":"${new Date(timestamp).toISOString()}"`
+    }
+    line += `${lastTimestampJson},"timestampType":"${meta.timestampType ?? 'create'}"`
+  }
+  line += `,"key":${JSON.stringify(key)},"value":${JSON.stringify(value)}`
+  if (keySchemaId !== undefined) line += `,"keySchemaId":${keySchemaId}`
+  if (valueSchemaId !== undefined) line += `,"valueSchemaId":${valueSchemaId}`
+  if (record.headers.length === 0) return `${line},"headers":[]}`
+  return `${line},"headers":${JSON.stringify(record.headers.map(([name, bytes]) => ({key: name, value: toPayload(bytes)})))}}`
 }

@@ -24,6 +24,24 @@ export interface Serializer {
   decode(bytes: Buffer): string | number | bigint | unknown
   /** Stored bytes -> one line of text (decode, then as text). */
   toText(bytes: Buffer): string
+  /**
+   * Schema Registry formats only (src/lib/registry/record-codecs.ts): fetches the schemas with
+   * these ids (once each), so that decode and encodeJson, which are synchronous, can use them.
+   */
+  prepare?(ids: readonly number[]): Promise<void>
+  /**
+   * Schema Registry formats only: a JSON value (a jsonl record's key or value) -> the bytes to
+   * send, with the schema of `schemaId` (prepared) or the one chosen on the command line.
+   */
+  encodeJson?(value: unknown, schemaId?: number): Buffer
+}
+
+/**
+ * The schema id of bytes in the Schema Registry wire format (magic byte 0, then the id as 4 bytes
+ * big-endian), or undefined when they are not in it.
+ */
+export function wireSchemaId(bytes: Buffer | null | undefined): number | undefined {
+  return bytes && bytes.length >= 5 && bytes[0] === 0 ? bytes.readInt32BE(1) : undefined
 }
 
 // fatal: invalid bytes are an error, never replaced; ignoreBOM: a leading BOM is kept as data (the

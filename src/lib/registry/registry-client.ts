@@ -15,6 +15,7 @@ type ClientModule = typeof import('@confluentinc/schemaregistry/dist/schemaregis
 type RestModule = typeof import('@confluentinc/schemaregistry/dist/rest-service.js')
 type RestServiceType = import('@confluentinc/schemaregistry/dist/rest-service.js').RestService
 type ClientType = import('@confluentinc/schemaregistry/dist/schemaregistry-client.js').SchemaRegistryClient
+export type LibrarySchemaInfo = import('@confluentinc/schemaregistry/dist/schemaregistry-client.js').SchemaInfo
 
 export interface RegisteredSchema {
   subject?: string
@@ -89,6 +90,35 @@ export class RegistryClient {
       config.retriesWaitMs,
       config.retriesMaxWaitMs,
     )
+  }
+
+  /** The library's own client, for its serdes (record-codecs.ts); call through `run` so failures are translated. */
+  get library(): ClientType {
+    return this.client
+  }
+
+  /** The schema with this id as the library's serdes take it (Protobuf: as a serialized descriptor). */
+  async schemaInfoById(id: number, format?: 'serialized'): Promise<LibrarySchemaInfo> {
+    return this.call(`schema id ${id}`, () => this.client.getBySubjectAndId('', id, format))
+  }
+
+  /** The id a schema already has under a subject (lookup only: nothing is registered). */
+  async idOf(subject: string, schema: LibrarySchemaInfo): Promise<number> {
+    return this.call(`subject '${subject}'`, () => this.client.getId(subject, schema, false))
+  }
+
+  /** Fails (exit 3, naming the URL) when the registry does not answer; any HTTP answer will do. */
+  async ensureReachable(): Promise<void> {
+    try {
+      await this.call('the registry', () => this.rest.handleRequest('/schemas/types', 'GET'))
+    } catch (error) {
+      if (error instanceof KafkitError && (error.kind === 'connection' || error.kind === 'auth')) throw error
+    }
+  }
+
+  /** Runs a library call (a serde building its codec, which may fetch references), bounded and translated. */
+  async run<T>(what: string, call: () => Promise<T>): Promise<T> {
+    return this.call(what, call)
   }
 
   async subjects(options: {deleted?: boolean} = {}): Promise<string[]> {

@@ -63,9 +63,9 @@ export function checkSchemaText(file: string, type: SchemaType, text: string): v
 }
 
 /** `latest` or a positive number, as --version takes them. */
-export function parseSchemaVersion(text: string): number | 'latest' {
+export function parseSchemaVersion(text: string, flag = '--version'): number | 'latest' {
   if (text === 'latest') return 'latest'
-  if (!/^\d+$/.test(text) || Number(text) < 1) throw usageError(`invalid --version '${text}'`, 'expected a version number (1, 2, ...) or latest')
+  if (!/^\d+$/.test(text) || Number(text) < 1) throw usageError(`invalid ${flag} '${text}'`, 'expected a version number (1, 2, ...) or latest')
   return Number(text)
 }
 

@@ -50,7 +50,8 @@ export function readBatch(consumer: KafkaConsumer, size: number): Promise<Messag
   })
 }
 
-export async function disconnectClient(consumer: KafkaConsumer, timeoutMs: number): Promise<void> {
+/** Disconnects a client of the library (a consumer, or pipe's producer), waiting at most timeoutMs. */
+export async function disconnectClient(consumer: {disconnect(cb: () => void): unknown}, timeoutMs: number): Promise<void> {
   await new Promise<void>((resolve) => {
     const timer = setTimeout(resolve, timeoutMs)
     try {

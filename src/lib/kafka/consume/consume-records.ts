@@ -1,4 +1,5 @@
 import {KafkitError} from '../../errors.js'
+import {skipOptimizingCompiler} from '../../native/optimizing-compiler.js'
 import {loadNativeConsume} from './native.js'
 import type {KafkaSession} from '../session.js'
 import {consumerConfig} from './config.js'
@@ -17,6 +18,9 @@ import {resolveTopics} from '../topics/resolve.js'
 // and notices.
 
 export async function consumeRecords(session: KafkaSession, request: ConsumeRequest, sink: ConsumeSink): Promise<ConsumeSummary> {
+  // Before anything loads or connects: a run that will read natively runs no hot JavaScript.
+  // Not for framed records: their decoding is JavaScript per record, which needs the optimizing compiler.
+  if (jsLoopReason(request, sink) === undefined && !sink.framed && !stopsAtTime(request) && request.allowNative && loadNativeConsume()) skipOptimizingCompiler()
   await session.ensureReachable()
   const grouped = request.group !== undefined
   const topics = await resolveTopics(session, {names: request.topics, pattern: request.pattern, operation: 'READ'})
@@ -44,11 +48,11 @@ export async function consumeRecords(session: KafkaSession, request: ConsumeRequ
   const config = consumerConfig(session, request, grouped, userReset)
 
   // The native loop formats in C: no per-record JS (filters, --json), no time-based stop.
-  const needsJs = request.onRecord || request.filter ? 'a per-record filter or --json' : !sink.formatter.nativeProgram ? 'an output only JavaScript formats' : plans.some((p) => p.stopTime !== undefined) ? 'a stop at a future time' : undefined
+  const needsJs = jsLoopReason(request, sink) ?? (plans.some((p) => p.stopTime !== undefined) ? 'a stop at a future time' : undefined)
   const native = needsJs || !request.allowNative ? undefined : loadNativeConsume()
   const mode = grouped ? `group ${request.group}` : 'direct assignment'
   if (native) {
-    request.debug?.(`consume: native loop (${mode})`)
+    request.debug?.(`consume: native loop (${mode}${sink.formatter.nativeProgram ? '' : '; records framed in C, formatted in JS'})`)
     return consumeNatively(native, request, sink, state, {config, subscription}, session)
   }
   request.debug?.(`consume: JS loop (${mode}; ${needsJs ?? (request.allowNative ? 'native extension not built' : 'native loop switched off')})`)
@@ -57,4 +61,17 @@ export async function consumeRecords(session: KafkaSession, request: ConsumeRequ
     subscription,
     timestampTypes: request.needsTimestampType ? await timestampTypesOf(session, topics) : undefined,
   })
+}
+
+/** Why the JS loop must read, as far as the request and the output tell before planning. */
+function jsLoopReason(request: ConsumeRequest, sink: ConsumeSink): string | undefined {
+  if (request.onRecord || request.filter) return 'a per-record filter or --json'
+  // Framed records (Schema Registry formats) are read by C and decoded by JS a batch at a time.
+  return sink.formatter.nativeProgram || sink.framed ? undefined : 'an output only JavaScript formats'
+}
+
+/** Whether a stop may be a point in time (--until, a @TIME range end): planning may then pick the JS loop. */
+function stopsAtTime({untilMs, spec}: ConsumeRequest): boolean {
+  const ranges = [spec.all, ...spec.partitions.values(), ...[...spec.topics.values()].flatMap((partitions) => [...partitions.values()])]
+  return untilMs !== undefined || ranges.some((range) => range.stop?.kind === 'time')
 }

@@ -156,6 +156,7 @@ export async function consumeWithClient(session: KafkaSession, request: ConsumeR
         for (const [s, next] of nextByPartition) s.written = next
       }
       if (kept.length > 0) {
+        if (sink.prepare) await sink.prepare(kept as unknown as ConsumedRecord[])
         // A failed write is judged at the top of the loop (a reader gone, or an error).
         if (!(await pipeline.push(formatBatch(kept, sink.formatter, request.onRecord), markWritten).then(() => true, () => false))) continue
         printed += kept.length

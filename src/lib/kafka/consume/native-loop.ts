@@ -36,7 +36,9 @@ export async function consumeNatively(
   // not as the group decides) and those the group hands out later; directly, the unfinished ones.
   const parts: PartitionState[] = grouped ? [...state.values()] : [...state.values()].filter((s) => !s.done)
   const pipeline = new WritePipeline(sink.write)
-  const program = sink.formatter.nativeProgram!
+  // A formatter only JS has: C frames the records, `unframe` formats each batch (framed.ts).
+  const framed = sink.formatter.nativeProgram ? undefined : sink.framed!
+  const program = framed?.program ?? sink.formatter.nativeProgram!
   let committedOnExit = false
   const commit = (sync: boolean) => {
     if (!grouped) return
@@ -110,8 +112,9 @@ export async function consumeNatively(
       stoppedBy ??= stopReason()
       reading = stoppedBy ? undefined : read()
       if (batch.count > 0) {
+        const data = framed ? await framed.unframe(batch.data) : batch.data
         try {
-          await pipeline.push(batch.data, () => {
+          await pipeline.push(data, () => {
             for (let i = 0; i < written.length; i += 3) parts[written[i]!]!.written = written[i + 1]!
             consumer.written(written)
             consumer.recycle(batch.data)

@@ -1,7 +1,7 @@
 import type {OffsetSpec} from '../../offset-spec.js'
 import type {PartitionRange} from '../../partition-spec.js'
 import type {ConsumedRecord} from '../../records/consumed-record.js'
-import type {RecordFormatter} from '../../records/record-formatter.js'
+import type {NativeFormatProgram, RecordFormatter} from '../../records/record-formatter.js'
 
 // What `kafkit consume` asks of the consume core, what it hands the output, and what it gets back.
 
@@ -44,6 +44,16 @@ export interface ConsumeRequest {
 
 export interface ConsumeSink {
   formatter: RecordFormatter
+  /**
+   * Fetches, before a batch is formatted, what formatting it needs (the schemas of a Schema
+   * Registry format, once per id), so each batch formats without a promise per record.
+   */
+  prepare?(records: ConsumedRecord[]): Promise<void>
+  /**
+   * For a formatter without a native program: the native loop may read all the same, running
+   * `program` (the records framed) and handing each batch to `unframe`, which formats it in JS.
+   */
+  framed?: {program: NativeFormatProgram; unframe(data: Buffer): Promise<Buffer>}
   /** Writes one chunk; resolves when the bytes are written (only then are they committed). */
   write(chunk: Buffer): Promise<void>
 }

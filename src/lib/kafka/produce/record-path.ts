@@ -14,8 +14,10 @@ export async function produceRecords(run: ReadingRun, chunks: AsyncIterable<Buff
   const splitter = new RecordSplitter(run.settings.delimiter)
   const sink = new RecordParser(run.settings, batch, run.fixedHeaders, run.cursor, (message, raw, line) => run.reject(message, raw, line)).sink()
   const sliceMode = linesAreSlices(run.settings)
+  const prepareIds = schemaIdPreparer(run)
   for await (const chunk of chunks) {
     if (run.shouldStopReading()) break
+    if (prepareIds) await prepareIds(chunk)
     batch.reset(null)
     const firstId = run.cursor.line + 1
     const buffer = splitter.push(chunk, (b, s, e) => sink(b, s, e, firstId))
@@ -30,6 +32,27 @@ export async function produceRecords(run: ReadingRun, chunks: AsyncIterable<Buff
     const rest = splitter.finish((b, s, e) => sink(b, s, e, firstId))
     if (sliceMode && rest) batch.useChunk(rest)
     await send(run, batch, firstId)
+  }
+}
+
+const SCHEMA_ID_FIELD = /"(key|value)SchemaId"\s*:\s*(\d+)/g
+
+/**
+ * jsonl records may name the schema of their key or value (keySchemaId / valueSchemaId, as consume
+ * writes them): a Schema Registry format fetches those schemas before the chunk is parsed, since
+ * parsing is synchronous. The tail of the previous chunk is searched too, for a field split in two.
+ */
+function schemaIdPreparer(run: ReadingRun): ((chunk: Buffer) => Promise<void>) | undefined {
+  const {keyFormat, valueFormat, input} = run.settings
+  if (input !== 'jsonl' || !(keyFormat.prepare || valueFormat.prepare)) return undefined
+  let tail = ''
+  return async (chunk) => {
+    const text = tail + chunk.toString('latin1')
+    tail = text.slice(-64)
+    const ids = {key: [] as number[], value: [] as number[]}
+    for (const match of text.matchAll(SCHEMA_ID_FIELD)) ids[match[1] as 'key' | 'value'].push(Number(match[2]))
+    if (ids.key.length > 0) await keyFormat.prepare?.(ids.key)
+    if (ids.value.length > 0) await valueFormat.prepare?.(ids.value)
   }
 }
 

@@ -3,7 +3,7 @@ import {unescapeBytes} from '../../input/escapes.js'
 import {CONSUME_OPS as OP, CONSUME_TIMESTAMP_MODES} from '../../native/contracts.js'
 import {bytesOf, type ConsumedRecord} from '../../records/consumed-record.js'
 import type {FormatterOptions, RecordFormatter} from '../../records/record-formatter.js'
-import {FORMAT_NAMES, serializerFor, type Serializer} from '../../records/serializers.js'
+import {FORMAT_NAMES, serializerFor, wireSchemaId, type Serializer} from '../../records/serializers.js'
 import {nativeMode, NativeProgramBuilder} from './native-program.js'
 import {SKIP_RECORD} from './skip-record.js'
 
@@ -26,6 +26,8 @@ const TOKENS: Record<string, string> = {
   T: 'timestamp in ms ({iso}, {s} for others)',
   h: 'headers k=v,k=v',
   R: 'value length as 4 bytes big-endian',
+  i: 'key schema id (Schema Registry wire format; -1 if none)',
+  I: 'value schema id (-1 if none)',
   '%': 'a literal %',
 }
 
@@ -209,6 +211,13 @@ export function compileRecordFormat(format: string, options: FormatterOptions = 
         const serializer = serializerModifier(modifier, token, format)
         native.op(OP.HEADERS, nativeMode(serializer))
         parts.push(headersPart(serializer, options))
+        break
+      }
+      case 'i':
+      case 'I': {
+        native.jsOnly()
+        const pick = token === 'i' ? key : value
+        parts.push((r) => String(wireSchemaId(pick(r)) ?? -1))
         break
       }
       case 'R':

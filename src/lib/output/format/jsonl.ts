@@ -12,7 +12,7 @@ function resolve(formats: Partial<RecordFormats>): RecordFormats {
   return {key: formats.key ?? SERIALIZERS.str!, value: formats.value ?? SERIALIZERS.str!}
 }
 
-function jsonlLine(record: ConsumedRecord, formats: RecordFormats, onMismatch?: (reason: string) => void): string {
+function jsonlLine(record: ConsumedRecord, formats: RecordFormats, onMismatch?: (reason: string, field: 'key' | 'value') => void): string {
   return formatJsonlRecord(
     {topic: record.topic, partition: record.partition, offset: record.offset, timestamp: record.timestamp, timestampType: record.timestampType},
     {key: bytesOf(record.key), value: record.value, headers: headerPairs(record.headers)},
@@ -32,14 +32,21 @@ export function jsonlFormatter(formats: Partial<RecordFormats>, options: Pick<Fo
     program.op(CONSUME_OPS.JSONL, 0)
     nativeProgram = program.build()
   }
+  // One mismatch callback for every record (no closure per record): formatting is synchronous.
+  let current: ConsumedRecord | undefined
+  let skip = false
+  const onMismatch = options.onMismatch
+    ? (reason: string, field: 'key' | 'value') => {
+        if (options.onMismatch!(field, reason, current!) === 'skip') skip = true
+      }
+    : undefined
   return {
     encoding: 'utf8',
     nativeProgram,
     format(record) {
-      let skip = false
-      const line = jsonlLine(record, resolved, (reason) => {
-        if ((options.onMismatch?.('value', reason, record) ?? 'fallback') === 'skip') skip = true
-      })
+      current = record
+      skip = false
+      const line = jsonlLine(record, resolved, onMismatch)
       return skip ? undefined : line + '\n'
     },
   }

@@ -52,6 +52,11 @@ export class NativeProgramBuilder {
     this.ops.push(code, mode ?? 0, 0)
   }
 
+  /** A token only JS prints (the schema ids): the format runs in the JS loop. */
+  jsOnly(): void {
+    this.possible = false
+  }
+
   build(): NativeFormatProgram | undefined {
     return this.possible ? {ops: Int32Array.from(this.ops), literals: Buffer.concat(this.chunks)} : undefined
   }

@@ -1,0 +1,138 @@
+import type {ConsumedRecord} from '../../records/consumed-record.js'
+import type {NativeFormatProgram, RecordFormatter} from '../../records/record-formatter.js'
+import {compileRecordFormat} from './format-string.js'
+
+// Records that only JavaScript can format (the Schema Registry formats) still read through the
+// native consume loop, which is far faster at fetching than the client library's consume(): C
+// writes each record framed (a header line with the topic, partition, offset, timestamp, key and
+// value lengths and the headers, then the key and value bytes raw), and `unframe` turns a whole
+// batch back into records, fetches the schemas the batch needs at once, and formats it with the
+// JS formatter. Header names with the bytes 0x00, 0x01 or a newline cannot be framed (none seen).
+
+const HEADER_KEY_SEPARATOR = '\u0000'
+const HEADER_SEPARATOR = '\u0001'
+/** Printed for a null header value: a byte base64 never contains. */
+const HEADER_NULL = '\u0002'
+
+export interface FramedOutput {
+  program: NativeFormatProgram
+  unframe(data: Buffer): Promise<Buffer>
+}
+
+const TAB = 9
+const NEWLINE = 10
+
+function headersOf(text: string): ConsumedRecord['headers'] {
+  if (text === '') return []
+  return text.split(HEADER_SEPARATOR).map((pair) => {
+    const at = pair.indexOf(HEADER_KEY_SEPARATOR)
+    const value = pair.slice(at + 1)
+    return {[Buffer.from(pair.slice(0, at), 'latin1').toString('utf8')]: value === HEADER_NULL ? null : Buffer.from(value, 'base64')}
+  })
+}
+
+/** A decimal integer written in bytes start..end (a leading - allowed), read without making a string. */
+function integerAt(data: Buffer, start: number, end: number): number {
+  const negative = data[start] === 0x2d
+  let n = 0
+  for (let i = negative ? start + 1 : start; i < end; i++) n = n * 10 + data[i]! - 0x30
+  return negative ? -n : n
+}
+
+function sameBytes(data: Buffer, start: number, end: number, bytes: Buffer): boolean {
+  if (end - start !== bytes.length) return false
+  for (let i = 0; i < bytes.length; i++) if (data[start + i] !== bytes[i]) return false
+  return true
+}
+
+// The topic of the last record, reused while the records' topic stays the same.
+let lastTopicBytes = Buffer.alloc(0)
+let lastTopic = ''
+
+/** The framed records of one native batch. */
+export function unframeRecords(data: Buffer): ConsumedRecord[] {
+  const records: ConsumedRecord[] = []
+  const starts = [0, 0, 0, 0, 0, 0]
+  const ends = [0, 0, 0, 0, 0, 0]
+  let pos = 0
+  while (pos < data.length) {
+    const end = data.indexOf(NEWLINE, pos)
+    if (end < 0) throw new Error('a framed record from the native consume loop is cut short')
+    // Seven fields: topic, partition, offset, timestamp, key length, value length, headers.
+    let at = pos
+    for (let n = 0; n < 6; n++) {
+      const tab = data.indexOf(TAB, at)
+      starts[n] = at
+      ends[n] = tab
+      at = tab + 1
+    }
+    const keyLength = integerAt(data, starts[4]!, ends[4]!)
+    const valueLength = integerAt(data, starts[5]!, ends[5]!)
+    if (!sameBytes(data, starts[0]!, ends[0]!, lastTopicBytes)) {
+      lastTopicBytes = Buffer.from(data.subarray(starts[0], ends[0]))
+      lastTopic = lastTopicBytes.toString('latin1')
+    }
+    const record: ConsumedRecord = {
+      topic: lastTopic,
+      partition: integerAt(data, starts[1]!, ends[1]!),
+      offset: integerAt(data, starts[2]!, ends[2]!),
+      key: null,
+      value: null,
+      headers: at === end ? [] : headersOf(data.toString('latin1', at, end)),
+    }
+    // %T{type}: CreateTime:MS, LogAppendTime:MS or NO_TIMESTAMP.
+    const kind = data[starts[3]!]
+    if (kind === 0x43 || kind === 0x4c) {
+      record.timestamp = integerAt(data, data.indexOf(0x3a, starts[3]) + 1, ends[3]!)
+      record.timestampType = kind === 0x43 ? 'create' : 'log-append'
+    } else {
+      record.timestampType = 'none'
+    }
+    pos = end + 1
+    if (keyLength >= 0) {
+      record.key = data.subarray(pos, pos + keyLength)
+      pos += keyLength
+    }
+    if (valueLength >= 0) {
+      record.value = data.subarray(pos, pos + valueLength)
+      pos += valueLength
+    }
+    records.push(record)
+  }
+  return records
+}
+
+/** The native program and the batch conversion for a JS formatter; `prepare` runs once per batch. */
+export function framedOutput(formatter: RecordFormatter, prepare: (records: ConsumedRecord[]) => Promise<void>): FramedOutput {
+  const program = compileRecordFormat('%t\\t%p\\t%o\\t%T{type}\\t%K\\t%S\\t%h{base64}\\n%k%s', {
+    nullLiteral: '',
+    headerKeySeparator: HEADER_KEY_SEPARATOR,
+    headerSeparator: HEADER_SEPARATOR,
+    noHeadersLiteral: '',
+    headerNullLiteral: HEADER_NULL,
+  }).nativeProgram!
+  let scratch = Buffer.allocUnsafe(1 << 20)
+  return {
+    program,
+    async unframe(data) {
+      const records = unframeRecords(data)
+      await prepare(records)
+      // Each record's text is written into one reused buffer as it is made (one long string of the
+      // whole batch cost more to flatten and encode than the formatting itself), then copied out
+      // at its exact size: the write pipeline keeps it until written.
+      let at = 0
+      for (const record of records) {
+        const text = formatter.format(record)
+        if (text === undefined) continue
+        const most = formatter.encoding === 'utf8' ? text.length * 3 : text.length
+        if (at + most > scratch.length) {
+          const grown = Buffer.allocUnsafe(Math.max(scratch.length * 2, at + most))
+          scratch.copy(grown, 0, 0, at)
+          scratch = grown
+        }
+        at += scratch.write(text, at, formatter.encoding)
+      }
+      return Buffer.from(scratch.subarray(0, at))
+    },
+  }
+}

@@ -1,0 +1,85 @@
+import {describe, expect, it} from 'vitest'
+
+import {KafkitError} from '../../src/lib/errors.js'
+import {decodeRecord, encodeRecord, type PipeRecord} from '../../src/lib/records/pipe-codec.js'
+import {SERIALIZERS} from '../../src/lib/records/serializers.js'
+import {expressionSteps, expressionTransform} from '../../src/lib/transform/expressions.js'
+import {chainTransforms, completeReturn} from '../../src/lib/transform/record-transform.js'
+
+// The pure parts of `kafkit pipe`: what transforms return, the --map/--filter chain, and the
+// conversions between consumed bytes and the records transforms see.
+
+const record = (value: unknown, extra: Partial<PipeRecord> = {}): PipeRecord => ({topic: 't', partition: 1, offset: 7, timestamp: 1_700_000_000_000, key: 'k', value: value as PipeRecord['value'], headers: [], ...extra})
+const json = {key: SERIALIZERS.str!, value: SERIALIZERS.json!}
+
+describe('transform results', () => {
+  it('completes partial records from the input, fans out lists, drops null', () => {
+    const input = record({c: 1}, {headers: [{key: 'h', value: 'v'}]})
+    expect(completeReturn(input, {value: 2})).toEqual({records: [{...input, value: 2}]})
+    expect(completeReturn(input, [{value: 1}, {key: null}])).toEqual({records: [{...input, value: 1}, {...input, key: null}]})
+    expect(completeReturn(input, null)).toEqual({records: []})
+    expect(completeReturn(input, undefined)).toEqual({records: []})
+    expect(completeReturn(input, 42)).toHaveProperty('error')
+    expect(completeReturn(input, [[input]])).toHaveProperty('error')
+  })
+})
+
+describe('--map and --filter', () => {
+  it('keeps the order typed across the two flags, in both spellings', () => {
+    expect(expressionSteps(['t', 'u', '--filter', 'r.value > 1', '-g', 'g', '--map=r', '--map', '({...r})', '--', '--map', 'x'])).toEqual([
+      {kind: 'filter', source: 'r.value > 1'},
+      {kind: 'map', source: 'r'},
+      {kind: 'map', source: '({...r})'},
+    ])
+  })
+
+  it('runs maps and filters in order, per input record', async () => {
+    const transform = expressionTransform([
+      {kind: 'map', source: '[{...r, value: r.value * 10}, {...r, value: r.value * 10 + 1}]'},
+      {kind: 'filter', source: 'r.value % 2 === 0'},
+      {kind: 'map', source: 'r.value === 20 ? null : r'},
+    ])
+    const outcomes = await transform.apply([record(1), record(2), record(3)])
+    expect(outcomes.map((o) => ('records' in o ? o.records.map((r) => r.value) : o.error))).toEqual([[10], [], [30]])
+  })
+
+  it('turns a throw into that record\'s error and leaves the others alone', async () => {
+    const outcomes = await expressionTransform([{kind: 'map', source: '({...r, value: r.value.x.y})'}]).apply([record({x: {y: 1}}), record({})])
+    expect(outcomes[0]).toEqual({records: [record(1)]})
+    expect((outcomes[1] as {error: string}).error).toMatch(/^--map '.*' threw: TypeError: Cannot read properties of undefined/)
+  })
+
+  it('refuses an expression that is not JavaScript when it is compiled', () => {
+    expect(() => expressionTransform([{kind: 'filter', source: 'r.value >'}])).toThrow(KafkitError)
+  })
+
+  it('chains transforms: each output record of one feeds the next, folded back per input', async () => {
+    const double = expressionTransform([{kind: 'map', source: '[r, r]'}])
+    const failOnTwo = expressionTransform([{kind: 'map', source: 'r.value === 2 ? undefined.x : r'}])
+    const outcomes = await chainTransforms([double, failOnTwo]).apply([record(1), record(2), record(3)])
+    expect(outcomes.map((o) => ('records' in o ? o.records.length : 'error'))).toEqual([2, 'error', 2])
+  })
+})
+
+describe('pipe codec', () => {
+  it('decodes with the chosen formats and encodes back to the same bytes', () => {
+    const consumed = {topic: 't', partition: 0, offset: 3, timestamp: 5, key: Buffer.from('k'), value: Buffer.from('{"a":[1,2]}'), headers: [{h: Buffer.from('v')}]}
+    const decoded = decodeRecord(consumed, json)
+    expect(decoded).toEqual({record: {topic: 't', partition: 0, offset: 3, timestamp: 5, key: 'k', value: {a: [1, 2]}, headers: [{key: 'h', value: 'v'}]}})
+    const encoded = encodeRecord((decoded as {record: PipeRecord}).record, json, true)
+    expect(encoded).toEqual({record: {key: Buffer.from('k'), value: Buffer.from('{"a":[1,2]}'), headers: [{h: Buffer.from('v')}], partition: 0, timestamp: 5}})
+  })
+
+  it('reports a value that does not fit the format instead of passing something else on', () => {
+    const decoded = decodeRecord({topic: 't', partition: 0, offset: 3, value: Buffer.from('not json')}, json)
+    expect((decoded as {error: string}).error).toMatch(/the value does not fit --value-format json/)
+    expect(encodeRecord(record({a: 1}), {key: SERIALIZERS.str!, value: SERIALIZERS.int!}, false)).toHaveProperty('error')
+  })
+
+  it('keeps nulls and bytes that are not text', () => {
+    const decoded = decodeRecord({topic: 't', partition: 0, offset: 1, key: null, value: Buffer.from([0xff, 0x00])}, {key: SERIALIZERS.str!, value: SERIALIZERS.str!})
+    expect(decoded).toMatchObject({record: {key: null, value: {base64: '/wA='}}})
+    const encoded = encodeRecord((decoded as {record: PipeRecord}).record, {key: SERIALIZERS.str!, value: SERIALIZERS.str!}, false)
+    expect(encoded).toMatchObject({record: {key: null, value: Buffer.from([0xff, 0x00]), partition: -1}})
+  })
+})
