@@ -34,7 +34,8 @@
 # --cpu-prof DIR: after the rounds, one more untimed run of cases 1 and 3 each under node --cpu-prof;
 #     their hottest functions are printed (bench/cpu-prof-top.mjs).
 # --perf DIR: the same two runs under Linux perf (node --perf-basic-prof), which also sees native
-#     code: the client binding's C++, librdkafka's threads, V8's garbage collector.
+#     code: the client binding's C++, librdkafka's threads, V8's garbage collector. (Node leaves the
+#     JIT symbol maps perf reads in /tmp/perf-PID.map.)
 # Cases 1, 3, 4 and 6 are skipped, with a message, when `kafkit pipe --help` fails for that build.
 # Needs: the built CLI (npm run build), kcat, jq, GNU time, python3 with venv (bash scripts/setup.sh
 # --with-peers; scripts/python-peers.sh installs QuixStreams).
