@@ -17,6 +17,7 @@
 #   4 copy-alo   kafkit pipe SRC DEST -g G -e --at-least-once
 #   5 chain      kafkit consume SRC -e -g G --output jsonl | kafkit produce DEST --input jsonl
 #   6 exec-jq    kafkit pipe SRC DEST -g G -e --value-format json --exec "jq -c --unbuffered '.value.fahrenheit = ...'"
+#   7 quix-1s    case 2 with commit_interval=1 (kafkit pipe's default; QuixStreams' own is 5 s); not in the default list
 #
 # Reported per case: the median records/s, the median of the per-round throughput ratios against
 # case 2 (QuixStreams) and, for 3 and 4, against case 5, and the peak RSS (case 5: consume + produce;
@@ -33,7 +34,8 @@
 # --cpu-prof DIR: after the rounds, one more untimed run of cases 1 and 3 each under node --cpu-prof;
 #     their hottest functions are printed (bench/cpu-prof-top.mjs).
 # --perf DIR: the same two runs under Linux perf (node --perf-basic-prof), which also sees native
-#     code: the client binding's C++, librdkafka's threads, V8's garbage collector.
+#     code: the client binding's C++, librdkafka's threads, V8's garbage collector. (Node leaves the
+#     JIT symbol maps perf reads in /tmp/perf-PID.map.)
 # Cases 1, 3, 4 and 6 are skipped, with a message, when `kafkit pipe --help` fails for that build.
 # Needs: the built CLI (npm run build), kcat, jq, GNU time, python3 with venv (bash scripts/setup.sh
 # --with-peers; scripts/python-peers.sh installs QuixStreams).
@@ -140,7 +142,7 @@ have=$(node bench/produce-topics.mjs count "$bootstrap" "$source_topic" 6)
 # ---- the cases -------------------------------------------------------------------------------
 map_expr='({...r, value: {...r.value, fahrenheit: r.value.celsius * 9 / 5 + 32, kelvin: r.value.celsius + 273.15}})'
 jq_filter='.value.fahrenheit = (.value.celsius*9/5+32)'
-declare -A name=([1]=map [2]=quix [3]=copy [4]=copy-alo [5]=chain [6]=exec-jq)
+declare -A name=([1]=map [2]=quix [3]=copy [4]=copy-alo [5]=chain [6]=exec-jq [7]=quix-1s)
 declare -A title=(
   [1]="kafkit pipe --map, exactly once"
   [2]="QuixStreams app, exactly-once"
@@ -148,10 +150,11 @@ declare -A title=(
   [4]="kafkit pipe copy --at-least-once"
   [5]="kafkit consume -g --output jsonl \\| kafkit produce --input jsonl"
   [6]="kafkit pipe --exec jq, exactly once"
+  [7]="QuixStreams app, exactly-once, commit_interval=1"
 )
 # The field the destination's first record must carry (the transform ran), or "" for a copy.
-declare -A must_have=([1]=kelvin [2]=kelvin [3]= [4]= [5]= [6]=fahrenheit)
-runnable() { [[ $1 == 2 || $1 == 5 ]] || $pipe_ok; }
+declare -A must_have=([1]=kelvin [2]=kelvin [3]= [4]= [5]= [6]=fahrenheit [7]=kelvin)
+runnable() { [[ $1 == 2 || $1 == 5 || $1 == 7 ]] || $pipe_ok; }
 
 # The command of case $1 into $2 with group $3; case 5 leaves its two peak RSS files in $work.
 command_for() {
@@ -160,6 +163,7 @@ command_for() {
   case $c in
     1) echo "$kafkit pipe $source_topic $dest -g $group -b $bootstrap -o beginning -e --value-format json --map $(q "$map_expr")" ;;
     2) echo "$python bench/pipe_quix.py --bootstrap $bootstrap --source $source_topic --destination $dest --group $group --count $records${quix_commit_interval:+ --commit-interval $quix_commit_interval}" ;;
+    7) echo "$python bench/pipe_quix.py --bootstrap $bootstrap --source $source_topic --destination $dest --group $group --count $records --commit-interval 1" ;;
     3) echo "$kafkit pipe $source_topic $dest -g $group -b $bootstrap -o beginning -e" ;;
     4) echo "$kafkit pipe $source_topic $dest -g $group -b $bootstrap -o beginning -e --at-least-once" ;;
     5) echo "/usr/bin/time -o $work/rss-consume -f %M $kafkit consume $source_topic -b $bootstrap -e -g $group --output jsonl | /usr/bin/time -o $work/rss-produce -f %M $kafkit produce $dest -b $bootstrap --input jsonl" ;;
