@@ -4,7 +4,7 @@
 // loaded through V8's code cache, so later runs skip parsing and compiling it.
 // CommonJS on purpose: Node's ES module loader would add ~6 ms to every start.
 'use strict'
-const {mkdirSync, readFileSync, renameSync, statSync, writeFileSync} = require('node:fs')
+const {mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync} = require('node:fs')
 const Module = require('node:module')
 const {createRequire} = Module
 const {homedir} = require('node:os')
@@ -67,15 +67,28 @@ function loadBundle() {
   return {cli: bundle.exports, saveCache}
 }
 
+/** Code caches kept: one per build and Node version, so each new build (or upgrade) adds one. */
+const CACHES_KEPT = 8
+
 function writeCache(cacheFile, script) {
   try {
     mkdirSync(dirname(cacheFile), {recursive: true})
     const tmp = `${cacheFile}.${process.pid}.tmp`
     writeFileSync(tmp, script.createCachedData())
     renameSync(tmp, cacheFile)
+    pruneCaches(dirname(cacheFile))
   } catch {
     // A read-only home only costs speed.
   }
+}
+
+/** Keeps the newest caches (another installed build may still use one); written rarely, so pruned then. */
+function pruneCaches(dir) {
+  const caches = readdirSync(dir)
+    .filter((name) => /^kafkit-.*\.cache$/.test(name))
+    .map((name) => ({path: join(dir, name), mtimeMs: statSync(join(dir, name)).mtimeMs}))
+    .sort((a, b) => b.mtimeMs - a.mtimeMs)
+  for (const old of caches.slice(CACHES_KEPT)) rmSync(old.path, {force: true})
 }
 
 // @oclif/plugin-autocomplete (its `autocomplete script|create` plumbing, docs/completion.md) is

@@ -10,7 +10,10 @@ cd "$(dirname "$0")/.."
 
 say() { printf 'python-peers: %s\n' "$*" >&2; }
 requirements=test/python/requirements.txt
-venv=${KAFKIT_PYTHON_PEERS:-${XDG_CACHE_HOME:-$HOME/.cache}/kafkit/python-peers}
+# One environment per set of pins: checkouts with different pins (branches, worktrees) no longer
+# reinstall each other's.
+pins=$(sha256sum "$requirements" | cut -c1-12)
+venv=${KAFKIT_PYTHON_PEERS:-${XDG_CACHE_HOME:-$HOME/.cache}/kafkit/python-peers-$pins}
 stamp=$venv/.requirements
 python=${PYTHON:-python3}
 
