@@ -1,6 +1,7 @@
 import type {LibrdKafkaError, Message, Producer, TopicPartitionOffset} from '@confluentinc/kafka-javascript'
 
 import {KafkitError} from '../../errors.js'
+import {parseOffsetSpec} from '../../offset-spec.js'
 import type {ConsumedRecord} from '../../records/consumed-record.js'
 import {decodeRecord, encodeRecord, type OutgoingRecord, type PipeRecord} from '../../records/pipe-codec.js'
 import {errorName} from '../kafka-errors.js'
@@ -106,9 +107,9 @@ class PipeRun {
     await resolveTopics(sessions.destination, {names: targets, operation: 'WRITE'})
     const sourcePartitions = topics.length === 0 ? [] : await partitionsToRead(sessions.source, topics, undefined, request.spec)
     if (request.keepPartitions) {
-      const [destination] = await partitionsToRead(sessions.destination, [request.destination], undefined, {all: {}, partitions: new Map(), topics: new Map()}).then((ps) => [ps.length])
+      const destination = (await partitionsToRead(sessions.destination, [request.destination], undefined, parseOffsetSpec([]))).length
       const needed = Math.max(0, ...sourcePartitions.map((p) => p.partition + 1))
-      if (destination! < needed) {
+      if (destination < needed) {
         throw new KafkitError('usage', `--keep-partitions: ${request.destination} has ${destination} partition(s), the source ${needed}`, {
           hint: `add partitions: kafkit topics alter ${request.destination} --partitions ${needed}`,
         })
@@ -128,12 +129,11 @@ class PipeRun {
     const exactlyOnce = request.guarantee === 'exactly-once'
     this.consumer = await connectConsumer(sessions.source, pipeConsumerConfig(sessions.source, request), this.rebalanceCallback(), this.debug)
     try {
-      const timeoutMs = Math.max(sessions.destination.timeoutMs, 30_000)
       if (exactlyOnce) {
         await this.openTransactionalProducer()
       } else {
         this.producer = await connectProducer(sessions.destination, pipeProducerConfig(sessions.destination, request), this.debug)
-        this.committer = new DeliveryCommitter(this.producer, this.consumer, request.destination, timeoutMs, request.notice)
+        this.committer = new DeliveryCommitter(this.producer, this.consumer, request.destination, this.commitTimeoutMs, request.notice)
         this.producer.on('delivery-report', (err: LibrdKafkaError | null) => {
           if (err) this.committer.deliveryFailed(`${errorName(err.code) ?? 'error'}: ${err.message}`)
         })
@@ -204,10 +204,15 @@ class PipeRun {
     }
   }
 
+  /** Bound on a commit's calls: --timeout, but at least 30 s (a commit waits for every record produced since the last). */
+  private get commitTimeoutMs(): number {
+    return Math.max(this.sessions.destination.timeoutMs, 30_000)
+  }
+
   private async openTransactionalProducer(): Promise<void> {
     const {sessions, request} = this
     this.producer = await connectProducer(sessions.destination, pipeProducerConfig(sessions.destination, request), this.debug)
-    const transactions = new TransactionCommitter(this.producer, this.consumer, Math.max(sessions.destination.timeoutMs, 30_000), request.notice)
+    const transactions = new TransactionCommitter(this.producer, this.consumer, this.commitTimeoutMs, request.notice)
     await transactions.init()
     this.committer = transactions
   }
