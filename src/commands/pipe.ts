@@ -5,6 +5,7 @@ import {interruptedError, usageError} from '../lib/errors.js'
 import {KafkaCommand} from '../lib/kafka-command.js'
 import type {PipeErrorPolicy, PipeSummary} from '../lib/kafka/pipe/request.js'
 import {runPipe} from '../lib/kafka/pipe/run.js'
+import {topicMatcher} from '../lib/kafka/topics/names.js'
 import {parseOffsetSpec} from '../lib/offset-spec.js'
 import {formatPipeProgress, formatPipeSummary} from '../lib/output/pipe-report.js'
 import {FORMAT_NAMES, serializerFor} from '../lib/records/serializers.js'
@@ -66,8 +67,10 @@ Several processes with the same -g share the source partitions (Kafka's group pr
   async run(): Promise<PipeSummary> {
     const rawArgv = deadLetterTopicAsFlag(this.argv)
     this.argv = rawArgv
-    const {argv, flags} = await this.parse(Pipe)
-    const topics = argv as string[]
+    const {flags, raw} = await this.parse(Pipe)
+    // The positional words as typed: oclif's argv moves a later repeat of the first one forward
+    // (`a b a` comes back as a, a, b), and here the last word is the destination.
+    const topics = raw.flatMap((token) => (token.type === 'arg' ? [token.input] : []))
     if (topics.length < (flags.pattern === undefined ? 2 : 1)) {
       throw usageError('name the source topic(s) and the destination', 'kafkit pipe SOURCE... DESTINATION -g GROUP')
     }
@@ -86,6 +89,10 @@ Several processes with the same -g share the source partitions (Kafka's group pr
     const commitIntervalMs = parseDuration(flags['commit-interval'], '--commit-interval')
     const otherCluster = [flags['to-bootstrap'], flags['to-profile'], flags['to-command-config'], flags['to-property']].some((v) => v !== undefined)
     if (otherCluster && flags['transactional-id'] !== undefined) throw usageError('--transactional-id needs one cluster: across clusters the pipe is at least once')
+    // On one cluster, a destination that is also a source would read its own output forever.
+    if (!otherCluster && (sources.includes(destination) || (flags.pattern !== undefined && topicMatcher(flags.pattern)(destination)))) {
+      throw usageError(`the destination '${destination}' is also a source: the pipe would read its own output`, 'write to another topic (or to another cluster with --to-bootstrap)')
+    }
 
     const transforms: RecordTransform[] = []
     const steps = expressionSteps(rawArgv)
