@@ -63,10 +63,8 @@ export function pipeProducerConfig(session: KafkaSession, request: PipeRequest):
   if (exactlyOnce) defaults['transaction.timeout.ms'] = Math.max(TRANSACTION_TIMEOUT_MS, 3 * request.commitIntervalMs)
   return withDefaults(session, defaults, {
     'enable.idempotence': true,
-    // At least once counts failed deliveries (only those: a report object per delivered record
-    // made it slower than exactly once); exactly once learns of them from the commit.
-    dr_cb: !exactlyOnce,
-    ...(exactlyOnce ? {} : {'delivery.report.only.error': true}),
+    // Only failed deliveries are reported: at least once counts them; exactly once learns of them from the commit.
+    'delivery.report.only.error': true,
     ...(exactlyOnce ? {'transactional.id': request.transactionalId ?? `kafkit-pipe-${request.group}-${randomUUID().slice(0, 8)}`} : {}),
   })
 }
