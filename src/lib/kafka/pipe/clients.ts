@@ -90,7 +90,17 @@ export class PipeProducer {
     await new Promise((resolve) => setImmediate(resolve))
   }
 
+  /**
+   * Asks for the destination's metadata first: librdkafka asks for the producer id at once when a
+   * metadata answer arrives, but only on a 500 ms timer when its first try came before a broker
+   * connection was up (as kafkit produce's preflight does).
+   */
   initTransactions(timeoutMs: number): void {
+    try {
+      this.native.refreshMetadata(this.client.handle, Math.min(timeoutMs, 10_000))
+    } catch {
+      // initTransactions says what is wrong.
+    }
     this.native.initTransactions(this.client.handle, timeoutMs)
   }
 

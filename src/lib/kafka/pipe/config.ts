@@ -40,6 +40,9 @@ export function pipeConsumerConfig(session: KafkaSession, request: PipeRequest):
       // As consume: librdkafka keeps ~1 KiB per queued record besides it, so 1 MiB of small records is ~11 MB.
       'queued.max.messages.kbytes': 1024,
       'fetch.queue.backoff.ms': 1,
+      // -e: the end of a partition is known from a fetch answer without records, which the broker
+      // holds up to this long when there are none (librdkafka's default 500 ms was added to every run).
+      ...(request.exitAtEnd ? {'fetch.wait.max.ms': 100} : {}),
     },
     {
       'group.id': request.group,

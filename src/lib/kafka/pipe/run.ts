@@ -124,12 +124,13 @@ class PipeRun {
     const {request, sessions} = this
     this.consumer = createConsumer(pipeConsumerConfig(sessions.source, request))
     try {
-      this.openProducer()
       const subscription = request.pattern === undefined ? request.sources : [...request.sources, `^(${request.pattern})$`]
       this.consumer.subscribePipe(
         subscription,
         this.partitions.map((s) => ({topic: s.topic, partition: s.partition, start: s.plannedStart})),
       )
+      // The group is joined in the background meanwhile (its assignment waits for the first read).
+      this.openProducer()
       const stoppedBy = await this.loop()
       await this.commit()
       return {...this.counts, guarantee: request.guarantee, commits: this.commits, aborted: this.aborted, stoppedBy}
