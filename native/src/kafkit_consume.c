@@ -399,6 +399,8 @@ static void put_frame(buf_t *b, const rd_kafka_message_t *m, size_t index) {
         frame_put_i32(w + 28, m->payload ? (int32_t)vlen : -1);
         frame_put_i32(w + 32, (int32_t)count);
         frame_put_i32(w + 36, (int32_t)hbytes);
+        frame_put_i32(w + 40, (m->key && utf8_valid(m->key, klen) ? FRAME_KEY_UTF8 : 0) |
+                                  (m->payload && utf8_valid(m->payload, vlen) ? FRAME_VALUE_UTF8 : 0));
         w += FRAME_FIXED;
         if (klen) memcpy(w, m->key, klen), w += klen;
         if (vlen) memcpy(w, m->payload, vlen), w += vlen;

@@ -11,6 +11,8 @@
  *   int32 valueLength   -1: null
  *   int32 headerCount
  *   int32 headerBytes   the length of the header block
+ *   int32 flags         FRAME_KEY_UTF8, FRAME_VALUE_UTF8: the key / value is valid UTF-8 (JS then
+ *                       decodes text without checking it again)
  *   key bytes, value bytes, then per header: int32 nameLength, int32 valueLength (-1: null), name, value
  * Checked by the TS side at load (contract `frameFixed`).
  */
@@ -20,7 +22,9 @@
 #include <stdint.h>
 #include <string.h>
 
-#define FRAME_FIXED 40
+#define FRAME_FIXED 44
+#define FRAME_KEY_UTF8 1
+#define FRAME_VALUE_UTF8 2
 
 static inline void frame_put_i32(unsigned char *p, int32_t v) { memcpy(p, &v, 4); }
 static inline void frame_put_f64(unsigned char *p, double v) { memcpy(p, &v, 8); }

@@ -100,6 +100,8 @@ typedef struct {
 
         double queue_full_ms; /* time spent waiting for room in librdkafka's queue */
         bool closed;
+        bool busy; /* initTransactionsAsync runs: the client is destroyed when it settles */
+        bool close_when_idle;
 
         double delivered; /* since the last poll() */
         double *deliveries; /* [id, partition, offset, timestamp] per record */
@@ -305,6 +307,10 @@ static void log_cb(const rd_kafka_t *rk, int level, const char *fac, const char 
 
 static void destroy_producer(producer_t *p) {
         if (p->closed) return;
+        if (p->busy) {
+                p->close_when_idle = true;
+                return;
+        }
         p->closed = true;
         if (p->rkt) rd_kafka_topic_destroy(p->rkt);
         for (uint32_t i = 0; i < p->other_count; i++)
@@ -1213,6 +1219,68 @@ static napi_value js_send_offsets(napi_env env, napi_callback_info info) {
         return NULL;
 }
 
+/* initTransactionsAsync(handle, timeoutMs) -> Promise: init_transactions on a worker thread, so
+ * that the caller reads meanwhile. No other transaction call may run until it settles. */
+typedef struct {
+        producer_t *p;
+        int timeout_ms;
+        rd_kafka_error_t *error;
+        napi_deferred deferred;
+        napi_async_work work;
+} txn_init_t;
+
+static void txn_init_execute(napi_env env, void *data) {
+        txn_init_t *t = data;
+        t->error = rd_kafka_init_transactions(t->p->rk, t->timeout_ms);
+}
+
+static void txn_init_complete(napi_env env, napi_status status, void *data) {
+        txn_init_t *t = data;
+        napi_value undefined;
+        if (t->error) {
+                napi_value obj = make_error(env, rd_kafka_error_name(t->error), rd_kafka_error_string(t->error));
+                if (obj) {
+                        set_bool(env, obj, "retriable", rd_kafka_error_is_retriable(t->error));
+                        set_bool(env, obj, "abortable", rd_kafka_error_txn_requires_abort(t->error));
+                        set_bool(env, obj, "fatal", rd_kafka_error_is_fatal(t->error));
+                        napi_reject_deferred(env, t->deferred, obj);
+                } else {
+                        napi_get_undefined(env, &undefined);
+                        napi_reject_deferred(env, t->deferred, undefined);
+                }
+                rd_kafka_error_destroy(t->error);
+        } else {
+                napi_get_undefined(env, &undefined);
+                napi_resolve_deferred(env, t->deferred, undefined);
+        }
+        t->p->busy = false;
+        if (t->p->close_when_idle) destroy_producer(t->p);
+        napi_delete_async_work(env, t->work);
+        free(t);
+}
+
+static napi_value js_init_transactions_async(napi_env env, napi_callback_info info) {
+        size_t argc = 2;
+        napi_value argv[2], promise, name;
+        double timeout = 10000;
+        napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+        producer_t *p = argc ? get_producer(env, argv[0]) : NULL;
+        if (!p) return NULL;
+        if (argc > 1) napi_get_value_double(env, argv[1], &timeout);
+        txn_init_t *t = calloc(1, sizeof(*t));
+        if (!t) {
+                napi_throw_error(env, NULL, "out of memory");
+                return NULL;
+        }
+        t->p = p, t->timeout_ms = (int)timeout;
+        napi_create_promise(env, &t->deferred, &promise);
+        napi_create_string_utf8(env, "kafkit.initTransactions", NAPI_AUTO_LENGTH, &name);
+        napi_create_async_work(env, NULL, name, txn_init_execute, txn_init_complete, t, &t->work);
+        p->busy = true;
+        napi_queue_async_work(env, t->work);
+        return promise;
+}
+
 static napi_value js_init_transactions(napi_env env, napi_callback_info info) { return txn_call(env, info, TXN_INIT); }
 static napi_value js_begin_transaction(napi_env env, napi_callback_info info) { return txn_call(env, info, TXN_BEGIN); }
 static napi_value js_commit_transaction(napi_env env, napi_callback_info info) { return txn_call(env, info, TXN_COMMIT); }
@@ -1230,6 +1298,7 @@ static napi_value init(napi_env env, napi_value exports) {
             {"purge", NULL, js_purge, NULL, NULL, NULL, napi_default, NULL},
             {"close", NULL, js_close, NULL, NULL, NULL, napi_default, NULL},
             {"initTransactions", NULL, js_init_transactions, NULL, NULL, NULL, napi_default, NULL},
+            {"initTransactionsAsync", NULL, js_init_transactions_async, NULL, NULL, NULL, napi_default, NULL},
             {"beginTransaction", NULL, js_begin_transaction, NULL, NULL, NULL, napi_default, NULL},
             {"commitTransaction", NULL, js_commit_transaction, NULL, NULL, NULL, napi_default, NULL},
             {"abortTransaction", NULL, js_abort_transaction, NULL, NULL, NULL, napi_default, NULL},

@@ -22,7 +22,7 @@ export const CONSUME_BYTE_MODES = {raw: 0, base64: 1, hex: 2} as const
  * written by the consume extension in pipe mode and read by records/pipe-frames.ts and by the
  * produce extension's produceFrames.
  */
-export const PIPE_FRAME_FIXED = 40
+export const PIPE_FRAME_FIXED = 44
 
 /** Literal slots at the start of a consume format program (LITERAL_SLOTS). */
 export const CONSUME_LITERAL_SLOTS = 5

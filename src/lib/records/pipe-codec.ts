@@ -1,6 +1,6 @@
 import {PIPE_FRAME_FIXED} from '../native/contracts.js'
-import {fromPayload, toPayload, type JsonlRecord, type RecordFormats} from './jsonl.js'
-import {SERIALIZERS} from './serializers.js'
+import {fromPayload, isBase64Payload, toPayload, type JsonlRecord, type Payload, type RecordFormats} from './jsonl.js'
+import {SERIALIZERS, type Serializer} from './serializers.js'
 
 // `kafkit pipe`'s conversions: the native consume extension's binary record frames
 // (native/src/kafkit_frame.h) -> source records; a source record -> the record a transform sees
@@ -14,7 +14,11 @@ export type PipeRecord = JsonlRecord
 /** A header as bytes: name, value (null and empty kept apart). */
 export type HeaderPair = [string, Buffer | null]
 
-/** A source record as read: its bytes are views into the batch's memory, valid until the batch is recycled. */
+/**
+ * A source record as read. Its key and value are ranges of the batch's memory (`data`), valid
+ * until the batch is recycled: views of them (keyOf, valueOf) are made only when needed, since
+ * one object per field per record was a large part of the garbage.
+ */
 export interface SourceRecord {
   /** The consumer's index of the partition. */
   index: number
@@ -23,15 +27,28 @@ export interface SourceRecord {
   offset: number
   /** undefined: the record has none. */
   timestamp?: number
-  key: Buffer | null
-  value: Buffer | null
+  data: Buffer
+  keyAt: number
+  /** -1: null. */
+  keyLength: number
+  valueAt: number
+  /** -1: null. */
+  valueLength: number
+  /** FRAME_KEY_UTF8 | FRAME_VALUE_UTF8: checked by C already. */
+  utf8: number
   headers: HeaderPair[]
 }
 
-/** The bytes of one record to produce. */
+const FRAME_KEY_UTF8 = 1
+const FRAME_VALUE_UTF8 = 2
+
+export const keyOf = (m: SourceRecord): Buffer | null => (m.keyLength < 0 ? null : m.data.subarray(m.keyAt, m.keyAt + m.keyLength))
+export const valueOf = (m: SourceRecord): Buffer | null => (m.valueLength < 0 ? null : m.data.subarray(m.valueAt, m.valueAt + m.valueLength))
+
+/** The bytes of one record to produce; a string stands for its UTF-8 bytes (written straight into the batch). */
 export interface OutgoingRecord {
-  key: Buffer | null
-  value: Buffer | null
+  key: Buffer | string | null
+  value: Buffer | string | null
   headers: HeaderPair[]
   /** -1: the partitioner decides. */
   partition: number
@@ -55,11 +72,9 @@ export function readFrames(data: Buffer, topicOf: (index: number) => string): So
     const valueLength = data.readInt32LE(pos + 28)
     const headerCount = data.readInt32LE(pos + 32)
     const headerBytes = data.readInt32LE(pos + 36)
-    let at = pos + PIPE_FRAME_FIXED
-    let key: Buffer | null = null
-    let value: Buffer | null = null
-    if (keyLength >= 0) key = data.subarray(at, (at += keyLength))
-    if (valueLength >= 0) value = data.subarray(at, (at += valueLength))
+    const keyAt = pos + PIPE_FRAME_FIXED
+    const valueAt = keyAt + Math.max(0, keyLength)
+    let at = valueAt + Math.max(0, valueLength)
     let headers = NO_HEADERS
     if (headerCount > 0) {
       headers = []
@@ -71,7 +86,20 @@ export function readFrames(data: Buffer, topicOf: (index: number) => string): So
         headers.push([name, length < 0 ? null : data.subarray(at, (at += length))])
       }
     }
-    records.push({index, topic: topicOf(index), partition: data.readInt32LE(pos + 4), offset: data.readDoubleLE(pos + 8), timestamp: timestamp >= 0 ? timestamp : undefined, key, value, headers})
+    records.push({
+      index,
+      topic: topicOf(index),
+      partition: data.readInt32LE(pos + 4),
+      offset: data.readDoubleLE(pos + 8),
+      timestamp: timestamp >= 0 ? timestamp : undefined,
+      data,
+      keyAt,
+      keyLength,
+      valueAt,
+      valueLength,
+      utf8: data.readInt32LE(pos + 40),
+      headers,
+    })
     pos += PIPE_FRAME_FIXED + Math.max(0, keyLength) + Math.max(0, valueLength) + headerBytes
   }
   if (pos !== data.length) throw new Error('a record frame from the native consume extension is cut short')
@@ -82,11 +110,32 @@ export function readFrames(data: Buffer, topicOf: (index: number) => string): So
 let mismatch: string | undefined
 const noteMismatch = (reason: string) => void (mismatch ??= reason)
 
+/**
+ * toPayload of a key or value, quicker for text that C found to be UTF-8: read as a string from
+ * the batch's memory (no view, no second check). Anything else, and JSON that does not parse or
+ * is a bare number (toPayload writes -0 and the like as text), takes toPayload itself.
+ */
+function decodeField(m: SourceRecord, at: number, length: number, utf8: boolean, format: Serializer): Payload {
+  if (length < 0) return null
+  if (utf8) {
+    if (format.name === 'str' || format.name === 'bytes') return m.data.toString('utf8', at, at + length)
+    if (format.name === 'json') {
+      try {
+        const parsed = JSON.parse(m.data.toString('utf8', at, at + length)) as Payload
+        if (typeof parsed !== 'number') return parsed
+      } catch {
+        // toPayload says why.
+      }
+    }
+  }
+  return toPayload(m.data.subarray(at, at + length), format, noteMismatch)
+}
+
 export function decodeRecord(m: SourceRecord, formats: RecordFormats): Decoded {
   mismatch = undefined
-  const key = toPayload(m.key, formats.key, noteMismatch)
+  const key = decodeField(m, m.keyAt, m.keyLength, (m.utf8 & FRAME_KEY_UTF8) !== 0, formats.key)
   if (mismatch !== undefined) return {error: `the key does not fit --key-format ${formats.key.name}: ${mismatch}`}
-  const value = toPayload(m.value, formats.value, noteMismatch)
+  const value = decodeField(m, m.valueAt, m.valueLength, (m.utf8 & FRAME_VALUE_UTF8) !== 0, formats.value)
   if (mismatch !== undefined) return {error: `the value does not fit --value-format ${formats.value.name}: ${mismatch}`}
   const record: PipeRecord = {topic: m.topic, partition: m.partition, offset: m.offset, key, value, headers: []}
   if (m.timestamp !== undefined) record.timestamp = m.timestamp
@@ -112,8 +161,18 @@ export function encodeRecord(r: PipeRecord, formats: RecordFormats, keepPartitio
     }
     const timestamp = r.timestamp === undefined || r.timestamp === null ? 0 : r.timestamp
     if (!Number.isInteger(timestamp) || timestamp < 0) return {error: 'timestamp must be epoch milliseconds'}
-    return {record: {key: fromPayload(r.key, formats.key, 'key'), value: fromPayload(r.value, formats.value, 'value'), headers, partition, timestamp}}
+    return {record: {key: encodeField(r.key, formats.key, 'key'), value: encodeField(r.value, formats.value, 'value'), headers, partition, timestamp}}
   } catch (error) {
     return {error: (error as Error).message}
   }
+}
+
+/** fromPayload, except that JSON and str text is left a string (the batch writes it as UTF-8 in place). */
+function encodeField(payload: unknown, format: Serializer, field: string): Buffer | string | null {
+  if (format.name === 'str' && typeof payload === 'string') return payload
+  if (format.name === 'json' && !format.encodeJson && payload !== null && payload !== undefined && !isBase64Payload(payload)) {
+    const text = JSON.stringify(payload) as string | undefined
+    if (text !== undefined) return text
+  }
+  return fromPayload(payload, format, field)
 }

@@ -95,13 +95,13 @@ export class PipeProducer {
    * metadata answer arrives, but only on a 500 ms timer when its first try came before a broker
    * connection was up (as kafkit produce's preflight does).
    */
-  initTransactions(timeoutMs: number): void {
+  async initTransactions(timeoutMs: number): Promise<void> {
     try {
       this.native.refreshMetadata(this.client.handle, Math.min(timeoutMs, 10_000))
     } catch {
       // initTransactions says what is wrong.
     }
-    this.native.initTransactions(this.client.handle, timeoutMs)
+    await this.native.initTransactionsAsync(this.client.handle, timeoutMs)
   }
 
   beginTransaction(): void {

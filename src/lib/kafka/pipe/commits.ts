@@ -42,9 +42,9 @@ export class TransactionCommitter implements ProgressCommitter {
     private readonly notice: (text: string) => void,
   ) {}
 
-  init(): void {
+  async init(): Promise<void> {
     try {
-      this.producer.initTransactions(this.timeoutMs)
+      await this.producer.initTransactions(this.timeoutMs)
     } catch (error) {
       throw kafkaError(error as TransactionError, 'the transactional producer')
     }

@@ -1,4 +1,4 @@
-import type {OutgoingRecord, SourceRecord} from '../../records/pipe-codec.js'
+import {keyOf, valueOf, type OutgoingRecord, type SourceRecord} from '../../records/pipe-codec.js'
 
 // `pipe --on-error dead-letter TOPIC`: the record the pipe could not handle, kept as it was read
 // (key, value, headers and timestamp, byte for byte), plus headers that say why and where from.
@@ -19,5 +19,5 @@ export function deadLetterRecord(m: SourceRecord, reason: string): OutgoingRecor
     [DEAD_LETTER_HEADERS.partition, Buffer.from(String(m.partition))],
     [DEAD_LETTER_HEADERS.offset, Buffer.from(String(m.offset))],
   ] as OutgoingRecord['headers']
-  return {key: m.key, value: m.value, headers, partition: -1, timestamp: m.timestamp ?? 0}
+  return {key: keyOf(m), value: valueOf(m), headers, partition: -1, timestamp: m.timestamp ?? 0}
 }

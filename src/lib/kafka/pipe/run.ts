@@ -71,6 +71,8 @@ class PipeRun {
   private consumer!: NativeConsumer
   private producer?: PipeProducer
   private committer!: ProgressCommitter
+  /** Settles once the producer can take records (a transactional one starts while the first batch is read). */
+  private ready: Promise<void> = Promise.resolve()
   private readonly outputs = new ProduceBatch()
   private readonly deadLetters = new ProduceBatch()
 
@@ -152,7 +154,9 @@ class PipeRun {
     this.producer = new PipeProducer(pipeProducerConfig(sessions.destination, request), request.destination, deadLetterTopic, this.debug)
     if (request.guarantee === 'exactly-once') {
       const transactions = new TransactionCommitter(this.producer, this.consumer, this.commitTimeoutMs, request.notice)
-      transactions.init()
+      this.ready = transactions.init()
+      // Awaited before the first transaction; a failure is not unhandled meanwhile.
+      this.ready.catch(() => {})
       this.committer = transactions
     } else {
       this.committer = new DeliveryCommitter(this.producer, this.consumer, request.destination, this.commitTimeoutMs, request.notice)
@@ -249,6 +253,7 @@ class PipeRun {
       this.producer = undefined
       try {
         this.openProducer()
+        await this.ready
         break
       } catch (error) {
         // The broker may not be back yet.
@@ -269,6 +274,7 @@ class PipeRun {
 
   /** Commits what was handled; after an abort, reads those records again. */
   private async commit(): Promise<void> {
+    await this.ready
     const offsets: SourceOffset[] = []
     for (const s of this.partitions) {
       if (s.assigned && s.uncommittedFrom !== undefined && s.next !== undefined) offsets.push({topic: s.topic, partition: s.partition, offset: s.next, index: s.index, generation: s.generation})
@@ -337,6 +343,7 @@ class PipeRun {
       this.counts.in += batch.count
       this.handledSinceCommit += batch.count
       this.openedAt ??= Date.now()
+      await this.ready
       this.committer.ensureOpen()
       const {request} = this
       const producer = this.producer!
@@ -417,7 +424,7 @@ const sameFormats = ({input, output}: PipeRequest) => input.key.name === output.
 function addRecord(batch: ProduceBatch, r: OutgoingRecord): void {
   const index = batch.count
   const headerStart = r.headers.length > 0 ? batch.addHeaders(r.headers) : 0
-  batch.addBytes(r.key, r.value, 0, r.value?.length ?? 0, r.partition, headerStart, r.headers.length, 0)
+  batch.addPayload(r.key, r.value, r.partition, headerStart, r.headers.length)
   if (r.timestamp > 0) batch.setTimestamp(index, r.timestamp)
   else batch.noTimestamp(index)
 }

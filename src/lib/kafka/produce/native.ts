@@ -90,6 +90,8 @@ interface ProduceBinding {
   purge(handle: ProducerHandle): void
   close(handle: ProducerHandle): void
   initTransactions(handle: ProducerHandle, timeoutMs: number): void
+  /** initTransactions on a worker thread; no other transaction call until it settles. */
+  initTransactionsAsync(handle: ProducerHandle, timeoutMs: number): Promise<void>
   beginTransaction(handle: ProducerHandle): void
   commitTransaction(handle: ProducerHandle, timeoutMs: number): void
   abortTransaction(handle: ProducerHandle, timeoutMs: number): void
