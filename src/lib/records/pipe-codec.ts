@@ -137,8 +137,11 @@ export function decodeRecord(m: SourceRecord, formats: RecordFormats): Decoded {
   if (mismatch !== undefined) return {error: `the key does not fit --key-format ${formats.key.name}: ${mismatch}`}
   const value = decodeField(m, m.valueAt, m.valueLength, (m.utf8 & FRAME_VALUE_UTF8) !== 0, formats.value)
   if (mismatch !== undefined) return {error: `the value does not fit --value-format ${formats.value.name}: ${mismatch}`}
-  const record: PipeRecord = {topic: m.topic, partition: m.partition, offset: m.offset, key, value, headers: []}
-  if (m.timestamp !== undefined) record.timestamp = m.timestamp
+  // One literal per shape (the transform's code then sees records of one or two shapes, not more).
+  const record: PipeRecord =
+    m.timestamp === undefined
+      ? {topic: m.topic, partition: m.partition, offset: m.offset, key, value, headers: []}
+      : {topic: m.topic, partition: m.partition, offset: m.offset, timestamp: m.timestamp, key, value, headers: []}
   if (m.headers.length > 0) record.headers = m.headers.map(([k, v]) => ({key: k, value: toPayload(v)}))
   return {record}
 }

@@ -60,6 +60,11 @@ export class PipeProducer {
     return result.queued
   }
 
+  /** Waits up to timeoutMs for every record produced so far to be delivered (or to fail). */
+  flush(timeoutMs: number): void {
+    this.poll(timeoutMs, true)
+  }
+
   /** Hands a batch of records to the producer, waiting while its queue is full. */
   async produceBatch(batch: ProduceBatch, topicIndex: number): Promise<void> {
     const {native, handle} = this.client

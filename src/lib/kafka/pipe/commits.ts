@@ -60,8 +60,15 @@ export class TransactionCommitter implements ProgressCommitter {
     if (!this.open && offsets.length === 0) return 'nothing'
     try {
       this.ensureOpen()
-      // The metadata now: its generation is the one the coordinator checks the offsets against.
-      if (offsets.length > 0) await this.retrying(() => this.producer.sendOffsets(offsets, this.consumer.groupMetadata(), this.timeoutMs))
+      // The records are delivered first, so that the offsets are pending in the transaction (a
+      // reader of committed offsets waits while they are) for two round trips only, not for the
+      // whole flush: a process killed in that window leaves them pending until the coordinator
+      // aborts its transaction.
+      if (offsets.length > 0) {
+        this.producer.flush(this.timeoutMs)
+        // The metadata now: its generation is the one the coordinator checks the offsets against.
+        await this.retrying(() => this.producer.sendOffsets(offsets, this.consumer.groupMetadata(), this.timeoutMs))
+      }
       await this.retrying(() => this.producer.commitTransaction(this.timeoutMs))
       this.open = false
       return 'committed'

@@ -68,6 +68,8 @@ class PipeRun {
   private handledSinceCommit = 0
   private openedAt?: number
   private readFailingSince?: number
+  /** The next batch, being read while the last one is handled. */
+  private pending?: Promise<NativeBatch>
   private consumer!: NativeConsumer
   private producer?: PipeProducer
   private committer!: ProgressCommitter
@@ -190,7 +192,29 @@ class PipeRun {
    * Authorization and unknown topics end the pipe.
    */
   private async read(): Promise<NativeBatch | undefined> {
-    const batch = await this.consumer.consume(BATCH, BATCH_BYTES, POLL_MS, -1)
+    const batch = await this.take()
+    // The next batch is read (in C, on a worker thread) while this one is handled; never past a
+    // revoke (it waits for this side), nor once -e is done (the read would only wait).
+    if (!this.revokeRequested && !batch.errorCode && !(this.request.exitAtEnd && this.allDone())) this.pending = this.consumer.consume(BATCH, BATCH_BYTES, POLL_MS, -1)
+    if (batch.errorCode) {
+      if (batch.count === 0) this.consumer.recycle(batch.data)
+      const name = batch.errorCode
+      this.readFailingSince ??= Date.now()
+      if (/AUTHORIZATION|UNKNOWN_TOPIC/.test(name) || Date.now() - this.readFailingSince > READ_RETRY_MS) {
+        throw this.sessions.source.translate({code: name, message: batch.errorMessage}, 'reading the source')
+      }
+      this.debug?.(`read failed (${name}: ${batch.errorMessage}); retrying`)
+      await new Promise((resolve) => setTimeout(resolve, 500))
+      return batch.count > 0 ? batch : undefined
+    }
+    this.readFailingSince = undefined
+    return batch
+  }
+
+  /** The batch being read (or a new one), with what it says of the group applied. */
+  private async take(): Promise<NativeBatch> {
+    const batch = await (this.pending ?? this.consumer.consume(BATCH, BATCH_BYTES, POLL_MS, -1))
+    this.pending = undefined
     for (const tp of batch.added) this.addPartition(tp)
     for (let i = 0; i < batch.assignment.length; i += 3) {
       const s = this.partitions[batch.assignment[i]!]!
@@ -210,18 +234,6 @@ class PipeRun {
       const s = this.partitions[index]!
       if (s.assigned) s.done = true
     }
-    if (batch.errorCode) {
-      if (batch.count === 0) this.consumer.recycle(batch.data)
-      const name = batch.errorCode
-      this.readFailingSince ??= Date.now()
-      if (/AUTHORIZATION|UNKNOWN_TOPIC/.test(name) || Date.now() - this.readFailingSince > READ_RETRY_MS) {
-        throw this.sessions.source.translate({code: name, message: batch.errorMessage}, 'reading the source')
-      }
-      this.debug?.(`read failed (${name}: ${batch.errorMessage}); retrying`)
-      await new Promise((resolve) => setTimeout(resolve, 500))
-      return batch.count > 0 ? batch : undefined
-    }
-    this.readFailingSince = undefined
     return batch
   }
 
@@ -261,7 +273,7 @@ class PipeRun {
       }
     }
     this.aborted++
-    this.readAgain()
+    await this.readAgain()
     this.openedAt = undefined
     this.handledSinceCommit = 0
   }
@@ -282,7 +294,7 @@ class PipeRun {
     const result = await this.committer.commit(offsets)
     if (result === 'aborted') {
       this.aborted++
-      this.readAgain()
+      await this.readAgain()
     } else {
       if (result === 'committed') {
         this.commits++
@@ -294,13 +306,26 @@ class PipeRun {
     this.handledSinceCommit = 0
   }
 
-  /** After an abort: every partition goes back to its first uncommitted record. */
-  private readAgain(): void {
+  /**
+   * After an abort: every partition goes back to its first uncommitted record. A batch read
+   * meanwhile is dropped (it was read before the seeks): its partitions go back to its first records.
+   */
+  private async readAgain(): Promise<void> {
+    const seekTo = new Map<number, number>()
+    if (this.pending) {
+      const stale = await this.take()
+      const firsts = stale.firsts ?? []
+      for (let i = 0; i < firsts.length; i += 2) seekTo.set(firsts[i]!, firsts[i + 1]!)
+      this.consumer.recycle(stale.data)
+    }
     for (const s of this.partitions) {
       if (s.uncommittedFrom === undefined) continue
-      const from = s.uncommittedFrom
+      seekTo.set(s.index, s.uncommittedFrom)
+      s.next = s.uncommittedFrom
       s.uncommittedFrom = undefined
-      s.next = from
+    }
+    for (const [index, from] of seekTo) {
+      const s = this.partitions[index]!
       s.done = false
       if (!s.assigned) continue
       const failure = this.consumer.seek(s.index, from, 10_000)
