@@ -77,6 +77,8 @@ class PipeRun {
   private ready: Promise<void> = Promise.resolve()
   private readonly outputs = new ProduceBatch()
   private readonly deadLetters = new ProduceBatch()
+  /** One input record's encoded outputs (reused). */
+  private readonly encoded: OutgoingRecord[] = []
 
   private constructor(
     private readonly sessions: PipeSessions,
@@ -404,8 +406,10 @@ class PipeRun {
       }
       if (outcome.records.length === 0) this.counts.dropped++
       // All of a record's outputs are encoded before any is added: one that cannot be makes the
-      // whole input record fail, never half of its fan-out. (Loops, not closures: this runs per record.)
-      const encoded: OutgoingRecord[] = []
+      // whole input record fail, never half of its fan-out. (Loops, not closures, and one list
+      // for all: this runs per record.)
+      const encoded = this.encoded
+      encoded.length = 0
       let failure: string | undefined
       for (const r of outcome.records) {
         const e = encodeRecord(r, request.output, request.keepPartitions)
