@@ -926,11 +926,16 @@ static napi_value js_produce_frames(napi_env env, napi_callback_info info) {
                 for (;;) {
                         rd_kafka_headers_t *hdrs = NULL;
                         if (hcount > 0) {
-                                const unsigned char *r = h;
+                                const unsigned char *r = h, *hend = h + hbytes;
                                 int32_t i;
                                 hdrs = rd_kafka_headers_new((size_t)hcount);
                                 for (i = 0; i < hcount; i++) {
-                                        int32_t nl = frame_i32(r), hl = frame_i32(r + 4);
+                                        int32_t nl = r + 8 <= hend ? frame_i32(r) : -1, hl = r + 8 <= hend ? frame_i32(r + 4) : 0;
+                                        if (nl < 0 || r + 8 + nl + (hl > 0 ? hl : 0) > hend) {
+                                                rd_kafka_headers_destroy(hdrs);
+                                                throw_usage(env, "produceFrames: a frame's headers are cut short");
+                                                return NULL;
+                                        }
                                         r += 8;
                                         rd_kafka_header_add(hdrs, (const char *)r, nl, hl < 0 ? NULL : hl == 0 ? empty_bytes : (const char *)r + nl,
                                                             hl < 0 ? 0 : (size_t)hl);
