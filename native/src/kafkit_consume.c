@@ -25,8 +25,18 @@
  * notice for a generation that is no longer current is ignored, so an offset is committed only by
  * the assignment whose records reached stdout. A revoke commits what was written for the leaving
  * partitions first (not while closing: the final commit is JS's decision).
+ *
+ * Pipe mode (`kafkit pipe`, subscribe with pipe = true; eager protocols only): records are
+ * written as binary frames (kafkit_frame.h) instead of through a format program. A revoke is deferred: the callback
+ * notes it, makes the poll return (rd_kafka_yield) and leaves librdkafka waiting for the unassign
+ * (its WAIT_UNASSIGN_CALL state); the batch ends there and tells JS (`revokePending`), which
+ * commits or aborts its open transaction for those partitions and only then calls release(), which
+ * unassigns. Nothing blocks a thread meanwhile, so a signal or close cannot deadlock on it; close
+ * releases a revoke still pending. An explicit start (-o) applies only to a partition the group
+ * has no committed offset for, and a partition handed back starts at its committed offset.
  */
 #include "kafkit_config.h"
+#include "kafkit_frame.h"
 #include "kafkit_napi.h"
 
 #include <poll.h>
@@ -40,7 +50,7 @@
 
 /* The format program's layout (these op codes and modes, LITERAL_SLOTS), checked by the TS side
  * at load (CONSUME_CONTRACT in src/lib/native/contracts.ts): raise the version with any change. */
-#define CONSUME_CONTRACT_VERSION 3
+#define CONSUME_CONTRACT_VERSION 4
 enum { OP_LIT = 1, OP_TOPIC, OP_PARTITION, OP_OFFSET, OP_KEY, OP_VALUE, OP_KEY_LEN, OP_VALUE_LEN, OP_TIMESTAMP, OP_HEADERS, OP_VALUE_LEN_BE32, OP_JSONL };
 enum { MODE_RAW = 0, MODE_BASE64 = 1, MODE_HEX = 2 };
 enum { TS_MS = 0, TS_S = 1, TS_ISO = 2, TS_TYPED = 3 };
@@ -66,6 +76,7 @@ typedef struct {
          * else can have read it in between, and what this member read is still on its way to stdout
          * (reading it again would print it twice). -1 none. */
         int64_t resume;
+        int64_t first; /* pipe mode: the first offset of the current batch's records */
 } part_t;
 
 typedef struct {
@@ -104,6 +115,10 @@ typedef struct consumer_s {
         bool closing;   /* rebalances while closing commit nothing */
         bool rebalanced; /* in the current batch */
         char commit_error[256]; /* the last failed commit of a revoke, reported with the batch */
+        bool pipe;              /* pipe mode (see the top) */
+        bool assigned_event;    /* an assignment (possibly empty) in the current batch */
+        /* pipe mode: a revoke JS has not released yet (owned here), and whether it was a loss */
+        rd_kafka_topic_partition_list_t *revoke_pending;
         /* put_iso's cache (the formatting thread only): the second last formatted */
         int64_t iso_secs;
         char iso_head[32];
@@ -360,6 +375,47 @@ static void put_jsonl_record(consumer_t *c, buf_t *b, const rd_kafka_message_t *
         put(b, "]}\n", 3);
 }
 
+/* The pipe's binary frame of a record (kafkit_frame.h). */
+static void put_frame(buf_t *b, const rd_kafka_message_t *m, size_t index) {
+        rd_kafka_headers_t *hdrs = NULL;
+        rd_kafka_timestamp_type_t tstype;
+        int64_t ts = rd_kafka_message_timestamp(m, &tstype);
+        size_t count = 0, hbytes = 0, idx;
+        const char *name;
+        const void *val;
+        size_t size;
+        if (rd_kafka_message_headers(m, &hdrs) != RD_KAFKA_RESP_ERR_NO_ERROR) hdrs = NULL;
+        if (hdrs)
+                for (idx = 0; rd_kafka_header_get_all(hdrs, idx, &name, &val, &size) == RD_KAFKA_RESP_ERR_NO_ERROR; idx++)
+                        count++, hbytes += 8 + strlen(name) + (val ? size : 0);
+        size_t klen = m->key ? m->key_len : 0, vlen = m->payload ? m->len : 0;
+        if (!reserve(b, FRAME_FIXED + klen + vlen + hbytes)) return;
+        unsigned char *w = (unsigned char *)b->data + b->len;
+        frame_put_i32(w, (int32_t)index);
+        frame_put_i32(w + 4, m->partition);
+        frame_put_f64(w + 8, (double)m->offset);
+        frame_put_f64(w + 16, ts >= 0 && tstype != RD_KAFKA_TIMESTAMP_NOT_AVAILABLE ? (double)ts : -1);
+        frame_put_i32(w + 24, m->key ? (int32_t)klen : -1);
+        frame_put_i32(w + 28, m->payload ? (int32_t)vlen : -1);
+        frame_put_i32(w + 32, (int32_t)count);
+        frame_put_i32(w + 36, (int32_t)hbytes);
+        frame_put_i32(w + 40, (m->key && utf8_valid(m->key, klen) ? FRAME_KEY_UTF8 : 0) |
+                                  (m->payload && utf8_valid(m->payload, vlen) ? FRAME_VALUE_UTF8 : 0));
+        w += FRAME_FIXED;
+        if (klen) memcpy(w, m->key, klen), w += klen;
+        if (vlen) memcpy(w, m->payload, vlen), w += vlen;
+        for (idx = 0; idx < count; idx++) {
+                rd_kafka_header_get_all(hdrs, idx, &name, &val, &size);
+                size_t nl = strlen(name);
+                frame_put_i32(w, (int32_t)nl);
+                frame_put_i32(w + 4, val ? (int32_t)size : -1);
+                w += 8;
+                memcpy(w, name, nl), w += nl;
+                if (val && size) memcpy(w, val, size), w += size;
+        }
+        b->len = (size_t)((char *)w - b->data);
+}
+
 static void format_record(consumer_t *c, buf_t *b, const rd_kafka_message_t *m) {
         size_t i;
         for (i = LITERAL_SLOTS * 2; i + 3 <= c->nops; i += 3) {
@@ -531,6 +587,36 @@ static void offset_commit_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err, rd_kafka_t
         pthread_mutex_unlock(&c->lock);
 }
 
+/*
+ * Pipe mode, on assignment: a partition with an explicit start (-o) starts there only when the
+ * group has no committed offset for it; the others (and those, when the group has one) start at
+ * the committed offset (RD_KAFKA_OFFSET_INVALID; none: auto.offset.reset). Called without the lock
+ * (the committed offsets are asked of the coordinator).
+ */
+static void pipe_starts(consumer_t *c, rd_kafka_topic_partition_list_t *tps) {
+        rd_kafka_topic_partition_list_t *ask = rd_kafka_topic_partition_list_new(tps->cnt > 0 ? tps->cnt : 1);
+        int i;
+        pthread_mutex_lock(&c->lock);
+        for (i = 0; i < tps->cnt; i++) {
+                rd_kafka_topic_partition_t *tp = &tps->elems[i];
+                part_t *p = find_tp(c, tp->topic, tp->partition);
+                tp->offset = RD_KAFKA_OFFSET_INVALID;
+                if (p && p->start != RD_KAFKA_OFFSET_INVALID) rd_kafka_topic_partition_list_add(ask, tp->topic, tp->partition);
+        }
+        pthread_mutex_unlock(&c->lock);
+        if (ask->cnt > 0 && rd_kafka_committed(c->rk, ask, 30000) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+                pthread_mutex_lock(&c->lock);
+                for (i = 0; i < ask->cnt; i++) {
+                        rd_kafka_topic_partition_t *e = &ask->elems[i];
+                        part_t *p = find_tp(c, e->topic, e->partition);
+                        rd_kafka_topic_partition_t *tp = rd_kafka_topic_partition_list_find(tps, e->topic, e->partition);
+                        if (p && tp && !e->err && e->offset < 0) tp->offset = p->start;
+                }
+                pthread_mutex_unlock(&c->lock);
+        }
+        rd_kafka_topic_partition_list_destroy(ask);
+}
+
 static void rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t *tps, void *opaque) {
         consumer_t *c = opaque;
         bool cooperative = strcmp(rd_kafka_rebalance_protocol(rk), "COOPERATIVE") == 0;
@@ -544,6 +630,12 @@ static void rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err, rd_kafka_topic
                         part_t *p = &c->parts[j];
                         if (p->resume >= 0 && !rd_kafka_topic_partition_list_find(tps, p->topic, p->partition)) p->resume = -1;
                 }
+                c->assigned_event = true;
+                if (c->pipe) {
+                        pthread_mutex_unlock(&c->lock);
+                        pipe_starts(c, tps);
+                        pthread_mutex_lock(&c->lock);
+                }
                 for (i = 0; i < tps->cnt; i++) {
                         rd_kafka_topic_partition_t *tp = &tps->elems[i];
                         part_t *p = find_tp(c, tp->topic, tp->partition);
@@ -551,6 +643,7 @@ static void rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err, rd_kafka_topic
                         if (!p) continue;
                         p->assigned = true, p->changed = true, p->gen++;
                         p->written = -1, p->committed = -1;
+                        if (c->pipe) continue;
                         /* Explicit positions (N, -N, +N, @TIME) override the committed offset until
                          * this member has read from the partition. */
                         if (p->start != RD_KAFKA_OFFSET_INVALID && p->next < 0) tp->offset = p->start;
@@ -569,6 +662,11 @@ static void rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err, rd_kafka_topic
                         part_t *p = find_tp(c, tps->elems[i].topic, tps->elems[i].partition);
                         if (p && p->done) pause_part(c, p);
                 }
+        } else if (c->pipe && !c->closing && !cooperative) {
+                /* Deferred: JS ends its transaction for these partitions, then release() unassigns. */
+                if (c->revoke_pending) rd_kafka_topic_partition_list_destroy(c->revoke_pending);
+                c->revoke_pending = rd_kafka_topic_partition_list_copy(tps);
+                rd_kafka_yield(rk);
         } else {
                 /* Revoked (or lost). What was written for the leaving partitions is committed first,
                  * unless the assignment was lost (another member may own them already) or we are
@@ -607,6 +705,11 @@ static void batch_execute(napi_env env, void *data) {
         int taken = 0;
         while (taken < bt->max_records && bt->out.len < bt->max_bytes && (bt->limit < 0 || bt->count < bt->limit)) {
                 rd_kafka_message_t *m = rd_kafka_consumer_poll(c->rk, timeout);
+                /* Pipe mode: a revoke waits for JS; what was read before it is handed over now. */
+                if (c->revoke_pending) {
+                        if (m) rd_kafka_message_destroy(m);
+                        break;
+                }
                 if (!m) break;
                 taken++;
                 /* After the first record only what is already queued is taken: no waiting. */
@@ -639,7 +742,12 @@ static void batch_execute(napi_env env, void *data) {
                         rd_kafka_message_destroy(m);
                         continue;
                 }
-                format_record(c, &bt->out, m);
+                if (c->pipe) {
+                        put_frame(&bt->out, m, (size_t)(p - c->parts));
+                        if (!p->touched) p->first = m->offset;
+                } else {
+                        format_record(c, &bt->out, m);
+                }
                 bt->count++;
                 p->next = m->offset + 1;
                 p->touched = true;
@@ -725,8 +833,10 @@ static void batch_complete(napi_env env, napi_status status, void *data) {
         pthread_mutex_lock(&c->lock);
         size_t changed = 0;
         for (i = 0; i < c->nparts; i++) touched += c->parts[i].touched, eof_count += c->parts[i].eof, changed += c->parts[i].changed;
-        napi_value assignment, added;
+        napi_value assignment, added, firsts;
         napi_create_array_with_length(env, touched * 4, &positions);
+        napi_create_array_with_length(env, c->pipe ? touched * 2 : 0, &firsts);
+        uint32_t f = 0;
         napi_create_array_with_length(env, eof_count, &eofs);
         napi_create_array_with_length(env, changed * 3, &assignment);
         napi_create_array_with_length(env, c->nparts - c->nreported, &added);
@@ -738,6 +848,10 @@ static void batch_complete(napi_env env, napi_status status, void *data) {
                         napi_create_double(env, (double)p->next, &n), napi_set_element(env, positions, k++, n);
                         napi_create_double(env, p->done ? 1 : 0, &n), napi_set_element(env, positions, k++, n);
                         napi_create_double(env, (double)p->touched_gen, &n), napi_set_element(env, positions, k++, n);
+                        if (c->pipe) {
+                                napi_create_double(env, (double)i, &n), napi_set_element(env, firsts, f++, n);
+                                napi_create_double(env, (double)p->first, &n), napi_set_element(env, firsts, f++, n);
+                        }
                 }
                 if (p->eof) napi_create_double(env, (double)i, &n), napi_set_element(env, eofs, e++, n);
                 if (p->changed) {
@@ -761,6 +875,12 @@ static void batch_complete(napi_env env, napi_status status, void *data) {
         napi_set_named_property(env, result, "added", added);
         set_bool(env, result, "rebalanced", c->rebalanced);
         c->rebalanced = false;
+        if (c->pipe) {
+                napi_set_named_property(env, result, "firsts", firsts);
+                set_bool(env, result, "assignedNow", c->assigned_event);
+                set_bool(env, result, "revokePending", c->revoke_pending != NULL);
+        }
+        c->assigned_event = false;
         if (c->commit_error[0]) {
                 set_str(env, result, "commitError", c->commit_error);
                 c->commit_error[0] = 0;
@@ -845,6 +965,25 @@ static void error_cb(rd_kafka_t *rk, int err, const char *reason, void *opaque) 
 
 static void log_cb(const rd_kafka_t *rk, int level, const char *fac, const char *buf) { /* kept quiet: errors come through error_cb */ }
 
+/* Pipe mode: the deferred revoke's partitions stop being ours, and librdkafka may go on with the rebalance. */
+static void release_revoke(consumer_t *c) {
+        int i;
+        pthread_mutex_lock(&c->lock);
+        rd_kafka_topic_partition_list_t *tps = c->revoke_pending;
+        c->revoke_pending = NULL;
+        if (tps) {
+                for (i = 0; i < tps->cnt; i++) {
+                        part_t *p = find_tp(c, tps->elems[i].topic, tps->elems[i].partition);
+                        if (p && p->assigned) p->assigned = false, p->changed = true, p->gen++;
+                }
+                c->rebalanced = true;
+        }
+        pthread_mutex_unlock(&c->lock);
+        if (!tps) return;
+        rd_kafka_assign(c->rk, NULL);
+        rd_kafka_topic_partition_list_destroy(tps);
+}
+
 static void destroy_consumer(consumer_t *c) {
         size_t i;
         if (c->closed) return;
@@ -854,6 +993,7 @@ static void destroy_consumer(consumer_t *c) {
                 pthread_mutex_lock(&c->lock);
                 c->closing = true;
                 pthread_mutex_unlock(&c->lock);
+                release_revoke(c);
                 rd_kafka_consumer_close(c->rk);
                 rd_kafka_destroy(c->rk);
         }
@@ -974,14 +1114,18 @@ static napi_value js_assign(napi_env env, napi_callback_info info) {
         return NULL;
 }
 
-/* subscribe(handle, subscription: string[], ...plan): group mode; a `^...` entry is a librdkafka pattern. */
+/* subscribe(handle, subscription: string[], ...plan, pipe?: boolean): group mode; a `^...` entry is a
+ * librdkafka pattern. `pipe`: pipe mode (see the top; the program is ignored: records are framed). */
 static napi_value js_subscribe(napi_env env, napi_callback_info info) {
-        size_t argc = 2 + PLAN_ARGS, len;
+        size_t argc = 3 + PLAN_ARGS, len;
         uint32_t n = 0, i;
-        napi_value argv[2 + PLAN_ARGS];
+        napi_value argv[3 + PLAN_ARGS];
+        bool pipe = false;
         napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-        consumer_t *c = argc == 2 + PLAN_ARGS ? get_consumer(env, argv[0]) : NULL;
+        consumer_t *c = argc >= 2 + PLAN_ARGS ? get_consumer(env, argv[0]) : NULL;
         if (!c || !load_plan(env, c, argv + 2)) return NULL;
+        if (argc > 2 + PLAN_ARGS) napi_get_value_bool(env, argv[2 + PLAN_ARGS], &pipe);
+        c->pipe = pipe;
         napi_get_array_length(env, argv[1], &n);
         rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new((int)n);
         for (i = 0; i < n; i++) {
@@ -1040,6 +1184,100 @@ static napi_value js_commit(napi_env env, napi_callback_info info) {
         return result;
 }
 
+/* release(handle): pipe mode: the revoke a batch reported (revokePending) may go ahead. */
+static napi_value js_release(napi_env env, napi_callback_info info) {
+        size_t argc = 1;
+        napi_value argv[1];
+        napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+        consumer_t *c = argc == 1 ? get_consumer(env, argv[0]) : NULL;
+        if (c) release_revoke(c);
+        return NULL;
+}
+
+/* seek(handle, partIndex, offset, timeoutMs) -> error message | undefined: reads the partition again from offset. */
+static napi_value js_seek(napi_env env, napi_callback_info info) {
+        size_t argc = 4;
+        napi_value argv[4], result = NULL;
+        double index = -1, offset = 0, timeout = 10000;
+        napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+        consumer_t *c = argc == 4 ? get_consumer(env, argv[0]) : NULL;
+        if (!c) return NULL;
+        napi_get_value_double(env, argv[1], &index);
+        napi_get_value_double(env, argv[2], &offset);
+        napi_get_value_double(env, argv[3], &timeout);
+        if (index < 0 || (size_t)index >= c->nparts) {
+                throw_coded(env, "_INVALID_ARG", "seek: no such partition index");
+                return NULL;
+        }
+        pthread_mutex_lock(&c->lock);
+        part_t *p = &c->parts[(size_t)index];
+        rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(1);
+        rd_kafka_topic_partition_list_add(l, p->topic, p->partition)->offset = (int64_t)offset;
+        p->next = (int64_t)offset;
+        pthread_mutex_unlock(&c->lock);
+        rd_kafka_error_t *error = rd_kafka_seek_partitions(c->rk, l, (int)timeout);
+        if (error) {
+                make_str(env, rd_kafka_error_string(error), &result);
+                rd_kafka_error_destroy(error);
+        } else if (l->elems[0].err) {
+                make_str(env, rd_kafka_err2str(l->elems[0].err), &result);
+        }
+        rd_kafka_topic_partition_list_destroy(l);
+        return result;
+}
+
+/* groupMetadata(handle) -> Buffer: the member's group metadata now (its generation changes with each rebalance), serialized for the producer's sendOffsetsToTransaction. */
+static napi_value js_group_metadata(napi_env env, napi_callback_info info) {
+        consumer_t *c = first_external(env, info);
+        napi_value result;
+        void *data = NULL, *copy;
+        size_t size = 0;
+        if (!c || c->closed) {
+                throw_coded(env, "_STATE", "the consumer is closed");
+                return NULL;
+        }
+        rd_kafka_consumer_group_metadata_t *md = rd_kafka_consumer_group_metadata(c->rk);
+        if (!md) {
+                throw_coded(env, "_STATE", "the consumer has no group metadata");
+                return NULL;
+        }
+        rd_kafka_error_t *error = rd_kafka_consumer_group_metadata_write(md, &data, &size);
+        rd_kafka_consumer_group_metadata_destroy(md);
+        if (error) {
+                throw_coded(env, rd_kafka_error_name(error), rd_kafka_error_string(error));
+                rd_kafka_error_destroy(error);
+                return NULL;
+        }
+        napi_status st = napi_create_buffer_copy(env, size, data, &copy, &result);
+        rd_kafka_mem_free(c->rk, data);
+        if (st != napi_ok) {
+                throw_napi_failure(env, "napi_create_buffer_copy");
+                return NULL;
+        }
+        return result;
+}
+
+/* lag(handle) -> records behind the high watermark (as last fetched) on the assigned partitions read from. */
+static napi_value js_lag(napi_env env, napi_callback_info info) {
+        consumer_t *c = first_external(env, info);
+        napi_value result;
+        double lag = 0;
+        size_t i;
+        if (c && !c->closed) {
+                pthread_mutex_lock(&c->lock);
+                for (i = 0; i < c->nparts; i++) {
+                        part_t *p = &c->parts[i];
+                        int64_t low, high;
+                        if (!p->assigned || p->next < 0) continue;
+                        if (rd_kafka_get_watermark_offsets(c->rk, p->topic, p->partition, &low, &high) == RD_KAFKA_RESP_ERR_NO_ERROR && high > p->next)
+                                lag += (double)(high - p->next);
+                }
+                pthread_mutex_unlock(&c->lock);
+        }
+        napi_create_double(env, lag, &result);
+        return result;
+}
+
 /* close(handle): leaves and destroys the client; call only when no batch is being read. */
 static napi_value js_close(napi_env env, napi_callback_info info) {
         consumer_t *c = first_external(env, info);
@@ -1078,7 +1316,7 @@ static bool define_consume_contract(napi_env env, napi_value exports) {
         napi_value contract, o;
         size_t i;
         if (!define_contract(env, exports, CONSUME_CONTRACT_VERSION, &contract) ||
-            !set_num(env, contract, "literalSlots", LITERAL_SLOTS))
+            !set_num(env, contract, "literalSlots", LITERAL_SLOTS) || !set_num(env, contract, "frameFixed", FRAME_FIXED))
                 return false;
         NAPI_OK(napi_create_object(env, &o));
         for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
@@ -1105,6 +1343,10 @@ static napi_value init(napi_env env, napi_value exports) {
             {"consume", NULL, js_consume, NULL, NULL, NULL, napi_default, NULL},
             {"recycle", NULL, js_recycle, NULL, NULL, NULL, napi_default, NULL},
             {"close", NULL, js_close, NULL, NULL, NULL, napi_default, NULL},
+            {"release", NULL, js_release, NULL, NULL, NULL, napi_default, NULL},
+            {"seek", NULL, js_seek, NULL, NULL, NULL, napi_default, NULL},
+            {"groupMetadata", NULL, js_group_metadata, NULL, NULL, NULL, napi_default, NULL},
+            {"lag", NULL, js_lag, NULL, NULL, NULL, napi_default, NULL},
             {"outputClosed", NULL, js_output_closed, NULL, NULL, NULL, napi_default, NULL},
             {"versions", NULL, js_versions, NULL, NULL, NULL, napi_default, NULL},
         };

@@ -25,9 +25,14 @@
  * (the record's id is firstId + idDelta)
  * Header descriptor (Int32Array, 4 per header), offsets into `headerData`:
  *   nameOffset, nameLength, valueOffset, valueLength (-1 = null value)
+ *
+ * `kafkit pipe` also uses: more topics than the first (create's otherTopics, produce's
+ * topicIndex: its dead-letter topic), produceFrames (the consume extension's record frames,
+ * produced as they are, kafkit_frame.h) and sendOffsetsToTransaction.
  */
 #define _GNU_SOURCE /* memmem */
 #include "kafkit_config.h"
+#include "kafkit_frame.h"
 #include "kafkit_napi.h"
 
 #include <malloc.h>
@@ -42,7 +47,7 @@
 
 /* The layout of the descriptors below, checked by the TS side at load (PRODUCE_CONTRACT in
  * src/lib/native/contracts.ts): raise the version with any change to them. */
-#define PRODUCE_CONTRACT_VERSION 1
+#define PRODUCE_CONTRACT_VERSION 2
 #define DESC_FIELDS 8
 #define HDR_FIELDS 4
 #define MAX_LOGS 64
@@ -75,6 +80,9 @@ typedef struct {
 typedef struct {
         rd_kafka_t *rk;
         rd_kafka_topic_t *rkt;
+        /* create's otherTopics: topicIndex 1, 2, ... */
+        rd_kafka_topic_t **other_rkts;
+        uint32_t other_count;
         bool want_deliveries;
 
         /* Sticky partitioning of null-key records, done here for whole batches (see
@@ -92,6 +100,8 @@ typedef struct {
 
         double queue_full_ms; /* time spent waiting for room in librdkafka's queue */
         bool closed;
+        bool busy; /* initTransactionsAsync runs: the client is destroyed when it settles */
+        bool close_when_idle;
 
         double delivered; /* since the last poll() */
         double *deliveries; /* [id, partition, offset, timestamp] per record */
@@ -297,8 +307,16 @@ static void log_cb(const rd_kafka_t *rk, int level, const char *fac, const char 
 
 static void destroy_producer(producer_t *p) {
         if (p->closed) return;
+        if (p->busy) {
+                p->close_when_idle = true;
+                return;
+        }
         p->closed = true;
         if (p->rkt) rd_kafka_topic_destroy(p->rkt);
+        for (uint32_t i = 0; i < p->other_count; i++)
+                if (p->other_rkts[i]) rd_kafka_topic_destroy(p->other_rkts[i]);
+        free(p->other_rkts);
+        p->other_rkts = NULL, p->other_count = 0;
         if (p->rk) rd_kafka_destroy(p->rk);
         p->rkt = NULL, p->rk = NULL;
 }
@@ -338,10 +356,10 @@ static bool spreads_null_keys(rd_kafka_conf_t *conf) {
         return rd_kafka_conf_get(conf, "sticky.partitioning.linger.ms", text, &len) != RD_KAFKA_CONF_OK || atoll(text) > 0;
 }
 
-/* create(config: Record<string, string>, topic: string, wantDeliveries: boolean) -> handle */
+/* create(config: Record<string, string>, topic: string, wantDeliveries: boolean, otherTopics?: string[]) -> handle */
 static napi_value js_create(napi_env env, napi_callback_info info) {
-        size_t argc = 3;
-        napi_value argv[3], ext;
+        size_t argc = 4;
+        napi_value argv[4], ext;
         char topic[512];
         size_t len;
         bool want = false;
@@ -392,6 +410,26 @@ static napi_value js_create(napi_env env, napi_callback_info info) {
                 producer_finalize(env, p, NULL);
                 throw_kafka(env, rd_kafka_last_error(), "cannot create the topic handle", NULL);
                 return NULL;
+        }
+        napi_valuetype others_type = napi_undefined;
+        if (argc > 3) napi_typeof(env, argv[3], &others_type);
+        if (others_type == napi_object) {
+                uint32_t n = 0, i;
+                napi_get_array_length(env, argv[3], &n);
+                p->other_rkts = calloc(n ? n : 1, sizeof(rd_kafka_topic_t *));
+                for (i = 0; p->other_rkts && i < n; i++) {
+                        napi_value t;
+                        char other[512];
+                        napi_get_element(env, argv[3], i, &t);
+                        if (napi_get_value_string_utf8(env, t, other, sizeof(other), &len) != napi_ok ||
+                            !(p->other_rkts[i] = rd_kafka_topic_new(p->rk, other, NULL))) {
+                                p->other_count = i;
+                                producer_finalize(env, p, NULL);
+                                throw_usage(env, "otherTopics: a topic name that cannot be used");
+                                return NULL;
+                        }
+                        p->other_count = i + 1;
+                }
         }
         if (napi_create_external(env, p, producer_finalize, NULL, &ext) != napi_ok) {
                 producer_finalize(env, p, NULL);
@@ -538,14 +576,16 @@ static int submit_batch(producer_t *p, int32_t partition, line_batch_t *b, doubl
 
 /*
  * produce(handle, data: Buffer, desc: Int32Array, count, headerData: Buffer|null,
- *         headerDesc: Int32Array|null, timestamps: Float64Array|null, firstId, maxWaitMs)
+ *         headerDesc: Int32Array|null, timestamps: Float64Array|null, firstId, maxWaitMs, topicIndex?)
  *   -> number of records taken (accepted, or failed at once and kept as failures).
+ * topicIndex (default 0): the topic given to create (0) or one of its otherTopics (1, 2, ...).
  * Stops early when librdkafka's queue stays full for maxWaitMs: the caller polls and
  * calls again with the rest.
  */
 static napi_value js_produce(napi_env env, napi_callback_info info) {
-        size_t argc = 9, data_len, desc_len, hdata_len = 0, hdesc_len = 0, ts_len = 0;
-        napi_value argv[9], out;
+        size_t argc = 10, data_len, desc_len, hdata_len = 0, hdesc_len = 0, ts_len = 0;
+        napi_value argv[10], out;
+        uint32_t topic_index = 0;
         char *data, *hdata = NULL;
         int32_t *desc, *hdesc = NULL;
         double *ts = NULL, first_id, max_wait;
@@ -577,11 +617,18 @@ static napi_value js_produce(napi_env env, napi_callback_info info) {
         }
         napi_get_value_double(env, argv[7], &first_id);
         napi_get_value_double(env, argv[8], &max_wait);
+        if (argc > 9) napi_get_value_uint32(env, argv[9], &topic_index);
+        if (topic_index > p->other_count) {
+                throw_usage(env, "produce: no such topicIndex");
+                return NULL;
+        }
+        rd_kafka_topic_t *rkt = topic_index == 0 ? p->rkt : p->other_rkts[topic_index - 1];
 
         double deadline = -1;
         /* Records without headers or a timestamp of their own go out in batches (see
-         * submit_batch), in runs of one partition setting; the others one by one, in order. */
-        line_batch_t *batch = get_line_batch(p);
+         * submit_batch), in runs of one partition setting; the others one by one, in order.
+         * Only to the first topic: the sticky partitioning knows its partitions only. */
+        line_batch_t *batch = topic_index == 0 ? get_line_batch(p) : NULL;
         uint32_t batch_first = 0;
         int32_t batch_partition = -1;
         if (batch) batch_clear(batch);
@@ -617,12 +664,12 @@ static napi_value js_produce(napi_env env, napi_callback_info info) {
                         rd_kafka_headers_t *hdrs = NULL;
                         if (hcount > 0 && !(hdrs = headers_from_desc(env, "produce", hdesc, hstart, hcount, hdata, hdata_len))) return NULL;
                         rd_kafka_resp_err_t err =
-                            hdrs ? rd_kafka_producev(p->rk, RD_KAFKA_V_RKT(p->rkt), RD_KAFKA_V_PARTITION(d[4]),
+                            hdrs ? rd_kafka_producev(p->rk, RD_KAFKA_V_RKT(rkt), RD_KAFKA_V_PARTITION(d[4]),
                                                      RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_KEY(key, kl < 0 ? 0 : (size_t)kl),
                                                      RD_KAFKA_V_VALUE((void *)val, vl < 0 ? 0 : (size_t)vl),
                                                      RD_KAFKA_V_TIMESTAMP(timestamp), RD_KAFKA_V_OPAQUE(opaque), RD_KAFKA_V_HEADERS(hdrs),
                                                      RD_KAFKA_V_END)
-                                 : rd_kafka_producev(p->rk, RD_KAFKA_V_RKT(p->rkt), RD_KAFKA_V_PARTITION(d[4]),
+                                 : rd_kafka_producev(p->rk, RD_KAFKA_V_RKT(rkt), RD_KAFKA_V_PARTITION(d[4]),
                                                      RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_KEY(key, kl < 0 ? 0 : (size_t)kl),
                                                      RD_KAFKA_V_VALUE((void *)val, vl < 0 ? 0 : (size_t)vl),
                                                      RD_KAFKA_V_TIMESTAMP(timestamp), RD_KAFKA_V_OPAQUE(opaque), RD_KAFKA_V_END);
@@ -832,6 +879,99 @@ static napi_value js_produce_lines(napi_env env, napi_callback_info info) {
         return out;
 }
 
+/*
+ * produceFrames(handle, data: Buffer, start, keepPartitions, maxWaitMs) -> the position after the
+ * last frame taken (data.length: all). `kafkit pipe`'s copy: each frame (kafkit_frame.h) is
+ * produced to the first topic with its key, value, headers (null and empty kept apart) and
+ * timestamp, to its own partition with keepPartitions, else where the partitioner puts it. Stops
+ * early when librdkafka's queue stays full for maxWaitMs: the caller polls and calls again from there.
+ */
+static napi_value js_produce_frames(napi_env env, napi_callback_info info) {
+        size_t argc = 5, data_len;
+        napi_value argv[5], out;
+        char *data;
+        uint32_t start;
+        bool keep = false;
+        double max_wait = 100, deadline = -1;
+        if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 5) {
+                throw_usage(env, "produceFrames: 5 arguments expected");
+                return NULL;
+        }
+        producer_t *p = get_producer(env, argv[0]);
+        if (!p) return NULL;
+        if (!get_buffer(env, argv[1], &data, &data_len) || napi_get_value_uint32(env, argv[2], &start) != napi_ok || start > data_len) {
+                throw_usage(env, "produceFrames: bad arguments");
+                return NULL;
+        }
+        napi_get_value_bool(env, argv[3], &keep);
+        napi_get_value_double(env, argv[4], &max_wait);
+        size_t pos = start;
+        unsigned n = 0;
+        while (pos + FRAME_FIXED <= data_len) {
+                const unsigned char *f = (const unsigned char *)data + pos;
+                int32_t partition = frame_i32(f + 4), kl = frame_i32(f + 24), vl = frame_i32(f + 28);
+                int32_t hcount = frame_i32(f + 32), hbytes = frame_i32(f + 36);
+                double ts = frame_f64(f + 16);
+                size_t size = FRAME_FIXED + (size_t)(kl > 0 ? kl : 0) + (size_t)(vl > 0 ? vl : 0) + (size_t)(hbytes > 0 ? hbytes : 0);
+                if (pos + size > data_len || hcount < 0 || hbytes < 0) {
+                        throw_usage(env, "produceFrames: a frame is cut short");
+                        return NULL;
+                }
+                const char *key = kl < 0 ? NULL : kl == 0 ? empty_bytes : (const char *)f + FRAME_FIXED;
+                const char *val = vl < 0 ? NULL : vl == 0 ? empty_bytes : (const char *)f + FRAME_FIXED + (kl > 0 ? kl : 0);
+                const unsigned char *h = f + FRAME_FIXED + (kl > 0 ? kl : 0) + (vl > 0 ? vl : 0);
+                int64_t timestamp = ts >= 0 ? (int64_t)ts : 0;
+                int32_t target = keep ? partition : RD_KAFKA_PARTITION_UA;
+                rd_kafka_resp_err_t err;
+                for (;;) {
+                        rd_kafka_headers_t *hdrs = NULL;
+                        if (hcount > 0) {
+                                const unsigned char *r = h, *hend = h + hbytes;
+                                int32_t i;
+                                hdrs = rd_kafka_headers_new((size_t)hcount);
+                                for (i = 0; i < hcount; i++) {
+                                        int32_t nl = r + 8 <= hend ? frame_i32(r) : -1, hl = r + 8 <= hend ? frame_i32(r + 4) : 0;
+                                        if (nl < 0 || r + 8 + nl + (hl > 0 ? hl : 0) > hend) {
+                                                rd_kafka_headers_destroy(hdrs);
+                                                throw_usage(env, "produceFrames: a frame's headers are cut short");
+                                                return NULL;
+                                        }
+                                        r += 8;
+                                        rd_kafka_header_add(hdrs, (const char *)r, nl, hl < 0 ? NULL : hl == 0 ? empty_bytes : (const char *)r + nl,
+                                                            hl < 0 ? 0 : (size_t)hl);
+                                        r += nl + (hl > 0 ? hl : 0);
+                                }
+                        }
+                        err = hdrs ? rd_kafka_producev(p->rk, RD_KAFKA_V_RKT(p->rkt), RD_KAFKA_V_PARTITION(target),
+                                                       RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_KEY(key, kl < 0 ? 0 : (size_t)kl),
+                                                       RD_KAFKA_V_VALUE((void *)val, vl < 0 ? 0 : (size_t)vl), RD_KAFKA_V_TIMESTAMP(timestamp),
+                                                       RD_KAFKA_V_HEADERS(hdrs), RD_KAFKA_V_END)
+                                   : rd_kafka_producev(p->rk, RD_KAFKA_V_RKT(p->rkt), RD_KAFKA_V_PARTITION(target),
+                                                       RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_KEY(key, kl < 0 ? 0 : (size_t)kl),
+                                                       RD_KAFKA_V_VALUE((void *)val, vl < 0 ? 0 : (size_t)vl), RD_KAFKA_V_TIMESTAMP(timestamp),
+                                                       RD_KAFKA_V_END);
+                        if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+                                if (hdrs) rd_kafka_headers_destroy(hdrs);
+                                if (deadline < 0) deadline = now_ms() + max_wait;
+                                else if (now_ms() >= deadline) break;
+                                wait_for_room(p);
+                                continue;
+                        }
+                        if (err) {
+                                add_failure(p, -1, target, err, key, kl, val, vl, hdrs);
+                                if (hdrs) rd_kafka_headers_destroy(hdrs);
+                        }
+                        break;
+                }
+                if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) break;
+                pos += size;
+                if ((++n & 1023) == 0) rd_kafka_poll(p->rk, 0);
+        }
+        rd_kafka_poll(p->rk, 0);
+        napi_create_double(env, (double)pos, &out);
+        return out;
+}
+
 /* ---------- poll ---------- */
 
 static napi_value failure_to_js(napi_env env, const failure_t *f) {
@@ -1035,6 +1175,117 @@ static napi_value txn_call(napi_env env, napi_callback_info info, txn_op_t op) {
         return NULL;
 }
 
+/*
+ * sendOffsetsToTransaction(handle, topics: string[], partitions: Int32Array, offsets: Float64Array,
+ *                          groupMetadata: Buffer, timeoutMs): the consumer's next offsets join the
+ * open transaction, with the group metadata the consume extension's groupMetadata() wrote (so the
+ * coordinator refuses them from a member that lost its partitions: KIP-447).
+ */
+static napi_value js_send_offsets(napi_env env, napi_callback_info info) {
+        size_t argc = 6, np = 0, no = 0, md_len = 0;
+        napi_value argv[6];
+        int32_t *partitions;
+        double *offsets, timeout = 10000;
+        char *md_data;
+        uint32_t n = 0, i;
+        napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+        producer_t *p = argc == 6 ? get_producer(env, argv[0]) : NULL;
+        if (!p) return NULL;
+        if (napi_get_array_length(env, argv[1], &n) != napi_ok || !get_typed(env, argv[2], napi_int32_array, (void **)&partitions, &np) ||
+            !get_typed(env, argv[3], napi_float64_array, (void **)&offsets, &no) || np < n || no < n ||
+            !get_buffer(env, argv[4], &md_data, &md_len)) {
+                throw_usage(env, "sendOffsetsToTransaction: bad arguments");
+                return NULL;
+        }
+        napi_get_value_double(env, argv[5], &timeout);
+        rd_kafka_consumer_group_metadata_t *md = NULL;
+        rd_kafka_error_t *error = rd_kafka_consumer_group_metadata_read(&md, md_data, md_len);
+        if (error) {
+                throw_kafka(env, rd_kafka_error_code(error), rd_kafka_error_string(error), error);
+                rd_kafka_error_destroy(error);
+                return NULL;
+        }
+        rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new((int)(n ? n : 1));
+        for (i = 0; i < n; i++) {
+                napi_value t;
+                char topic[512];
+                size_t len;
+                napi_get_element(env, argv[1], i, &t);
+                napi_get_value_string_utf8(env, t, topic, sizeof(topic), &len);
+                rd_kafka_topic_partition_list_add(l, topic, partitions[i])->offset = (int64_t)offsets[i];
+        }
+        error = rd_kafka_send_offsets_to_transaction(p->rk, l, md, (int)timeout);
+        rd_kafka_topic_partition_list_destroy(l);
+        rd_kafka_consumer_group_metadata_destroy(md);
+        if (error) {
+                throw_kafka(env, rd_kafka_error_code(error), rd_kafka_error_string(error), error);
+                rd_kafka_error_destroy(error);
+        }
+        return NULL;
+}
+
+/* initTransactionsAsync(handle, timeoutMs) -> Promise: init_transactions on a worker thread, so
+ * that the caller reads meanwhile. No other transaction call may run until it settles. */
+typedef struct {
+        producer_t *p;
+        int timeout_ms;
+        rd_kafka_error_t *error;
+        napi_deferred deferred;
+        napi_async_work work;
+} txn_init_t;
+
+static void txn_init_execute(napi_env env, void *data) {
+        txn_init_t *t = data;
+        t->error = rd_kafka_init_transactions(t->p->rk, t->timeout_ms);
+}
+
+static void txn_init_complete(napi_env env, napi_status status, void *data) {
+        txn_init_t *t = data;
+        napi_value undefined;
+        if (t->error) {
+                napi_value obj = make_error(env, rd_kafka_error_name(t->error), rd_kafka_error_string(t->error));
+                if (obj) {
+                        set_bool(env, obj, "retriable", rd_kafka_error_is_retriable(t->error));
+                        set_bool(env, obj, "abortable", rd_kafka_error_txn_requires_abort(t->error));
+                        set_bool(env, obj, "fatal", rd_kafka_error_is_fatal(t->error));
+                        napi_reject_deferred(env, t->deferred, obj);
+                } else {
+                        napi_get_undefined(env, &undefined);
+                        napi_reject_deferred(env, t->deferred, undefined);
+                }
+                rd_kafka_error_destroy(t->error);
+        } else {
+                napi_get_undefined(env, &undefined);
+                napi_resolve_deferred(env, t->deferred, undefined);
+        }
+        t->p->busy = false;
+        if (t->p->close_when_idle) destroy_producer(t->p);
+        napi_delete_async_work(env, t->work);
+        free(t);
+}
+
+static napi_value js_init_transactions_async(napi_env env, napi_callback_info info) {
+        size_t argc = 2;
+        napi_value argv[2], promise, name;
+        double timeout = 10000;
+        napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+        producer_t *p = argc ? get_producer(env, argv[0]) : NULL;
+        if (!p) return NULL;
+        if (argc > 1) napi_get_value_double(env, argv[1], &timeout);
+        txn_init_t *t = calloc(1, sizeof(*t));
+        if (!t) {
+                napi_throw_error(env, NULL, "out of memory");
+                return NULL;
+        }
+        t->p = p, t->timeout_ms = (int)timeout;
+        napi_create_promise(env, &t->deferred, &promise);
+        napi_create_string_utf8(env, "kafkit.initTransactions", NAPI_AUTO_LENGTH, &name);
+        napi_create_async_work(env, NULL, name, txn_init_execute, txn_init_complete, t, &t->work);
+        p->busy = true;
+        napi_queue_async_work(env, t->work);
+        return promise;
+}
+
 static napi_value js_init_transactions(napi_env env, napi_callback_info info) { return txn_call(env, info, TXN_INIT); }
 static napi_value js_begin_transaction(napi_env env, napi_callback_info info) { return txn_call(env, info, TXN_BEGIN); }
 static napi_value js_commit_transaction(napi_env env, napi_callback_info info) { return txn_call(env, info, TXN_COMMIT); }
@@ -1045,11 +1296,14 @@ static napi_value init(napi_env env, napi_value exports) {
             {"create", NULL, js_create, NULL, NULL, NULL, napi_default, NULL},
             {"produce", NULL, js_produce, NULL, NULL, NULL, napi_default, NULL},
             {"produceLines", NULL, js_produce_lines, NULL, NULL, NULL, napi_default, NULL},
+            {"produceFrames", NULL, js_produce_frames, NULL, NULL, NULL, napi_default, NULL},
+            {"sendOffsetsToTransaction", NULL, js_send_offsets, NULL, NULL, NULL, napi_default, NULL},
             {"poll", NULL, js_poll, NULL, NULL, NULL, napi_default, NULL},
             {"refreshMetadata", NULL, js_refresh_metadata, NULL, NULL, NULL, napi_default, NULL},
             {"purge", NULL, js_purge, NULL, NULL, NULL, napi_default, NULL},
             {"close", NULL, js_close, NULL, NULL, NULL, napi_default, NULL},
             {"initTransactions", NULL, js_init_transactions, NULL, NULL, NULL, napi_default, NULL},
+            {"initTransactionsAsync", NULL, js_init_transactions_async, NULL, NULL, NULL, napi_default, NULL},
             {"beginTransaction", NULL, js_begin_transaction, NULL, NULL, NULL, napi_default, NULL},
             {"commitTransaction", NULL, js_commit_transaction, NULL, NULL, NULL, napi_default, NULL},
             {"abortTransaction", NULL, js_abort_transaction, NULL, NULL, NULL, napi_default, NULL},
@@ -1058,7 +1312,8 @@ static napi_value init(napi_env env, napi_value exports) {
         napi_value contract;
         if (!init_module(env, exports, props, sizeof(props) / sizeof(props[0])) ||
             !define_contract(env, exports, PRODUCE_CONTRACT_VERSION, &contract) ||
-            !set_num(env, contract, "descFields", DESC_FIELDS) || !set_num(env, contract, "headerFields", HDR_FIELDS))
+            !set_num(env, contract, "descFields", DESC_FIELDS) || !set_num(env, contract, "headerFields", HDR_FIELDS) ||
+            !set_num(env, contract, "frameFixed", FRAME_FIXED))
                 return NULL;
         return exports;
 }

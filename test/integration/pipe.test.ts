@@ -49,11 +49,12 @@ afterAll(async () => {
 })
 
 describe.concurrent('kafkit pipe', () => {
-  it('copies exactly: key, value, headers, nulls, binary, timestamps; keyed records land as produce puts them; --keep-partitions keeps them', async () => {
+  it('copies exactly: key, value, headers, nulls, empties, binary, timestamps (also through a --map); keyed records land as produce puts them; --keep-partitions keeps them', async () => {
     const {src, dst, group} = names('pipe-copy')
     const kept = uniqueName('pipe-copy-kept')
+    const mapped = uniqueName('pipe-copy-mapped')
     const reference = uniqueName('pipe-copy-ref')
-    await createTopics(bootstrap, [src, dst, kept, reference], 3)
+    await createTopics(bootstrap, [src, dst, kept, mapped, reference], 3)
     // Recent timestamps: the broker's retention would delete records stamped long ago.
     const t0 = Date.now() - 3_600_000
     const records: Array<Record<string, unknown>> = []
@@ -65,8 +66,9 @@ describe.concurrent('kafkit pipe', () => {
       {key: null, value: 'no-key', partition: 0, timestamp: t0 + 100},
       {key: 'tombstone', value: null, partition: 1, timestamp: t0 + 101},
       {key: null, value: null, partition: 2, timestamp: t0 + 102},
-      // (A header's empty value is not in the list: the client library reads it as null.)
       {key: 'empty', value: '', partition: 2, timestamp: t0 + 103},
+      // A header's empty value stays empty, a null one null.
+      {key: 'empty-header', value: 'eh', partition: 0, timestamp: t0 + 106, headers: [{key: 'e', value: ''}, {key: 'n', value: null}, {key: 'e', value: 'x'}]},
       {key: '', value: 'empty-key', partition: 1, timestamp: t0 + 105},
       {key: {base64: '/wCA'}, value: {base64: 'AP+AgQ=='}, partition: 0, timestamp: t0 + 104, headers: [{key: 'bin', value: {base64: 'gP8='}}]},
     )
@@ -79,16 +81,23 @@ describe.concurrent('kafkit pipe', () => {
         records.map(({partition: _, ...r}) => r),
       ),
     ])
-    const [copy, keep] = await Promise.all([kafkit(['pipe', src, dst, '-g', group, '-e']), kafkit(['pipe', src, kept, '-g', `${group}-kept`, '-e', '--keep-partitions'])])
+    const [copy, keep, map] = await Promise.all([
+      kafkit(['pipe', src, dst, '-g', group, '-e']),
+      kafkit(['pipe', src, kept, '-g', `${group}-kept`, '-e', '--keep-partitions']),
+      kafkit(['pipe', src, mapped, '-g', `${group}-mapped`, '-e', '--map', '({...r})']),
+    ])
     expect(copy.exitCode, copy.stderr).toBe(0)
     expect(keep.exitCode, keep.stderr).toBe(0)
+    expect(map.exitCode, map.stderr).toBe(0)
     expect(copy.stdout).toBe('')
-    expect(copy.stderr).toMatch(/^pipe: 36 in, 36 out, 0 dropped, 0 dead-lettered; \d+ transaction\(s\) committed \(exactly-once\)$/m)
+    expect(copy.stderr).toMatch(/^pipe: 37 in, 37 out, 0 dropped, 0 dead-lettered; \d+ transaction\(s\) committed \(exactly-once\)$/m)
 
-    const [source, copied, keptCopy, produced] = (await Promise.all([src, dst, kept, reference].map((t) => readCommitted(bootstrap, t)))) as [JsonRecord[], JsonRecord[], JsonRecord[], JsonRecord[]]
+    const [source, copied, keptCopy, mappedCopy, produced] = (await Promise.all([src, dst, kept, mapped, reference].map((t) => readCommitted(bootstrap, t)))) as [JsonRecord[], JsonRecord[], JsonRecord[], JsonRecord[], JsonRecord[]]
     expect(source).toHaveLength(records.length)
+    expect(source.find((r) => r.key === 'empty-header')?.headers).toEqual([{key: 'e', value: ''}, {key: 'n', value: null}, {key: 'e', value: 'x'}])
     expect(sortedContents(copied)).toEqual(sortedContents(source))
     expect(sortedContents(keptCopy)).toEqual(sortedContents(source))
+    expect(sortedContents(mappedCopy)).toEqual(sortedContents(source))
     // --keep-partitions: each partition holds the source partition's records, in its order.
     for (const p of [0, 1, 2]) {
       expect(keptCopy.filter((r) => r.partition === p).map(content)).toEqual(source.filter((r) => r.partition === p).map(content))
@@ -96,7 +105,7 @@ describe.concurrent('kafkit pipe', () => {
     // Without it: a keyed record lands where kafkit produce (murmur2, as Java) puts its key.
     const partitionOfKey = new Map(produced.filter((r) => r.key !== null).map((r) => [JSON.stringify(r.key), r.partition]))
     const keyed = copied.filter((r) => r.key !== null)
-    expect(keyed).toHaveLength(34)
+    expect(keyed).toHaveLength(35)
     for (const r of keyed) expect({key: r.key, partition: r.partition}).toEqual({key: r.key, partition: partitionOfKey.get(JSON.stringify(r.key))})
     // The source spread k0 over three partitions on purpose: the copy gathers each key in one.
     expect(new Set(source.filter((r) => r.key === 'k0').map((r) => r.partition)).size).toBe(3)

@@ -17,6 +17,13 @@ export const PRODUCE_HEADER_FIELDS = 4
 /** Byte modes of key / value / header value fields in the consume format program (MODE_*). */
 export const CONSUME_BYTE_MODES = {raw: 0, base64: 1, hex: 2} as const
 
+/**
+ * Bytes of the fixed part of `kafkit pipe`'s binary record frame (native/src/kafkit_frame.h),
+ * written by the consume extension in pipe mode and read by records/pipe-frames.ts and by the
+ * produce extension's produceFrames.
+ */
+export const PIPE_FRAME_FIXED = 44
+
 /** Literal slots at the start of a consume format program (LITERAL_SLOTS). */
 export const CONSUME_LITERAL_SLOTS = 5
 
@@ -27,12 +34,15 @@ export const CONSUME_LITERAL_SLOTS = 5
  */
 export const EXTENSION_CONTRACTS = {
   admin: {version: 4},
-  produce: {version: 1, descFields: PRODUCE_DESC_FIELDS, headerFields: PRODUCE_HEADER_FIELDS},
+  // 2: more topics (create's otherTopics, produce's topicIndex), produceFrames, sendOffsetsToTransaction.
+  produce: {version: 2, descFields: PRODUCE_DESC_FIELDS, headerFields: PRODUCE_HEADER_FIELDS, frameFixed: PIPE_FRAME_FIXED},
   consume: {
     // 2: group mode (subscribe, written, commit; batches report generations and assignment changes).
     // 3: recycle (a written batch's memory formats a later one).
-    version: 3,
+    // 4: pipe mode (record frames, deferred revokes, release, seek, groupMetadata, lag).
+    version: 4,
     literalSlots: CONSUME_LITERAL_SLOTS,
+    frameFixed: PIPE_FRAME_FIXED,
     ops: CONSUME_OPS,
     timestampModes: {ms: CONSUME_TIMESTAMP_MODES.ms, s: CONSUME_TIMESTAMP_MODES.s, iso: CONSUME_TIMESTAMP_MODES.iso, type: CONSUME_TIMESTAMP_MODES.type},
     byteModes: CONSUME_BYTE_MODES,

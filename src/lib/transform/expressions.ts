@@ -1,5 +1,5 @@
 import {usageError} from '../errors.js'
-import {completeReturn, reasonOf, type PipeRecord, type RecordTransform, type TransformOutcome} from './record-transform.js'
+import {completeReturn, isWholeRecord, reasonOf, type PipeRecord, type RecordTransform, type TransformOutcome} from './record-transform.js'
 
 // `--map 'EXPR'` and `--filter 'EXPR'`: short JavaScript expressions over the record `r`, run in
 // the order given on the command line. A map returns what a transform returns (a record, a list,
@@ -53,8 +53,23 @@ export function expressionTransform(steps: ExpressionStep[]): RecordTransform {
     }
     return {records: current}
   }
+  // The common case, one --map returning a whole record: no lists made per record.
+  const only = compiled.length === 1 && compiled[0]!.kind === 'map' ? compiled[0]! : undefined
+  const single = (input: PipeRecord): TransformOutcome => {
+    let result: unknown
+    try {
+      result = only!.run(input)
+    } catch (error) {
+      return {error: `--map '${only!.source}' threw: ${reasonOf(error)}`}
+    }
+    // A whole record (a Promise never is one: it has no key, value, headers...).
+    if (result !== null && typeof result === 'object' && !Array.isArray(result) && isWholeRecord(result as PipeRecord, input)) return {records: [result as PipeRecord]}
+    if (isThenable(result)) return {error: `--map '${only!.source}' returned a Promise: use --transform FILE for asynchronous code`}
+    const outcome = completeReturn(input, result)
+    return 'error' in outcome ? {error: `--map '${only!.source}': ${outcome.error}`} : outcome
+  }
   return {
-    apply: async (records) => records.map(one),
+    apply: async (records) => records.map(only ? single : one),
     close: async () => {},
   }
 }

@@ -33,13 +33,13 @@ export function completeReturn(input: PipeRecord, returned: unknown): TransformO
     if (typeof item !== 'object' || Array.isArray(item)) {
       return {error: `the transform returned ${Array.isArray(item) ? 'a nested list' : `a ${typeof item}`}, not a record (an object with key, value, headers)`}
     }
-    records.push(isComplete(item as Partial<PipeRecord>, input) ? (item as PipeRecord) : {...input, ...(item as Partial<PipeRecord>)})
+    records.push(isWholeRecord(item as Partial<PipeRecord>, input) ? (item as PipeRecord) : {...input, ...(item as Partial<PipeRecord>)})
   }
   return {records}
 }
 
 /** Whether a returned record has every field the input has (`{...r, value}`): then it needs no copy. */
-function isComplete(item: Partial<PipeRecord>, input: PipeRecord): boolean {
+export function isWholeRecord(item: Partial<PipeRecord>, input: PipeRecord): boolean {
   return (
     item === input ||
     (item.key !== undefined && item.value !== undefined && item.headers !== undefined && item.partition !== undefined && (input.timestamp === undefined || item.timestamp !== undefined) && item.topic !== undefined)

@@ -50,7 +50,7 @@ export function readBatch(consumer: KafkaConsumer, size: number): Promise<Messag
   })
 }
 
-/** Disconnects a client of the library (a consumer, or pipe's producer), waiting at most timeoutMs. */
+/** Disconnects a consumer of the library, waiting at most timeoutMs. */
 export async function disconnectClient(consumer: {disconnect(cb: () => void): unknown}, timeoutMs: number): Promise<void> {
   await new Promise<void>((resolve) => {
     const timer = setTimeout(resolve, timeoutMs)

@@ -1,3 +1,4 @@
+import {CONSUME_LITERAL_SLOTS} from '../../native/contracts.js'
 import {loadExtension} from '../../native/load.js'
 import type {NativeFormatProgram} from '../../records/record-formatter.js'
 
@@ -25,6 +26,12 @@ export interface NativeBatch {
   rebalanced: boolean
   /** A revoke's commit that failed. */
   commitError?: string
+  /** Pipe mode, pairs: partition index, the first offset of its records in this batch. */
+  firsts?: number[]
+  /** Pipe mode: the group gave this member its partitions (possibly none) during this batch. */
+  assignedNow?: boolean
+  /** Pipe mode: the group takes the partitions away; they stay this member's until release(). */
+  revokePending?: boolean
   errorCode?: string
   errorMessage?: string
 }
@@ -34,12 +41,16 @@ type Plan = [topics: string[], partitions: Int32Array, starts: Float64Array, sto
 interface NativeConsumeModule {
   create(config: Record<string, string>): unknown
   assign(handle: unknown, ...plan: Plan): void
-  subscribe(handle: unknown, subscription: string[], ...plan: Plan): void
+  subscribe(handle: unknown, subscription: string[], ...planAndPipe: [...Plan, boolean?]): void
   consume(handle: unknown, maxRecords: number, maxBytes: number, timeoutMs: number, limit: number): Promise<NativeBatch>
   written(handle: unknown, notices: Float64Array): void
   recycle(handle: unknown, data: Buffer): void
   commit(handle: unknown, sync: boolean): string | undefined
   close(handle: unknown): void
+  release(handle: unknown): void
+  seek(handle: unknown, index: number, offset: number, timeoutMs: number): string | undefined
+  groupMetadata(handle: unknown): Buffer
+  lag(handle: unknown): number
 }
 
 let loaded: NativeConsumeModule | null | undefined
@@ -50,6 +61,11 @@ export function loadNativeConsume(): NativeConsumeModule | undefined {
   // Without it (not built, or not loadable) the JS loop reads instead; a stale one is an error.
   loaded = loadExtension<NativeConsumeModule>('consume', {optional: true}) ?? null
   return loaded ?? undefined
+}
+
+/** The extension, required: `kafkit pipe` has no other way to read. */
+export function requireNativeConsume(): NativeConsumeModule {
+  return loadNativeConsume() ?? loadExtension<NativeConsumeModule>('consume')
 }
 
 export interface NativePartition {
@@ -84,6 +100,36 @@ export class NativeConsumer {
   /** Group mode: joins the group; `planned` partitions keep their index, others are added as assigned. */
   subscribe(subscription: string[], planned: NativePartition[], program: NativeFormatProgram, exitAtEnd: boolean): void {
     this.lib.subscribe(this.handle, subscription, ...plan(planned, program, exitAtEnd))
+  }
+
+  /**
+   * Pipe mode (`kafkit pipe`): joins the group; batches hold binary record frames
+   * (records/pipe-frames.ts); -o starts (`planned` with a start) apply only without a committed
+   * offset; a revoke waits for release().
+   */
+  subscribePipe(subscription: string[], planned: NativePartition[]): void {
+    const none: NativeFormatProgram = {ops: new Int32Array(CONSUME_LITERAL_SLOTS * 2), literals: Buffer.alloc(0)}
+    this.lib.subscribe(this.handle, subscription, ...plan(planned, none, false), true)
+  }
+
+  /** Pipe mode: the revoke a batch reported (revokePending) goes ahead; its partitions are let go. */
+  release(): void {
+    if (!this.closed) this.lib.release(this.handle)
+  }
+
+  /** Reads the partition (by index) again from `offset`; returns the failure's message. */
+  seek(index: number, offset: number, timeoutMs: number): string | undefined {
+    return this.lib.seek(this.handle, index, offset, timeoutMs)
+  }
+
+  /** The member's group metadata now, serialized (for a transaction's offsets). */
+  groupMetadata(): Buffer {
+    return this.lib.groupMetadata(this.handle)
+  }
+
+  /** Records behind the end of the assigned partitions, as last fetched. */
+  lag(): number {
+    return this.closed ? 0 : this.lib.lag(this.handle)
   }
 
   consume(maxRecords: number, maxBytes: number, timeoutMs: number, limit: number): Promise<NativeBatch> {

@@ -1,8 +1,7 @@
-import type {Producer, TopicPartitionOffset} from '@confluentinc/kafka-javascript'
-
 import {KafkitError} from '../../errors.js'
-import {errorName, kafkaError} from '../kafka-errors.js'
-import {producerCalls, type ClientError, type PipeConsumer} from './clients.js'
+import type {NativeConsumer} from '../consume/native.js'
+import {kafkaError} from '../kafka-errors.js'
+import type {PipeProducer, TransactionError} from './clients.js'
 
 // How the pipe makes its progress durable: what it wrote and how far it read, together.
 // Exactly once (one cluster): a transaction holds the records written and, through the
@@ -12,15 +11,22 @@ import {producerCalls, type ClientError, type PipeConsumer} from './clients.js'
 
 export type CommitResult = 'committed' | 'aborted' | 'nothing'
 
+/** A partition's next offset to commit, with the consumer's index and generation of its assignment. */
+export interface SourceOffset {
+  topic: string
+  partition: number
+  offset: number
+  index: number
+  generation: number
+}
+
 export interface ProgressCommitter {
   /** Before the first record of a unit of work is produced. */
-  ensureOpen(): Promise<void>
+  ensureOpen(): void
   /** Makes the records produced since the last commit, and these next offsets, durable together. */
-  commit(offsets: TopicPartitionOffset[]): Promise<CommitResult>
+  commit(offsets: SourceOffset[]): Promise<CommitResult>
   /** Gives up the records produced since the last commit (exactly once: they are never seen). */
   abandon(): Promise<void>
-  /** A record failed delivery (at least once; exactly once learns it from the commit). */
-  deliveryFailed(reason: string): void
 }
 
 /** Retries of a commit that failed with a retriable error before it is aborted. */
@@ -30,40 +36,48 @@ export class TransactionCommitter implements ProgressCommitter {
   private open = false
 
   constructor(
-    private readonly producer: Producer,
-    private readonly consumer: PipeConsumer,
+    private readonly producer: PipeProducer,
+    private readonly consumer: NativeConsumer,
     private readonly timeoutMs: number,
     private readonly notice: (text: string) => void,
   ) {}
 
   async init(): Promise<void> {
     try {
-      await producerCalls.initTransactions(this.producer, this.timeoutMs)
+      await this.producer.initTransactions(this.timeoutMs)
     } catch (error) {
-      throw kafkaError(error as ClientError, 'the transactional producer')
+      throw kafkaError(error as TransactionError, 'the transactional producer')
     }
   }
 
-  async ensureOpen(): Promise<void> {
+  ensureOpen(): void {
     if (this.open) return
-    await producerCalls.begin(this.producer)
+    this.producer.beginTransaction()
     this.open = true
   }
 
-  async commit(offsets: TopicPartitionOffset[]): Promise<CommitResult> {
+  async commit(offsets: SourceOffset[]): Promise<CommitResult> {
     if (!this.open && offsets.length === 0) return 'nothing'
     try {
-      await this.ensureOpen()
-      if (offsets.length > 0) await this.retrying(() => producerCalls.sendOffsets(this.producer, offsets, this.consumer, this.timeoutMs))
-      await this.retrying(() => producerCalls.commit(this.producer, this.timeoutMs))
+      this.ensureOpen()
+      // The records are delivered first, so that the offsets are pending in the transaction (a
+      // reader of committed offsets waits while they are) for two round trips only, not for the
+      // whole flush: a process killed in that window leaves them pending until the coordinator
+      // aborts its transaction.
+      if (offsets.length > 0) {
+        this.producer.flush(this.timeoutMs)
+        // The metadata now: its generation is the one the coordinator checks the offsets against.
+        await this.retrying(() => this.producer.sendOffsets(offsets, this.consumer.groupMetadata(), this.timeoutMs))
+      }
+      await this.retrying(() => this.producer.commitTransaction(this.timeoutMs))
       this.open = false
       return 'committed'
     } catch (error) {
-      const e = error as ClientError
-      if (e.isFatal) throw fatal(e)
+      const e = error as TransactionError
+      if (e.fatal) throw fatal(e)
       // Abortable (a record not delivered, the group rebalanced under us, a broker gone too long):
       // the records are dropped by the broker and the caller reads the source again from the last commit.
-      this.notice(`transaction aborted (${errorName(e.code) ?? 'error'}: ${e.message}); reading again from the last commit`)
+      this.notice(`transaction aborted (${e.code ?? 'error'}: ${e.message}); reading again from the last commit`)
       await this.abandon()
       return 'aborted'
     }
@@ -72,24 +86,20 @@ export class TransactionCommitter implements ProgressCommitter {
   async abandon(): Promise<void> {
     if (!this.open) return
     try {
-      await this.retrying(() => producerCalls.abort(this.producer, this.timeoutMs))
+      await this.retrying(() => this.producer.abortTransaction(this.timeoutMs))
       this.open = false
     } catch (error) {
-      throw fatal(error as ClientError)
+      throw fatal(error as TransactionError)
     }
   }
 
-  deliveryFailed(): void {
-    // The commit fails and says why.
-  }
-
-  private async retrying(call: () => Promise<void>): Promise<void> {
+  private async retrying(call: () => void): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await call()
+        return call()
       } catch (error) {
-        const e = error as ClientError
-        if (!e.isRetriable || e.isTxnRequiresAbort || e.isFatal || attempt >= COMMIT_RETRIES) throw e
+        const e = error as TransactionError
+        if (!e.retriable || e.abortable || e.fatal || attempt >= COMMIT_RETRIES) throw e
         await new Promise((resolve) => setTimeout(resolve, 200 * (attempt + 1)))
       }
     }
@@ -99,8 +109,8 @@ export class TransactionCommitter implements ProgressCommitter {
 /** The transactional producer cannot go on (fenced, or a fatal error): its open transaction is lost. */
 export class ProducerLostError extends KafkitError {}
 
-function fatal(error: ClientError): ProducerLostError {
-  const name = errorName(error.code)
+function fatal(error: TransactionError): ProducerLostError {
+  const name = error.code
   const fenced = /fenced/i.test(String(error.message)) || name === 'PRODUCER_FENCED' || name === '_FENCED'
   return new ProducerLostError('failure', `the transaction cannot go on: ${name ?? 'error'}: ${error.message}`, {
     kafkaCode: name,
@@ -109,49 +119,38 @@ function fatal(error: ClientError): ProducerLostError {
 }
 
 export class DeliveryCommitter implements ProgressCommitter {
-  private failures = 0
-  private firstFailure?: string
-
   constructor(
-    private readonly producer: Producer,
-    private readonly consumer: PipeConsumer,
+    private readonly producer: PipeProducer,
+    private readonly consumer: NativeConsumer,
     private readonly destination: string,
     private readonly timeoutMs: number,
     private readonly notice: (text: string) => void,
   ) {}
 
-  async ensureOpen(): Promise<void> {}
+  ensureOpen(): void {}
 
-  deliveryFailed(reason: string): void {
-    this.failures++
-    this.firstFailure ??= reason
-  }
-
-  async commit(offsets: TopicPartitionOffset[]): Promise<CommitResult> {
+  async commit(offsets: SourceOffset[]): Promise<CommitResult> {
     // Every record produced so far must be delivered (or have failed) before the offsets move.
-    for (;;) {
-      try {
-        await producerCalls.flush(this.producer, this.timeoutMs)
-        break
-      } catch (error) {
-        if (errorName((error as ClientError).code) !== '_TIMED_OUT') throw kafkaError(error as ClientError, `topic ${this.destination}`)
-        this.notice(`still delivering to ${this.destination}; waiting`)
-      }
+    // A flush in slices of a second, so that signals and timers run in between.
+    let waited = 0
+    while (this.producer.poll(1000, true) > 0) {
+      if ((waited += 1000) % this.timeoutMs < 1000) this.notice(`still delivering to ${this.destination}; waiting`)
+      await new Promise((resolve) => setImmediate(resolve))
     }
-    if (this.failures > 0) {
-      throw new KafkitError('failure', `${this.failures} record(s) could not be delivered to ${this.destination}: ${this.firstFailure}`, {
+    if (this.producer.failures > 0) {
+      throw new KafkitError('failure', `${this.producer.failures} record(s) could not be delivered to ${this.destination}: ${this.producer.firstFailure}`, {
         hint: 'their source offsets were not committed: run the pipe again to continue from the last commit (at least once)',
       })
     }
     if (offsets.length === 0) return 'nothing'
-    try {
-      this.consumer.commitSync(offsets)
-      return 'committed'
-    } catch (error) {
-      // A rebalance in progress: the next owner reads these records again (at least once).
-      this.notice(`could not commit source offsets: ${(error as Error).message}`)
+    this.consumer.written(offsets.flatMap((o) => [o.index, o.offset, o.generation]))
+    const failure = this.consumer.commit(true)
+    // A rebalance in progress: the next owner reads these records again (at least once).
+    if (failure !== undefined) {
+      this.notice(`could not commit source offsets: ${failure}`)
       return 'nothing'
     }
+    return 'committed'
   }
 
   async abandon(): Promise<void> {}

@@ -40,6 +40,9 @@ export function pipeConsumerConfig(session: KafkaSession, request: PipeRequest):
       // As consume: librdkafka keeps ~1 KiB per queued record besides it, so 1 MiB of small records is ~11 MB.
       'queued.max.messages.kbytes': 1024,
       'fetch.queue.backoff.ms': 1,
+      // -e: the end of a partition is known from a fetch answer without records, which the broker
+      // holds up to this long when there are none (librdkafka's default 500 ms was added to every run).
+      ...(request.exitAtEnd ? {'fetch.wait.max.ms': 100} : {}),
     },
     {
       'group.id': request.group,
@@ -63,10 +66,8 @@ export function pipeProducerConfig(session: KafkaSession, request: PipeRequest):
   if (exactlyOnce) defaults['transaction.timeout.ms'] = Math.max(TRANSACTION_TIMEOUT_MS, 3 * request.commitIntervalMs)
   return withDefaults(session, defaults, {
     'enable.idempotence': true,
-    // At least once counts failed deliveries (only those: a report object per delivered record
-    // made it slower than exactly once); exactly once learns of them from the commit.
-    dr_cb: !exactlyOnce,
-    ...(exactlyOnce ? {} : {'delivery.report.only.error': true}),
+    // Only failed deliveries are reported: at least once counts them; exactly once learns of them from the commit.
+    'delivery.report.only.error': true,
     ...(exactlyOnce ? {'transactional.id': request.transactionalId ?? `kafkit-pipe-${request.group}-${randomUUID().slice(0, 8)}`} : {}),
   })
 }

@@ -1,5 +1,4 @@
-import {bytesOf, headerPairs, type ConsumedRecord} from '../../records/consumed-record.js'
-import type {OutgoingRecord} from '../../records/pipe-codec.js'
+import {keyOf, valueOf, type OutgoingRecord, type SourceRecord} from '../../records/pipe-codec.js'
 
 // `pipe --on-error dead-letter TOPIC`: the record the pipe could not handle, kept as it was read
 // (key, value, headers and timestamp, byte for byte), plus headers that say why and where from.
@@ -12,14 +11,13 @@ export const DEAD_LETTER_HEADERS = {
   offset: 'kafkit.source.offset',
 } as const
 
-export function deadLetterRecord(m: ConsumedRecord, reason: string): OutgoingRecord {
-  const headers: Array<Record<string, Buffer>> = []
-  if (m.headers) for (const [k, v] of headerPairs(m.headers)) headers.push({[k]: v as Buffer})
-  headers.push(
-    {[DEAD_LETTER_HEADERS.error]: Buffer.from(reason)},
-    {[DEAD_LETTER_HEADERS.topic]: Buffer.from(m.topic)},
-    {[DEAD_LETTER_HEADERS.partition]: Buffer.from(String(m.partition))},
-    {[DEAD_LETTER_HEADERS.offset]: Buffer.from(String(m.offset))},
-  )
-  return {key: bytesOf(m.key), value: m.value, headers, partition: -1, timestamp: m.timestamp !== undefined && m.timestamp >= 0 ? m.timestamp : 0}
+export function deadLetterRecord(m: SourceRecord, reason: string): OutgoingRecord {
+  const headers = [
+    ...m.headers,
+    [DEAD_LETTER_HEADERS.error, Buffer.from(reason)],
+    [DEAD_LETTER_HEADERS.topic, Buffer.from(m.topic)],
+    [DEAD_LETTER_HEADERS.partition, Buffer.from(String(m.partition))],
+    [DEAD_LETTER_HEADERS.offset, Buffer.from(String(m.offset))],
+  ] as OutgoingRecord['headers']
+  return {key: keyOf(m), value: valueOf(m), headers, partition: -1, timestamp: m.timestamp ?? 0}
 }

@@ -106,6 +106,28 @@ export class ProduceBatch {
     this.addSlice(keyStart, keyLength, valueStart, valueLength, partition, headerStart, headerCount, idDelta)
   }
 
+  /** Copies a key and value into the batch; a string is written as its UTF-8 bytes (`kafkit pipe`'s outputs). */
+  addPayload(key: Buffer | string | null, value: Buffer | string | null, partition: number, headerStart: number, headerCount: number): void {
+    const keyStart = this.scratchLength
+    const keyLength = typeof key === 'string' ? this.appendText(key) : this.append(key)
+    const valueStart = this.scratchLength
+    const valueLength = typeof value === 'string' ? this.appendText(value) : this.append(value)
+    this.addSlice(keyStart, keyLength, valueStart, valueLength, partition, headerStart, headerCount, 0)
+  }
+
+  private appendText(text: string): number {
+    // At most 3 bytes per UTF-16 unit.
+    const most = text.length * 3
+    if (this.scratchLength + most > this.scratch.length) {
+      const grown = Buffer.allocUnsafe(Math.max(this.scratch.length * 2, this.scratchLength + most))
+      this.scratch.copy(grown, 0, 0, this.scratchLength)
+      this.scratch = grown
+    }
+    const length = this.scratch.write(text, this.scratchLength, 'utf8')
+    this.scratchLength += length
+    return length
+  }
+
   /** Per-record headers (jsonl): returns the start index to put in the record's descriptor. */
   addHeaders(headers: ReadonlyArray<readonly [string, Buffer | null]>): number {
     const start = this.headerCount

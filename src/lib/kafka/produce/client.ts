@@ -11,9 +11,10 @@ export class ProducerClient {
   readonly handle: ProducerHandle
   private closed = false
 
-  constructor(config: Record<string, string>, topic: string, wantDeliveries: boolean) {
+  /** `otherTopics`: more topics to write to (produce's topicIndex 1, 2, ...). */
+  constructor(config: Record<string, string>, topic: string, wantDeliveries: boolean, otherTopics?: string[]) {
     try {
-      this.handle = this.native.create(config, topic, wantDeliveries)
+      this.handle = this.native.create(config, topic, wantDeliveries, otherTopics)
     } catch (error) {
       // The config builder's own errors already say "invalid client property '…'".
       const {code, message} = error as Error & {code?: string}

@@ -48,7 +48,8 @@ export interface NativeProduceError extends Error {
 }
 
 interface ProduceBinding {
-  create(config: Record<string, string>, topic: string, wantDeliveries: boolean): ProducerHandle
+  /** otherTopics: more topics to write to, by topicIndex 1, 2, ... in produce(). */
+  create(config: Record<string, string>, topic: string, wantDeliveries: boolean, otherTopics?: string[]): ProducerHandle
   produce(
     handle: ProducerHandle,
     data: Buffer,
@@ -59,7 +60,11 @@ interface ProduceBinding {
     timestamps: Float64Array | null,
     firstId: number,
     maxWaitMs: number,
+    topicIndex?: number,
   ): number
+  /** `kafkit pipe`'s copy: the record frames of data[start..] to the first topic; returns the position after the last one taken. */
+  produceFrames(handle: ProducerHandle, data: Buffer, start: number, keepPartitions: boolean, maxWaitMs: number): number
+  sendOffsetsToTransaction(handle: ProducerHandle, topics: string[], partitions: Int32Array, offsets: Float64Array, groupMetadata: Buffer, timeoutMs: number): void
   produceLines(
     handle: ProducerHandle,
     data: Buffer,
@@ -85,6 +90,8 @@ interface ProduceBinding {
   purge(handle: ProducerHandle): void
   close(handle: ProducerHandle): void
   initTransactions(handle: ProducerHandle, timeoutMs: number): void
+  /** initTransactions on a worker thread; no other transaction call until it settles. */
+  initTransactionsAsync(handle: ProducerHandle, timeoutMs: number): Promise<void>
   beginTransaction(handle: ProducerHandle): void
   commitTransaction(handle: ProducerHandle, timeoutMs: number): void
   abortTransaction(handle: ProducerHandle, timeoutMs: number): void
