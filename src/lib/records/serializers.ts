@@ -1,4 +1,5 @@
 import {KafkitError} from '../errors.js'
+import type {TextOutput} from './text-output.js'
 
 // The serializer registry: one entry per --key-format / --value-format name. Each turns the
 // text a user typed into the bytes Kafka stores (encode), and stored bytes back into what
@@ -24,6 +25,11 @@ export interface Serializer {
   decode(bytes: Buffer): string | number | bigint | unknown
   /** Stored bytes -> one line of text (decode, then as text). */
   toText(bytes: Buffer): string
+  /**
+   * Schema Registry formats only: writes what toText gives, as UTF-8, into `out` (the consume
+   * output's buffer), without making a string. Throws as decode does; `out` may then hold part.
+   */
+  writeText?(bytes: Buffer, out: TextOutput): void
   /**
    * Schema Registry formats only (src/lib/registry/record-codecs.ts): fetches the schemas with
    * these ids (once each), so that decode and encodeJson, which are synchronous, can use them.

@@ -1,5 +1,6 @@
 import type {ConsumedRecord} from '../../records/consumed-record.js'
 import type {NativeFormatProgram, RecordFormatter} from '../../records/record-formatter.js'
+import {TextOutput} from '../../records/text-output.js'
 import {compileRecordFormat} from './format-string.js'
 
 // Records that only JavaScript can format (the Schema Registry formats) still read through the
@@ -112,11 +113,18 @@ export function framedOutput(formatter: RecordFormatter, prepare: (records: Cons
     headerNullLiteral: HEADER_NULL,
   }).nativeProgram!
   let scratch = Buffer.allocUnsafe(1 << 20)
+  const output = new TextOutput()
   return {
     program,
     async unframe(data) {
       const records = unframeRecords(data)
       await prepare(records)
+      // A formatter that writes bytes itself writes them into one reused buffer.
+      if (formatter.writeTo) {
+        output.reset()
+        for (const record of records) formatter.writeTo(record, output)
+        return output.take()
+      }
       // Each record's text is written into one reused buffer as it is made (one long string of the
       // whole batch cost more to flatten and encode than the formatting itself), then copied out
       // at its exact size: the write pipeline keeps it until written.
