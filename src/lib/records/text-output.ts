@@ -11,13 +11,14 @@ export class TextOutput {
   length = 0
 
   constructor(size = 1 << 20) {
-    this.buffer = Buffer.allocUnsafe(size)
+    this.buffer = Buffer.allocUnsafeSlow(size)
   }
 
   /** Room for `bytes` more bytes. */
   reserve(bytes: number): void {
     if (this.length + bytes > this.buffer.length) {
-      const grown = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.length + bytes))
+      // A buffer of its own (never a slice of Node's shared pool): framed.ts hands it on whole.
+      const grown = Buffer.allocUnsafeSlow(Math.max(this.buffer.length * 2, this.length + bytes))
       this.buffer.copy(grown, 0, 0, this.length)
       this.buffer = grown
     }
@@ -28,9 +29,10 @@ export class TextOutput {
     this.length = 0
   }
 
-  /** The bytes written, copied out. */
-  take(): Buffer {
-    return Buffer.from(this.buffer.subarray(0, this.length))
+  /** Starts again from empty, in `buffer`. */
+  use(buffer: Buffer): void {
+    this.buffer = buffer
+    this.length = 0
   }
 
   byte(b: number): void {
