@@ -286,11 +286,17 @@ export async function registrySerializer(format: RegistryFormat, client: Registr
     }
   }
 
+  // The last id's codec: the records of a batch mostly share their schema.
+  let lastId = -1
+  let lastCodec: Codec | undefined
   const codecFor = (id: number): Codec => {
+    if (id === lastId) return lastCodec!
     const codec = codecs.get(id)
     if (codec === undefined) throw new SerializationError(`schema id ${id} was not fetched`)
     if (codec instanceof SerializationError) throw codec
     if (format !== 'registry' && codec.format !== format) throw new SerializationError(`schema id ${id} is ${codec.format}, not ${format} (--${options.isKey ? 'key' : 'value'}-format registry reads any)`)
+    lastId = id
+    lastCodec = codec
     return codec
   }
 

@@ -78,32 +78,30 @@ export function unframeRecords(data: Buffer): ConsumedRecord[] {
       lastTopicBytes = Buffer.from(data.subarray(starts[0], ends[0]))
       lastTopic = lastTopicBytes.toString('latin1')
     }
+    // %T{type}: CreateTime:MS, LogAppendTime:MS or NO_TIMESTAMP.
+    const kind = data[starts[3]!]
+    let timestamp: number | undefined
+    if (kind === 0x43 || kind === 0x4c) {
+      let colon = starts[3]!
+      while (data[colon] !== 0x3a) colon++
+      timestamp = integerAt(data, colon + 1, ends[3]!)
+    }
+    const headers = at === end ? [] : headersOf(data.toString('latin1', at, end))
+    pos = end + 1
+    const key = keyLength >= 0 ? data.subarray(pos, pos + keyLength) : null
+    if (keyLength > 0) pos += keyLength
+    const value = valueLength >= 0 ? data.subarray(pos, pos + valueLength) : null
+    if (valueLength > 0) pos += valueLength
+    // Every property at once, in one order: records of one shape, no property added later.
     const record: ConsumedRecord = {
       topic: lastTopic,
       partition: integerAt(data, starts[1]!, ends[1]!),
       offset: integerAt(data, starts[2]!, ends[2]!),
-      key: null,
-      value: null,
-      headers: at === end ? [] : headersOf(data.toString('latin1', at, end)),
-    }
-    // %T{type}: CreateTime:MS, LogAppendTime:MS or NO_TIMESTAMP.
-    const kind = data[starts[3]!]
-    if (kind === 0x43 || kind === 0x4c) {
-      let colon = starts[3]!
-      while (data[colon] !== 0x3a) colon++
-      record.timestamp = integerAt(data, colon + 1, ends[3]!)
-      record.timestampType = kind === 0x43 ? 'create' : 'log-append'
-    } else {
-      record.timestampType = 'none'
-    }
-    pos = end + 1
-    if (keyLength >= 0) {
-      record.key = data.subarray(pos, pos + keyLength)
-      pos += keyLength
-    }
-    if (valueLength >= 0) {
-      record.value = data.subarray(pos, pos + valueLength)
-      pos += valueLength
+      timestamp,
+      timestampType: kind === 0x43 ? 'create' : kind === 0x4c ? 'log-append' : 'none',
+      key,
+      value,
+      headers,
     }
     records.push(record)
   }
