@@ -1,5 +1,6 @@
 import {KafkitError} from '../errors.js'
 import {decodeUtf8, SERIALIZERS, wireSchemaId, type Serializer} from './serializers.js'
+import {TextOutput} from './text-output.js'
 
 // kafkit's JSON Lines record format, written by `consume --output jsonl` and read by
 // `produce --input jsonl` (docs/formats.md defines it). One record per line:
@@ -168,39 +169,69 @@ const reportMismatch = (reason: string) => {
   mismatchReport?.(reason, mismatchField)
 }
 
+/** A key or value as its JSON payload, written into `out` (what JSON.stringify(toPayload(...)) gives). */
+function writePayload(bytes: Buffer | null, format: Serializer, out: TextOutput): void {
+  if (bytes !== null && format.writeText) {
+    // Registry formats write their decoded value straight into the output.
+    const start = out.length
+    try {
+      format.writeText(bytes, out, true)
+      return
+    } catch (error) {
+      out.length = start
+      reportMismatch((error as Error).message)
+      out.text(JSON.stringify({base64: bytes.toString('base64')}))
+      return
+    }
+  }
+  const payload = toPayload(bytes, format, reportMismatch)
+  if (typeof payload === 'string') out.string(payload)
+  else out.text(JSON.stringify(payload))
+}
+
 /**
- * One consumed record as a jsonl line (without the newline). Built as text, field by field, in
- * the order of the JsonlRecord type (what JSON.stringify of that object gives, at a fraction of
- * the cost per record).
+ * One consumed record as a jsonl line (without the newline), written into `out`. Built field by
+ * field, in the order of the JsonlRecord type (what JSON.stringify of that object gives, at a
+ * fraction of the cost per record).
  */
-export function formatJsonlRecord(meta: ConsumedMeta, record: RawRecord, formats: RecordFormats, onMismatch?: (reason: string, field: 'key' | 'value') => void): string {
+export function writeJsonlRecord(meta: ConsumedMeta, record: RawRecord, formats: RecordFormats, out: TextOutput, onMismatch?: (reason: string, field: 'key' | 'value') => void): void {
   mismatchReport = onMismatch
-  mismatchField = 'key'
-  mismatchSeen = false
-  const key = toPayload(record.key, formats.key, reportMismatch)
-  // A schema id only for what was decoded with it: bytes shown raw carry their own header.
-  const keySchemaId = formats.key.prepare && !mismatchSeen ? wireSchemaId(record.key) : undefined
-  mismatchField = 'value'
-  mismatchSeen = false
-  const value = toPayload(record.value, formats.value, reportMismatch)
-  const valueSchemaId = formats.value.prepare && !mismatchSeen ? wireSchemaId(record.value) : undefined
-  mismatchReport = undefined
   if (meta.topic !== lastTopic) {
     lastTopic = meta.topic
     lastTopicJson = JSON.stringify(meta.topic)
   }
-  let line = `{"topic":${lastTopicJson},"partition":${meta.partition},"offset":${meta.offset}`
+  let head = `{"topic":${lastTopicJson},"partition":${meta.partition},"offset":${meta.offset}`
   const timestamp = meta.timestamp
   if (timestamp !== undefined && timestamp >= 0) {
     if (timestamp !== lastTimestamp) {
       lastTimestamp = timestamp
       lastTimestampJson = `,"timestamp":${timestamp},"timestampIso":"${new Date(timestamp).toISOString()}"`
     }
-    line += `${lastTimestampJson},"timestampType":"${meta.timestampType ?? 'create'}"`
+    head += `${lastTimestampJson},"timestampType":"${meta.timestampType ?? 'create'}"`
   }
-  line += `,"key":${JSON.stringify(key)},"value":${JSON.stringify(value)}`
-  if (keySchemaId !== undefined) line += `,"keySchemaId":${keySchemaId}`
-  if (valueSchemaId !== undefined) line += `,"valueSchemaId":${valueSchemaId}`
-  if (record.headers.length === 0) return `${line},"headers":[]}`
-  return `${line},"headers":${JSON.stringify(record.headers.map(([name, bytes]) => ({key: name, value: toPayload(bytes)})))}}`
+  out.text(`${head},"key":`)
+  mismatchField = 'key'
+  mismatchSeen = false
+  writePayload(record.key, formats.key, out)
+  // A schema id only for what was decoded with it: bytes shown raw carry their own header.
+  const keySchemaId = formats.key.prepare && !mismatchSeen ? wireSchemaId(record.key) : undefined
+  out.ascii(',"value":')
+  mismatchField = 'value'
+  mismatchSeen = false
+  writePayload(record.value, formats.value, out)
+  const valueSchemaId = formats.value.prepare && !mismatchSeen ? wireSchemaId(record.value) : undefined
+  mismatchReport = undefined
+  if (keySchemaId !== undefined) out.ascii(`,"keySchemaId":${keySchemaId}`)
+  if (valueSchemaId !== undefined) out.ascii(`,"valueSchemaId":${valueSchemaId}`)
+  if (record.headers.length === 0) out.ascii(',"headers":[]}')
+  else out.text(`,"headers":${JSON.stringify(record.headers.map(([name, bytes]) => ({key: name, value: toPayload(bytes)})))}}`)
+}
+
+const scratch = new TextOutput(64 * 1024)
+
+/** One consumed record as a jsonl line (without the newline): writeJsonlRecord's text. */
+export function formatJsonlRecord(meta: ConsumedMeta, record: RawRecord, formats: RecordFormats, onMismatch?: (reason: string, field: 'key' | 'value') => void): string {
+  scratch.reset()
+  writeJsonlRecord(meta, record, formats, scratch, onMismatch)
+  return scratch.buffer.toString('utf8', 0, scratch.length)
 }

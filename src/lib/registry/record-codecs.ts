@@ -33,7 +33,7 @@ interface Codec {
   /** The bytes after the wire header -> the value as JSON. */
   decode(body: Buffer, messageIndexes: number[] | undefined): unknown
   /** Avro: writes the same as JSON text (what JSON.stringify(decode(...)) gives), faster; the body is record[start..]. */
-  writeJson?(record: Buffer, start: number, out: TextOutput): void
+  writeJson?(record: Buffer, start: number, out: TextOutput, asPayload: boolean): void
   /** A JSON value -> the whole record bytes, wire header included. */
   encode(value: unknown): Buffer
 }
@@ -99,6 +99,9 @@ function jsonToAvro(type: AvroType, value: unknown): unknown {
       return value
   }
 }
+
+/** A number JSON has no text for (jsonl writes these top-level values as their text, in a string). */
+const isSpecialNumber = (value: unknown) => typeof value === 'number' && (!Number.isFinite(value) || Object.is(value, -0))
 
 const hasBytes = (schema: string) => /"(bytes|fixed)"/.test(schema)
 
@@ -168,12 +171,14 @@ class CodecFactory {
       return {
         format,
         decode: (body) => (raw ? body.toString('base64') : bytesInside ? avroToJson(type.fromBuffer(body)) : type.fromBuffer(body)),
-        writeJson: (record, start, out) => {
+        writeJson: (record, start, out, asPayload) => {
           if (raw) return out.string(record.toString('base64', start))
           // Read in place (no view of the body to make); anything but an exact read is read
           // again the usual way, for its error.
           const read = type.decode(record, start)
-          write(out, read.offset === record.length ? read.value : type.fromBuffer(record.subarray(start)))
+          const value: unknown = read.offset === record.length ? read.value : type.fromBuffer(record.subarray(start))
+          if (asPayload && isSpecialNumber(value)) out.string(JSON.stringify(value))
+          else write(out, value)
         },
         encode: (value) => {
           const avro = bytesInside ? jsonToAvro(type, value) : value
@@ -301,14 +306,14 @@ export async function registrySerializer(format: RegistryFormat, client: Registr
   }
 
   // One decoding for the value and for its JSON text: `out` given, the text is written there.
-  const decodeTo = (bytes: Buffer, out: TextOutput | undefined): unknown => {
+  const decodeTo = (bytes: Buffer, out: TextOutput | undefined, asPayload = false): unknown => {
     const id = wireSchemaId(bytes)
     if (id === undefined) {
       throw new SerializationError(bytes.length < 5 ? `not in the Schema Registry wire format (${bytes.length} bytes)` : `not in the Schema Registry wire format (magic byte 0x${bytes[0]!.toString(16).padStart(2, '0')}, expected 0x00)`)
     }
     const codec = codecFor(id)
     try {
-      if (out !== undefined && codec.writeJson) return codec.writeJson(bytes, 5, out)
+      if (out !== undefined && codec.writeJson) return codec.writeJson(bytes, 5, out, asPayload)
     } catch (error) {
       throw new SerializationError(`schema id ${id}: the bytes do not decode as ${codec.format}: ${(error as Error).message.split('\n')[0]}`)
     }
@@ -325,15 +330,17 @@ export async function registrySerializer(format: RegistryFormat, client: Registr
     }
     try {
       if (out === undefined) return codec.decode(body, indexes)
-      out.text(JSON.stringify(codec.decode(body, indexes)))
+      const value = codec.decode(body, indexes)
+      if (asPayload && isSpecialNumber(value)) out.string(JSON.stringify(value))
+      else out.text(JSON.stringify(value))
       return undefined
     } catch (error) {
       throw new SerializationError(`schema id ${id}: the bytes do not decode as ${codec.format}: ${(error as Error).message.split('\n')[0]}`)
     }
   }
   const decode = (bytes: Buffer): unknown => decodeTo(bytes, undefined)
-  const writeText = (bytes: Buffer, out: TextOutput) => {
-    decodeTo(bytes, out)
+  const writeText = (bytes: Buffer, out: TextOutput, asPayload?: boolean) => {
+    decodeTo(bytes, out, asPayload)
   }
   // toText: the text written into a scratch buffer, then read back.
   const scratch = new TextOutput(64 * 1024)
