@@ -155,11 +155,11 @@ export interface ConsumedMeta {
   timestampType?: TimestampType
 }
 
-// The last timestamp's JSON, and the last topic's: records of a batch mostly share them.
+// The last timestamp's JSON, and the last topic's line start: records of a batch mostly share them.
 let lastTimestamp = Number.NaN
 let lastTimestampJson = ''
 let lastTopic = ''
-let lastTopicJson = '""'
+let lastTopicJson = Buffer.from('{"topic":"","partition":')
 // Which field a mismatch is about, without a closure per record (formatting is synchronous).
 let mismatchReport: ((reason: string, field: 'key' | 'value') => void) | undefined
 let mismatchField: 'key' | 'value' = 'key'
@@ -171,7 +171,11 @@ const reportMismatch = (reason: string) => {
 
 /** A key or value as its JSON payload, written into `out` (what JSON.stringify(toPayload(...)) gives). */
 function writePayload(bytes: Buffer | null, format: Serializer, out: TextOutput): void {
-  if (bytes !== null && format.writeText) {
+  if (bytes === null) {
+    out.ascii('null')
+    return
+  }
+  if (format.writeText) {
     // Registry formats write their decoded value straight into the output.
     const start = out.length
     try {
@@ -196,20 +200,27 @@ function writePayload(bytes: Buffer | null, format: Serializer, out: TextOutput)
  */
 export function writeJsonlRecord(meta: ConsumedMeta, record: RawRecord, formats: RecordFormats, out: TextOutput, onMismatch?: (reason: string, field: 'key' | 'value') => void): void {
   mismatchReport = onMismatch
+  // Written piece by piece: the pieces are ASCII (topic names are), the numbers digits.
   if (meta.topic !== lastTopic) {
     lastTopic = meta.topic
-    lastTopicJson = JSON.stringify(meta.topic)
+    lastTopicJson = Buffer.from(`{"topic":${JSON.stringify(meta.topic)},"partition":`, 'utf8')
   }
-  let head = `{"topic":${lastTopicJson},"partition":${meta.partition},"offset":${meta.offset}`
+  out.bytes(lastTopicJson)
+  out.number(meta.partition)
+  out.ascii(',"offset":')
+  out.number(meta.offset)
   const timestamp = meta.timestamp
   if (timestamp !== undefined && timestamp >= 0) {
     if (timestamp !== lastTimestamp) {
       lastTimestamp = timestamp
-      lastTimestampJson = `,"timestamp":${timestamp},"timestampIso":"${new Date(timestamp).toISOString()}"`
+      lastTimestampJson = `,"timestamp":${timestamp},"timestampIso":"${new Date(timestamp).toISOString()}","timestampType":"`
     }
-    head += `${lastTimestampJson},"timestampType":"${meta.timestampType ?? 'create'}"`
+    out.ascii(lastTimestampJson)
+    out.ascii(meta.timestampType ?? 'create')
+    out.ascii('","key":')
+  } else {
+    out.ascii(',"key":')
   }
-  out.text(`${head},"key":`)
   mismatchField = 'key'
   mismatchSeen = false
   writePayload(record.key, formats.key, out)

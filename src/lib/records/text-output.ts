@@ -52,8 +52,20 @@ export class TextOutput {
 
   /** Any text, as UTF-8. */
   text(text: string): void {
-    this.reserve(text.length * 3)
-    this.length += this.buffer.write(text, this.length, 'utf8')
+    const n = text.length
+    this.reserve(n * 3)
+    const buffer = this.buffer
+    const start = this.length
+    // ASCII byte by byte (short texts: cheaper than a call into Buffer.write), the rest by Buffer.write.
+    for (let i = 0; i < n; i++) {
+      const c = text.charCodeAt(i)
+      if (c > 0x7f) {
+        this.length = start + i + buffer.write(text.slice(i), start + i, 'utf8')
+        return
+      }
+      buffer[start + i] = c
+    }
+    this.length = start + n
   }
 
   /** Text known to be ASCII (a number's, base64). */
