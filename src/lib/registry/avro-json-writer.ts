@@ -117,7 +117,6 @@ export function avroJsonWriter(type: AvroType): AvroJsonWriter {
 
   const top = statement(type as unknown as TypeNode, 'v')
   // Generated once per schema; field names enter the code JSON-quoted only: no schema text runs.
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval
   const make = new Function('c', 'generic', 'logical', 'base64', `"use strict"; ${functions.join('\n')}\nreturn function write(o, v) {${top}}`)
   return make(literals, generic, logical, base64) as AvroJsonWriter
 }
