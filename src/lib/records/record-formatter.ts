@@ -38,6 +38,11 @@ export interface RecordFormatter {
    * the formatter can: false when the record is skipped (nothing written).
    */
   writeTo?(record: ConsumedRecord, out: TextOutput): boolean
+  /**
+   * For formats that print the value only: writes it from where it is in a batch (`start` -1: a
+   * null value), `record()` making the whole record when it is needed (a value that does not fit).
+   */
+  writeValueAt?(data: Buffer, start: number, end: number, out: TextOutput, record: () => ConsumedRecord): boolean
   /** The same format for the native consume loop, when it can express it (see native/src/kafkit_consume.c). */
   readonly nativeProgram?: NativeFormatProgram
   /** The format prints the timestamp type (%T{type}): records must carry it. */

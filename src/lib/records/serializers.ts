@@ -29,9 +29,10 @@ export interface Serializer {
    * Schema Registry formats only: writes what toText gives, as UTF-8, into `out` (the consume
    * output's buffer), without making a string; `asPayload`: as jsonl embeds the value instead
    * (records/jsonl.ts toPayload: a top-level NaN, infinity or -0 as its text, in a string).
-   * Throws as decode does; `out` may then hold part of the text.
+   * The stored bytes are bytes[start..end] (default: all of them, read in place). Throws as
+   * decode does; `out` may then hold part of the text.
    */
-  writeText?(bytes: Buffer, out: TextOutput, asPayload?: boolean): void
+  writeText?(bytes: Buffer, out: TextOutput, asPayload?: boolean, start?: number, end?: number): void
   /**
    * Schema Registry formats only (src/lib/registry/record-codecs.ts): fetches the schemas with
    * these ids (once each), so that decode and encodeJson, which are synchronous, can use them.

@@ -33,7 +33,7 @@ interface Codec {
   /** The bytes after the wire header -> the value as JSON. */
   decode(body: Buffer, messageIndexes: number[] | undefined): unknown
   /** Avro: writes the same as JSON text (what JSON.stringify(decode(...)) gives), faster; the body is record[start..]. */
-  writeJson?(record: Buffer, start: number, out: TextOutput, asPayload: boolean): void
+  writeJson?(record: Buffer, start: number, end: number, out: TextOutput, asPayload: boolean): void
   /** A JSON value -> the whole record bytes, wire header included. */
   encode(value: unknown): Buffer
 }
@@ -171,12 +171,12 @@ class CodecFactory {
       return {
         format,
         decode: (body) => (raw ? body.toString('base64') : bytesInside ? avroToJson(type.fromBuffer(body)) : type.fromBuffer(body)),
-        writeJson: (record, start, out, asPayload) => {
-          if (raw) return out.string(record.toString('base64', start))
+        writeJson: (record, start, end, out, asPayload) => {
+          if (raw) return out.string(record.toString('base64', start, end))
           // Read in place (no view of the body to make); anything but an exact read is read
           // again the usual way, for its error.
           const read = type.decode(record, start)
-          const value: unknown = read.offset === record.length ? read.value : type.fromBuffer(record.subarray(start))
+          const value: unknown = read.offset === end ? read.value : type.fromBuffer(record.subarray(start, end))
           if (asPayload && isSpecialNumber(value)) out.string(JSON.stringify(value))
           else write(out, value)
         },
@@ -306,17 +306,25 @@ export async function registrySerializer(format: RegistryFormat, client: Registr
   }
 
   // One decoding for the value and for its JSON text: `out` given, the text is written there.
-  const decodeTo = (bytes: Buffer, out: TextOutput | undefined, asPayload = false): unknown => {
+  const decodeTo = (bytes: Buffer, out: TextOutput | undefined, asPayload = false, start = 0, end = bytes.length): unknown => {
+    // Avro text is written from the bytes where they are (in a consumed batch).
+    if (out !== undefined && end - start >= 5 && bytes[start] === 0) {
+      const id = bytes.readInt32BE(start + 1)
+      const codec = codecFor(id)
+      if (codec.writeJson) {
+        try {
+          return codec.writeJson(bytes, start + 5, end, out, asPayload)
+        } catch (error) {
+          throw new SerializationError(`schema id ${id}: the bytes do not decode as ${codec.format}: ${(error as Error).message.split('\n')[0]}`)
+        }
+      }
+    }
+    if (start !== 0 || end !== bytes.length) bytes = bytes.subarray(start, end)
     const id = wireSchemaId(bytes)
     if (id === undefined) {
       throw new SerializationError(bytes.length < 5 ? `not in the Schema Registry wire format (${bytes.length} bytes)` : `not in the Schema Registry wire format (magic byte 0x${bytes[0]!.toString(16).padStart(2, '0')}, expected 0x00)`)
     }
     const codec = codecFor(id)
-    try {
-      if (out !== undefined && codec.writeJson) return codec.writeJson(bytes, 5, out, asPayload)
-    } catch (error) {
-      throw new SerializationError(`schema id ${id}: the bytes do not decode as ${codec.format}: ${(error as Error).message.split('\n')[0]}`)
-    }
     let body = bytes.subarray(5)
     let indexes: number[] | undefined
     if (codec.format === 'protobuf') {
@@ -339,8 +347,8 @@ export async function registrySerializer(format: RegistryFormat, client: Registr
     }
   }
   const decode = (bytes: Buffer): unknown => decodeTo(bytes, undefined)
-  const writeText = (bytes: Buffer, out: TextOutput, asPayload?: boolean) => {
-    decodeTo(bytes, out, asPayload)
+  const writeText = (bytes: Buffer, out: TextOutput, asPayload?: boolean, start?: number, end?: number) => {
+    decodeTo(bytes, out, asPayload, start, end)
   }
   // toText: the text written into a scratch buffer, then read back.
   const scratch = new TextOutput(64 * 1024)

@@ -52,17 +52,32 @@ function sameBytes(data: Buffer, start: number, end: number, bytes: Buffer): boo
 let lastTopicBytes = Buffer.alloc(0)
 let lastTopic = ''
 
-/** The framed records of one native batch. */
-export function unframeRecords(data: Buffer): ConsumedRecord[] {
-  const records: ConsumedRecord[] = []
-  const starts = [0, 0, 0, 0, 0, 0]
-  const ends = [0, 0, 0, 0, 0, 0]
-  const length = data.length
-  let pos = 0
-  while (pos < length) {
-    // Seven fields: topic, partition, offset, timestamp, key length, value length, headers. Found
-    // by a byte scan here (a Buffer.indexOf per field cost more than the scan).
-    let at = pos
+/**
+ * The framed records of a batch, one at a time: where each one's fields are, found by a byte scan
+ * (a Buffer.indexOf per field cost more than the scan), and the record itself only when asked.
+ */
+class FrameCursor {
+  private readonly starts = [0, 0, 0, 0, 0, 0]
+  private readonly ends = [0, 0, 0, 0, 0, 0]
+  private next = 0
+  private headersStart = 0
+  private headersEnd = 0
+  keyStart = 0
+  /** -1: a null key. */
+  keyLength = -1
+  valueStart = 0
+  /** -1: a null value. */
+  valueLength = -1
+
+  constructor(private readonly data: Buffer) {}
+
+  /** Moves to the next record; false after the last. */
+  advance(): boolean {
+    const {data, starts, ends} = this
+    const length = data.length
+    if (this.next >= length) return false
+    // Seven fields: topic, partition, offset, timestamp, key length, value length, headers.
+    let at = this.next
     for (let n = 0; n < 6; n++) {
       starts[n] = at
       while (at < length && data[at] !== TAB) at++
@@ -72,8 +87,19 @@ export function unframeRecords(data: Buffer): ConsumedRecord[] {
     let end = at
     while (end < length && data[end] !== NEWLINE) end++
     if (end >= length) throw new Error('a framed record from the native consume loop is cut short')
-    const keyLength = integerAt(data, starts[4]!, ends[4]!)
-    const valueLength = integerAt(data, starts[5]!, ends[5]!)
+    this.headersStart = at
+    this.headersEnd = end
+    this.keyStart = end + 1
+    this.keyLength = integerAt(data, starts[4]!, ends[4]!)
+    this.valueStart = this.keyStart + Math.max(this.keyLength, 0)
+    this.valueLength = integerAt(data, starts[5]!, ends[5]!)
+    this.next = this.valueStart + Math.max(this.valueLength, 0)
+    return true
+  }
+
+  /** The current record. */
+  record(): ConsumedRecord {
+    const {data, starts, ends} = this
     if (!sameBytes(data, starts[0]!, ends[0]!, lastTopicBytes)) {
       lastTopicBytes = Buffer.from(data.subarray(starts[0], ends[0]))
       lastTopic = lastTopicBytes.toString('latin1')
@@ -86,25 +112,35 @@ export function unframeRecords(data: Buffer): ConsumedRecord[] {
       while (data[colon] !== 0x3a) colon++
       timestamp = integerAt(data, colon + 1, ends[3]!)
     }
-    const headers = at === end ? [] : headersOf(data.toString('latin1', at, end))
-    pos = end + 1
-    const key = keyLength >= 0 ? data.subarray(pos, pos + keyLength) : null
-    if (keyLength > 0) pos += keyLength
-    const value = valueLength >= 0 ? data.subarray(pos, pos + valueLength) : null
-    if (valueLength > 0) pos += valueLength
     // Every property at once, in one order: records of one shape, no property added later.
-    const record: ConsumedRecord = {
+    return {
       topic: lastTopic,
       partition: integerAt(data, starts[1]!, ends[1]!),
       offset: integerAt(data, starts[2]!, ends[2]!),
       timestamp,
       timestampType: kind === 0x43 ? 'create' : kind === 0x4c ? 'log-append' : 'none',
-      key,
-      value,
-      headers,
+      key: this.keyLength >= 0 ? data.subarray(this.keyStart, this.keyStart + this.keyLength) : null,
+      value: this.valueLength >= 0 ? data.subarray(this.valueStart, this.valueStart + this.valueLength) : null,
+      headers: this.headersStart === this.headersEnd ? [] : headersOf(data.toString('latin1', this.headersStart, this.headersEnd)),
     }
-    records.push(record)
   }
+
+  /** The schema id of the current key (Schema Registry wire format), or -1. */
+  keyId(): number {
+    return this.keyLength >= 5 && this.data[this.keyStart] === 0 ? this.data.readInt32BE(this.keyStart + 1) : -1
+  }
+
+  /** The schema id of the current value, or -1. */
+  valueId(): number {
+    return this.valueLength >= 5 && this.data[this.valueStart] === 0 ? this.data.readInt32BE(this.valueStart + 1) : -1
+  }
+}
+
+/** The framed records of one native batch. */
+export function unframeRecords(data: Buffer): ConsumedRecord[] {
+  const records: ConsumedRecord[] = []
+  const cursor = new FrameCursor(data)
+  while (cursor.advance()) records.push(cursor.record())
   return records
 }
 
@@ -118,22 +154,49 @@ export function framedOutput(formatter: RecordFormatter, prepare: (records: Cons
     headerNullLiteral: HEADER_NULL,
   }).nativeProgram!
   let scratch = Buffer.allocUnsafe(1 << 20)
-  // A formatter that writes bytes itself writes each batch into a buffer of its own, used again
-  // once written (fresh memory for every batch cost more in page faults than the copying).
   const output = new TextOutput(0)
   const spare: ArrayBuffer[] = []
   const issued = new WeakSet<ArrayBuffer>()
   return {
     program,
     async unframe(data) {
+      // A formatter that writes bytes itself writes each batch into a buffer of its own, used again
+      // once written (fresh memory for every batch cost more in page faults than the copying).
+      const take = () => {
+        const memory = spare.pop()
+        output.use(memory ? Buffer.from(memory) : Buffer.allocUnsafeSlow(1 << 20))
+      }
+      const done = () => {
+        issued.add(output.buffer.buffer as ArrayBuffer)
+        return output.buffer.subarray(0, output.length)
+      }
+      if (formatter.writeValueAt) {
+        // Only the values are needed: records are made only to fetch the schemas (one per change
+        // of schema ids) and for values that do not decode.
+        const cursor = new FrameCursor(data)
+        const samples: ConsumedRecord[] = []
+        let keyId = -2
+        let valueId = -2
+        while (cursor.advance()) {
+          if (cursor.keyId() !== keyId || cursor.valueId() !== valueId) {
+            keyId = cursor.keyId()
+            valueId = cursor.valueId()
+            samples.push(cursor.record())
+          }
+        }
+        await prepare(samples)
+        take()
+        const walk = new FrameCursor(data)
+        const record = () => walk.record()
+        while (walk.advance()) formatter.writeValueAt(data, walk.valueLength < 0 ? -1 : walk.valueStart, walk.valueStart + walk.valueLength, output, record)
+        return done()
+      }
       const records = unframeRecords(data)
       await prepare(records)
       if (formatter.writeTo) {
-        const memory = spare.pop()
-        output.use(memory ? Buffer.from(memory) : Buffer.allocUnsafeSlow(1 << 20))
+        take()
         for (const record of records) formatter.writeTo(record, output)
-        issued.add(output.buffer.buffer as ArrayBuffer)
-        return output.buffer.subarray(0, output.length)
+        return done()
       }
       // Each record's text is written into one reused buffer as it is made (one long string of the
       // whole batch cost more to flatten and encode than the formatting itself), then copied out

@@ -22,6 +22,26 @@ export function valueLineFormatter(options: FormatterOptions): RecordFormatter {
         return mismatch(record, bytes, error)
       }
     },
+    writeValueAt(data, start, end, out, record) {
+      if (start < 0) {
+        out.text(nullLine)
+        return true
+      }
+      const at = out.length
+      try {
+        if (format.writeText) format.writeText(data, out, false, start, end)
+        else out.text(format.toText(data.subarray(start, end)))
+        out.byte(NEWLINE)
+        return true
+      } catch (error) {
+        // What was written of this record goes.
+        out.length = at
+        const text = mismatch(record(), data.subarray(start, end), error)
+        if (text === undefined) return false
+        out.ascii(text)
+        return true
+      }
+    },
     writeTo(record, out) {
       const bytes = record.value
       if (bytes === null) {
