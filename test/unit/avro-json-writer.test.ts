@@ -2,6 +2,7 @@ import {createRequire} from 'node:module'
 
 import {describe, expect, it} from 'vitest'
 
+import {framedOutput} from '../../src/lib/output/format/framed.js'
 import {valueLineFormatter} from '../../src/lib/output/format/value-line.js'
 import type {ConsumedRecord} from '../../src/lib/records/consumed-record.js'
 import {formatJsonlRecord} from '../../src/lib/records/jsonl.js'
@@ -145,9 +146,9 @@ describe('decoded values written into the output', () => {
     name: 'avro',
     decode: (bytes) => JSON.parse(bytes.toString()) as unknown,
     toText: (bytes) => JSON.stringify(JSON.parse(bytes.toString())),
-    writeText: (bytes, out, asPayload) => {
+    writeText: (bytes, out, asPayload, start = 0, end = bytes.length) => {
       out.ascii('{"partly":')
-      const value = JSON.parse(bytes.toString()) as unknown
+      const value = JSON.parse(bytes.toString('utf8', start, end)) as unknown
       out.text(asPayload && Number.isNaN(value) ? '"null"' : JSON.stringify(value))
     },
     prepare: async () => {},
@@ -166,6 +167,22 @@ describe('decoded values written into the output', () => {
     expect(out.buffer.toString('utf8', 0, out.length)).toBe(`{"partly":1\n0x${Buffer.from('bad').toString('hex')}\nNULL\n`)
     expect(reasons).toHaveLength(1)
     expect(hex.format(record('bad'))).toBe(`0x${Buffer.from('bad').toString('hex')}\n`)
+  })
+
+  it('framed batches: each value written from its place; schemas prepared once per change of ids; a mismatch names its record', async () => {
+    const frame = (offset: number, value: string | null) => Buffer.concat([Buffer.from(`t\t1\t${offset}\tCreateTime:5\t-1\t${value === null ? -1 : Buffer.byteLength(value)}\t\n`), Buffer.from(value ?? '')])
+    const wire = (id: number, json: string) => `\u0000\u0000\u0000\u0000${String.fromCharCode(id)}${json}`
+    // The stand-in's values are JSON after a 5-byte header.
+    const headed: Serializer = {...registryLike, writeText: (bytes, out, _p, start = 0, end = bytes.length) => out.text(JSON.stringify(JSON.parse(bytes.toString('utf8', start + 5, end))))}
+    const prepared: number[][] = []
+    const where: number[] = []
+    const formatter = valueLineFormatter({valueFormat: headed, onMismatch: (_f, _r, record) => (where.push(record.offset), 'fallback')})
+    const framed = framedOutput(formatter, async (records) => void prepared.push(records.map((r) => r.value?.[4] ?? -1)))
+    const batch = Buffer.concat([frame(0, wire(7, '{"a": 1}')), frame(1, wire(7, '[2]')), frame(2, null), frame(3, wire(8, '"x"')), frame(4, wire(8, 'bad'))])
+    const out = await framed.unframe(batch)
+    expect(out.toString()).toBe(`{"a":1}\n[2]\n\n"x"\n0x${Buffer.from(wire(8, 'bad'), 'latin1').toString('hex')}\n`)
+    expect(prepared).toEqual([[7, -1, 8]])
+    expect(where).toEqual([4])
   })
 
   it('jsonl: a value that does not decode is base64, without its schema id or any part of it', () => {
