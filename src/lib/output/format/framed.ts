@@ -60,6 +60,7 @@ class FrameCursor {
   private readonly starts = [0, 0, 0, 0, 0, 0]
   private readonly ends = [0, 0, 0, 0, 0, 0]
   private next = 0
+  private start = 0
   private headersStart = 0
   private headersEnd = 0
   keyStart = 0
@@ -76,6 +77,7 @@ class FrameCursor {
     const {data, starts, ends} = this
     const length = data.length
     if (this.next >= length) return false
+    this.start = this.next
     // Seven fields: topic, partition, offset, timestamp, key length, value length, headers.
     let at = this.next
     for (let n = 0; n < 6; n++) {
@@ -95,6 +97,18 @@ class FrameCursor {
     this.valueLength = integerAt(data, starts[5]!, ends[5]!)
     this.next = this.valueStart + Math.max(this.valueLength, 0)
     return true
+  }
+
+  /** Where the current record's frame starts. */
+  get frameStart(): number {
+    return this.start
+  }
+
+  /** The record whose frame starts at `frameStart` (the cursor moves there). */
+  recordAt(frameStart: number): ConsumedRecord {
+    this.next = frameStart
+    this.advance()
+    return this.record()
   }
 
   /** The current record. */
@@ -136,6 +150,12 @@ class FrameCursor {
   }
 }
 
+const grow = (places: Int32Array) => {
+  const grown = new Int32Array(places.length * 2)
+  grown.set(places)
+  return grown
+}
+
 /** The framed records of one native batch. */
 export function unframeRecords(data: Buffer): ConsumedRecord[] {
   const records: ConsumedRecord[] = []
@@ -155,6 +175,7 @@ export function framedOutput(formatter: RecordFormatter, prepare: (records: Cons
   }).nativeProgram!
   let scratch = Buffer.allocUnsafe(1 << 20)
   const output = new TextOutput(0)
+  let places = new Int32Array(3 * 4096)
   const spare: ArrayBuffer[] = []
   const issued = new WeakSet<ArrayBuffer>()
   return {
@@ -177,7 +198,14 @@ export function framedOutput(formatter: RecordFormatter, prepare: (records: Cons
         const samples: ConsumedRecord[] = []
         let keyId = -2
         let valueId = -2
+        // Per record: where its frame starts, where its value starts and its length (-1: null).
+        let count = 0
         while (cursor.advance()) {
+          if (places.length < (count + 1) * 3) places = grow(places)
+          places[count * 3] = cursor.frameStart
+          places[count * 3 + 1] = cursor.valueStart
+          places[count * 3 + 2] = cursor.valueLength
+          count++
           if (cursor.keyId() !== keyId || cursor.valueId() !== valueId) {
             keyId = cursor.keyId()
             valueId = cursor.valueId()
@@ -186,9 +214,13 @@ export function framedOutput(formatter: RecordFormatter, prepare: (records: Cons
         }
         await prepare(samples)
         take()
-        const walk = new FrameCursor(data)
-        const record = () => walk.record()
-        while (walk.advance()) formatter.writeValueAt(data, walk.valueLength < 0 ? -1 : walk.valueStart, walk.valueStart + walk.valueLength, output, record)
+        let index = 0
+        const record = () => cursor.recordAt(places[index * 3]!)
+        for (; index < count; index++) {
+          const start = places[index * 3 + 1]!
+          const length = places[index * 3 + 2]!
+          formatter.writeValueAt(data, length < 0 ? -1 : start, start + length, output, record)
+        }
         return done()
       }
       const records = unframeRecords(data)
