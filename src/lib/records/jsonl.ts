@@ -157,7 +157,8 @@ export interface ConsumedMeta {
 
 // The last timestamp's JSON, and the last topic's line start: records of a batch mostly share them.
 let lastTimestamp = Number.NaN
-let lastTimestampJson = ''
+let lastTimestampJson = Buffer.alloc(0)
+let lastTimestampType = ''
 let lastTopic = ''
 let lastTopicJson = Buffer.from('{"topic":"","partition":')
 // Which field a mismatch is about, without a closure per record (formatting is synchronous).
@@ -211,13 +212,13 @@ export function writeJsonlRecord(meta: ConsumedMeta, record: RawRecord, formats:
   out.number(meta.offset)
   const timestamp = meta.timestamp
   if (timestamp !== undefined && timestamp >= 0) {
-    if (timestamp !== lastTimestamp) {
+    const type = meta.timestampType ?? 'create'
+    if (timestamp !== lastTimestamp || type !== lastTimestampType) {
       lastTimestamp = timestamp
-      lastTimestampJson = `,"timestamp":${timestamp},"timestampIso":"${new Date(timestamp).toISOString()}","timestampType":"`
+      lastTimestampType = type
+      lastTimestampJson = Buffer.from(`,"timestamp":${timestamp},"timestampIso":"${new Date(timestamp).toISOString()}","timestampType":"${type}","key":`)
     }
-    out.ascii(lastTimestampJson)
-    out.ascii(meta.timestampType ?? 'create')
-    out.ascii('","key":')
+    out.bytes(lastTimestampJson)
   } else {
     out.ascii(',"key":')
   }
@@ -232,8 +233,14 @@ export function writeJsonlRecord(meta: ConsumedMeta, record: RawRecord, formats:
   writePayload(record.value, formats.value, out)
   const valueSchemaId = formats.value.prepare && !mismatchSeen ? wireSchemaId(record.value) : undefined
   mismatchReport = undefined
-  if (keySchemaId !== undefined) out.ascii(`,"keySchemaId":${keySchemaId}`)
-  if (valueSchemaId !== undefined) out.ascii(`,"valueSchemaId":${valueSchemaId}`)
+  if (keySchemaId !== undefined) {
+    out.ascii(',"keySchemaId":')
+    out.number(keySchemaId)
+  }
+  if (valueSchemaId !== undefined) {
+    out.ascii(',"valueSchemaId":')
+    out.number(valueSchemaId)
+  }
   if (record.headers.length === 0) out.ascii(',"headers":[]}')
   else out.text(`,"headers":${JSON.stringify(record.headers.map(([name, bytes]) => ({key: name, value: toPayload(bytes)})))}}`)
 }
