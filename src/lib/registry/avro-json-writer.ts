@@ -57,8 +57,14 @@ export function avroJsonWriter(type: AvroType): AvroJsonWriter {
   const named = new Map<TypeNode, string>()
 
   const literal = (text: string): string => {
-    literals.push(Buffer.from(text, 'utf8'))
-    return `o.bytes(c[${literals.length - 1}]);`
+    const bytes = Buffer.from(text, 'utf8')
+    if (bytes.length > 32) {
+      literals.push(bytes)
+      return `o.bytes(c[${literals.length - 1}]);`
+    }
+    // Short ones (a field's name) as stores of their bytes, unrolled.
+    const stores = [...bytes].map((b, i) => `b[a + ${i}] = ${b};`).join(' ')
+    return `{o.reserve(${bytes.length}); const b = o.buffer, a = o.length; ${stores} o.length = a + ${bytes.length};}`
   }
   const fn = (body: string): string => {
     const name = `w${functions.length}`
