@@ -1,8 +1,7 @@
-import {createRequire} from 'node:module'
-
 import {KafkitError} from '../errors.js'
 import {SerializationError, wireSchemaId, type Serializer} from '../records/serializers.js'
 import {avroJsonWriter, avroToJson} from './avro-json-writer.js'
+import {registryLibrary} from './library.js'
 import {readableLogicalTypes} from './avro-logical-types.js'
 import type {LibrarySchemaInfo, RegistryClient} from './registry-client.js'
 import {TextOutput} from '../records/text-output.js'
@@ -48,21 +47,14 @@ type BufbuildModule = typeof import('@bufbuild/protobuf')
 type AvroType = import('avsc').Type
 type AvscModule = typeof import('avsc')
 
-const load = createRequire(import.meta.url)
-const modules = new Map<string, unknown>()
+const LIBRARY_PARTS = {'serde.js': 'serde', 'avro.js': 'avro', 'protobuf.js': 'protobuf', 'json.js': 'json', avsc: 'avsc', '@bufbuild/protobuf': 'bufbuild'} as const
 
-function library<T>(path: string): T {
-  let loaded = modules.get(path)
-  if (loaded === undefined) {
-    try {
-      // avsc and @bufbuild/protobuf are the serdes' own dependencies: found from their folder.
-      loaded = path.endsWith('.js') ? load(`@confluentinc/schemaregistry/dist/serde/${path}`) : createRequire(load.resolve('@confluentinc/schemaregistry/dist/serde/serde.js'))(path)
-    } catch (error) {
-      throw new KafkitError('environment', `the Schema Registry serdes failed to load: ${(error as Error).message.split('\n')[0]}`, {hint: 'run: bash scripts/setup.sh', cause: error})
-    }
-    modules.set(path, loaded)
+function library<T>(path: keyof typeof LIBRARY_PARTS): T {
+  try {
+    return registryLibrary()[LIBRARY_PARTS[path]] as T
+  } catch (error) {
+    throw new KafkitError('environment', `the Schema Registry serdes failed to load: ${(error as Error).message.split('\n')[0]}`, {hint: 'run: bash scripts/setup.sh', cause: error})
   }
-  return loaded as T
 }
 
 // ---------- JSON <-> the libraries' values ----------
