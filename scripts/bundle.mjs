@@ -85,7 +85,7 @@ await build({
   format: 'cjs',
   outfile: join(root, 'dist', 'kafkit.cjs'),
   // Native code and what only some commands need stay in node_modules, loaded when used.
-  external: ['@confluentinc/kafka-javascript', '@confluentinc/schemaregistry', 'cli-table3', 'yaml', '@inquirer/prompts', 'typescript', 'ts-node', 'tsx'],
+  external: ['@confluentinc/kafka-javascript', '@confluentinc/schemaregistry', 'protobufjs', 'cli-table3', 'yaml', '@inquirer/prompts', 'typescript', 'ts-node', 'tsx'],
   // The sources are ESM and find files relative to import.meta.url; in the CJS bundle that is the bundle's own URL.
   define: {'import.meta.url': '__kafkitBundleUrl', 'import.meta.dirname': '__dirname'},
   banner: {js: "const __kafkitBundleUrl = require('node:url').pathToFileURL(__filename).href;"},

@@ -1,18 +1,26 @@
-import {Args, Flags} from '@oclif/core'
+import {Args, Flags, type Interfaces} from '@oclif/core'
 
 import {parseDuration} from '../lib/duration.js'
 import {interruptedError, usageError} from '../lib/errors.js'
 import {KafkaCommand} from '../lib/kafka-command.js'
 import type {PipeErrorPolicy, PipeSummary} from '../lib/kafka/pipe/request.js'
 import {runPipe} from '../lib/kafka/pipe/run.js'
+import {topicMatcher} from '../lib/kafka/topics/names.js'
 import {parseOffsetSpec} from '../lib/offset-spec.js'
 import {formatPipeProgress, formatPipeSummary} from '../lib/output/pipe-report.js'
-import {FORMAT_NAMES, serializerFor} from '../lib/records/serializers.js'
+import {FORMAT_NAMES, serializerFor, type Serializer} from '../lib/records/serializers.js'
+import {connectRegistry, registryFlags} from '../lib/registry-command.js'
+import {chooseSchema, SCHEMA_TYPE_OF} from '../lib/registry/produce-schema.js'
+import {isRegistryFormat, REGISTRY_FORMATS, registrySerializer} from '../lib/registry/record-codecs.js'
+import type {RegistryClient} from '../lib/registry/registry-client.js'
+import {readSchemaInput} from '../lib/registry/schema-file.js'
 import {trapInterrupts} from '../lib/signals.js'
 import {execTransform} from '../lib/transform/exec-transform.js'
 import {expressionSteps, expressionTransform} from '../lib/transform/expressions.js'
 import {moduleTransform} from '../lib/transform/module-transform.js'
 import {chainTransforms, type RecordTransform} from '../lib/transform/record-transform.js'
+
+type PipeFlags = Interfaces.InferredFlags<typeof Pipe.flags & typeof Pipe.baseFlags>
 
 export default class Pipe extends KafkaCommand {
   static summary = 'Consume, transform and produce in one step: exactly once within a cluster, at least once across clusters.'
@@ -48,10 +56,17 @@ Several processes with the same -g share the source partitions (Kafka's group pr
     exec: Flags.string({summary: 'A program reading jsonl records on stdin and writing one line per record: a record, a JSON array of records, or null.', helpGroup: 'TRANSFORM'}),
     'on-error': Flags.string({summary: 'A record the transform fails on: fail (stop), skip, or dead-letter TOPIC (its original bytes, with headers saying why). Default fail.', helpGroup: 'TRANSFORM'}),
     'dead-letter-topic': Flags.string({summary: 'The dead-letter topic (same as --on-error dead-letter TOPIC).', helpGroup: 'TRANSFORM'}),
-    'key-format': Flags.string({summary: `How keys are decoded for transforms: ${FORMAT_NAMES.join(', ')} (default str).`, helpGroup: 'FORMAT'}),
-    'value-format': Flags.string({summary: `How values are decoded for transforms: ${FORMAT_NAMES.join(', ')} (default str).`, helpGroup: 'FORMAT'}),
+    'key-format': Flags.string({summary: `How keys are decoded for transforms: ${[...FORMAT_NAMES, ...REGISTRY_FORMATS].join(', ')} (default str).`, helpGroup: 'FORMAT'}),
+    'value-format': Flags.string({summary: `How values are decoded for transforms: ${[...FORMAT_NAMES, ...REGISTRY_FORMATS].join(', ')} (default str).`, helpGroup: 'FORMAT'}),
     'output-key-format': Flags.string({summary: 'How output keys are encoded (default: --key-format).', helpGroup: 'FORMAT'}),
     'output-value-format': Flags.string({summary: 'How output values are encoded (default: --value-format).', helpGroup: 'FORMAT'}),
+    'output-value-schema-file': Flags.string({summary: 'Schema Registry output: write values with this schema file (.avsc, .proto, .json), registered under <destination>-value.', helpGroup: 'SCHEMA REGISTRY'}),
+    'output-value-schema-subject': Flags.string({summary: 'Schema Registry output: write values with the latest schema of this subject.', helpGroup: 'SCHEMA REGISTRY'}),
+    'output-value-schema-id': Flags.integer({summary: 'Schema Registry output: write values with the schema of this id.', min: 0, helpGroup: 'SCHEMA REGISTRY'}),
+    'output-key-schema-file': Flags.string({summary: 'As --output-value-schema-file, for keys (<destination>-key).', helpGroup: 'SCHEMA REGISTRY'}),
+    'output-key-schema-subject': Flags.string({summary: 'As --output-value-schema-subject, for keys.', helpGroup: 'SCHEMA REGISTRY'}),
+    'output-key-schema-id': Flags.integer({summary: 'As --output-value-schema-id, for keys.', min: 0, helpGroup: 'SCHEMA REGISTRY'}),
+    ...registryFlags,
     'keep-partitions': Flags.boolean({summary: "Write each record to its source partition (default: the destination's partitioner, as Java's).", helpGroup: 'WRITE'}),
     'at-least-once': Flags.boolean({summary: 'No transactions on one cluster: outputs visible at once, no read_committed needed; after a crash some may appear twice.', helpGroup: 'GUARANTEE'}),
     'commit-interval': Flags.string({summary: 'How often progress is committed (a transaction, or the offsets): 1s, 500ms, 5s.', default: '1s', helpGroup: 'GUARANTEE'}),
@@ -63,11 +78,55 @@ Several processes with the same -g share the source partitions (Kafka's group pr
     'to-property': Flags.string({summary: 'librdkafka property key=value for the destination cluster (repeatable).', multiple: true, multipleNonGreedy: true, helpGroup: 'DESTINATION CLUSTER'}),
   }
 
+  private registry?: RegistryClient
+
+  /** How keys or values are decoded for transforms; a Schema Registry format reads each record's schema id. */
+  private async inputFormat(flags: PipeFlags, field: 'key' | 'value'): Promise<Serializer> {
+    const name = flags[`${field}-format`] ?? 'str'
+    if (!isRegistryFormat(name)) return serializerFor(name, `--${field}-format`)
+    this.registry ??= await connectRegistry(flags, this.secrets, (line) => this.debugLog(line))
+    return registrySerializer(name, this.registry, {isKey: field === 'key'})
+  }
+
+  /**
+   * How outputs are encoded: by default as they were read (a Schema Registry format writes each
+   * record with the schema id it carries, so a transform keeps its input's schema); an output
+   * schema flag writes every record with that schema instead.
+   */
+  private async outputFormat(flags: PipeFlags, field: 'key' | 'value', destination: string, read: Serializer): Promise<Serializer> {
+    const schemaFlags = ([`output-${field}-schema-file`, `output-${field}-schema-subject`, `output-${field}-schema-id`] as const).filter((name) => flags[name] !== undefined)
+    if (schemaFlags.length > 1) throw usageError(`choose one of --${schemaFlags.join(', --')}`)
+    const given = flags[`output-${field}-format`]
+    const name = given ?? flags[`${field}-format`] ?? 'str'
+    if (schemaFlags.length > 0 && !isRegistryFormat(name)) throw usageError(`--${schemaFlags[0]} needs --output-${field}-format (or --${field}-format) avro, protobuf or json-schema`)
+    if (schemaFlags.length === 0) return given === undefined ? read : this.inputFormat({...flags, [`${field}-format`]: given}, field)
+    if (!isRegistryFormat(name)) return serializerFor(name, `--output-${field}-format`)
+    this.registry ??= await connectRegistry(flags, this.secrets, (line) => this.debugLog(line))
+    const isKey = field === 'key'
+    const file = flags[`output-${field}-schema-file`]
+    const schema = await chooseSchema(this.registry, {
+      topic: destination,
+      isKey,
+      format: name,
+      id: flags[`output-${field}-schema-id`],
+      subject: flags[`output-${field}-schema-subject`],
+      version: 'latest',
+      file: file === undefined ? undefined : readSchemaInput({file, type: name === 'registry' ? undefined : SCHEMA_TYPE_OF[name]}),
+      strategy: 'topic',
+      autoRegister: true,
+    })
+    const serializer = await registrySerializer(name, this.registry, {isKey, defaultSchema: schema})
+    // Every record with the chosen schema: the id a record carries (its input's) is not used.
+    return {...serializer, prepare: undefined, encodeJson: (value: unknown) => serializer.encodeJson!(value)}
+  }
+
   async run(): Promise<PipeSummary> {
     const rawArgv = deadLetterTopicAsFlag(this.argv)
     this.argv = rawArgv
-    const {argv, flags} = await this.parse(Pipe)
-    const topics = argv as string[]
+    const {flags, raw} = await this.parse(Pipe)
+    // The positional words as typed: oclif's argv moves a later repeat of the first one forward
+    // (`a b a` comes back as a, a, b), and here the last word is the destination.
+    const topics = raw.flatMap((token) => (token.type === 'arg' ? [token.input] : []))
     if (topics.length < (flags.pattern === undefined ? 2 : 1)) {
       throw usageError('name the source topic(s) and the destination', 'kafkit pipe SOURCE... DESTINATION -g GROUP')
     }
@@ -78,14 +137,16 @@ Several processes with the same -g share the source partitions (Kafka's group pr
       throw usageError('pipe takes a start position only', 'use -e to stop once caught up')
     }
     const onError = errorPolicy(flags['on-error'], flags['dead-letter-topic'])
-    const input = {key: serializerFor(flags['key-format'] ?? 'str', '--key-format'), value: serializerFor(flags['value-format'] ?? 'str', '--value-format')}
-    const output = {
-      key: flags['output-key-format'] === undefined ? input.key : serializerFor(flags['output-key-format'], '--output-key-format'),
-      value: flags['output-value-format'] === undefined ? input.value : serializerFor(flags['output-value-format'], '--output-value-format'),
-    }
+    const input = {key: await this.inputFormat(flags, 'key'), value: await this.inputFormat(flags, 'value')}
+    const output = {key: await this.outputFormat(flags, 'key', destination, input.key), value: await this.outputFormat(flags, 'value', destination, input.value)}
+    await this.registry?.ensureReachable()
     const commitIntervalMs = parseDuration(flags['commit-interval'], '--commit-interval')
     const otherCluster = [flags['to-bootstrap'], flags['to-profile'], flags['to-command-config'], flags['to-property']].some((v) => v !== undefined)
     if (otherCluster && flags['transactional-id'] !== undefined) throw usageError('--transactional-id needs one cluster: across clusters the pipe is at least once')
+    // On one cluster, a destination that is also a source would read its own output forever.
+    if (!otherCluster && (sources.includes(destination) || (flags.pattern !== undefined && topicMatcher(flags.pattern)(destination)))) {
+      throw usageError(`the destination '${destination}' is also a source: the pipe would read its own output`, 'write to another topic (or to another cluster with --to-bootstrap)')
+    }
 
     const transforms: RecordTransform[] = []
     const steps = expressionSteps(rawArgv)

@@ -93,6 +93,14 @@ describe('the npm package', () => {
       const listed = await runInstalled(['topics', 'list', '-b', bootstrap])
       expect(listed.stdout.split('\n')).toContain(topic)
 
+      // The .proto parser (protobufjs, a dependency loaded outside the bundle) is found: a syntax
+      // error is reported with its line before any registry is asked.
+      const proto = join(work, 'bad.proto')
+      writeFileSync(proto, 'syntax = "proto3";\nmessage M {\n  string s = ;\n}\n')
+      const parsed = await runInstalled(['schemas', 'register', 's', '--file', proto, '-r', 'http://127.0.0.1:9'])
+      expect(parsed.stderr).toMatch(/bad\.proto: not a valid \.proto file: .*line 3/)
+      expect(parsed.exitCode).toBe(2)
+
       // Shell completion works from the installed package: the script, the completer it calls
       // (which asks the broker), and @oclif/plugin-autocomplete's own commands (the plugin loads).
       const script = await runInstalled(['autocomplete', 'bash'])

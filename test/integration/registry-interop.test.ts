@@ -97,3 +97,61 @@ describe('a schema with a reference, with Python confluent-kafka', () => {
     expect(back).toEqual(values.map((value, i) => ({key: `k${i}`, value})))
   }, 60_000)
 })
+
+describe('.proto text schema files, with Python confluent-kafka', () => {
+  const records = cases.protobuf
+  const expected = records.map(([key, value]) => ({key, value}))
+  const input = records.map(([key, value]) => `${key}\t${value === null ? 'NULL' : JSON.stringify(value)}`).join('\n') + '\n'
+  const statusAndOrder =
+    'enum Status { NEW = 0; PAID = 1; }\n\nmessage Order {\n  int64 id = 1;\n  string name = 2;\n  double amount = 3;\n  repeated string tags = 4;\n  Status status = 5;\n  bytes raw = 6;\n  Address address = 7;\n}\n'
+  const readBack = async (topic: string) => {
+    const back = (await python3(['consume', bootstrap, registry, topic, 'protobuf', String(records.length)])).trimEnd().split('\n').map((line) => JSON.parse(line) as unknown)
+    expect(back).toEqual(expected)
+    const read = await runKafkit(['consume', topic, '-b', bootstrap, '-e', '-r', registry, '--value-format', 'protobuf', '--output', 'jsonl'])
+    expect(read.stderr).toBe('')
+    expect(read.stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as {key: string; value: unknown}).map(({key, value}) => ({key, value}))).toEqual(expected)
+  }
+
+  it('produce --value-schema-file x.proto compiles the text, registers it as text and writes with it; Python and kafkit consume read the values', async () => {
+    const topic = uniqueName('py-reg-proto-text')
+    await createTopics(bootstrap, [topic])
+    const order = join(mkdtempSync(join(tmpdir(), 'kafkit-proto-text-')), 'shop_order.proto')
+    // The messages of Python's shop.Order (test/python/registry_interop.py), written as .proto text.
+    writeFileSync(order, `syntax = "proto3";\npackage shop;\n\nmessage Address {\n  string city = 1;\n}\n\n${statusAndOrder}`)
+    const produced = await runKafkit(
+      ['produce', topic, '-b', bootstrap, '-r', registry, '-K', '\\t', '--null-marker', 'NULL', '--value-format', 'protobuf', '--value-schema-file', order, '--value-proto-message', 'Order'],
+      {input},
+    )
+    expect(produced.stderr).not.toMatch(/error/i)
+    expect(produced.exitCode).toBe(0)
+    // Registered as the text itself, as Java's serializer does.
+    const stored = await runKafkit(['schemas', 'get', `${topic}-value`, '-r', registry, '--json'])
+    expect(JSON.parse(stored.stdout).schema).toContain('message Order')
+    await readBack(topic)
+  }, 90_000)
+
+  it('a .proto text that imports another registered .proto resolves the reference on produce and consume', async () => {
+    const topic = uniqueName('py-reg-proto-import')
+    await createTopics(bootstrap, [topic])
+    const dir = mkdtempSync(join(tmpdir(), 'kafkit-proto-import-'))
+    const address = join(dir, 'shop_address.proto')
+    const order = join(dir, 'shop_order.proto')
+    writeFileSync(address, 'syntax = "proto3";\npackage shop;\n\nmessage Address {\n  string city = 1;\n}\n')
+    writeFileSync(order, `syntax = "proto3";\npackage shop;\nimport "shop_address.proto";\n\n${statusAndOrder}`)
+    const schemas = (args: string[]) => runKafkit(['schemas', ...args, '-r', registry])
+    expect((await schemas(['register', `${topic}-address`, '--file', address])).exitCode).toBe(0)
+    expect((await schemas(['register', `${topic}-value`, '--file', order, '--reference', `shop_address.proto=${topic}-address:1`])).exitCode).toBe(0)
+    const produced = await runKafkit(['produce', topic, '-b', bootstrap, '-r', registry, '-K', '\\t', '--null-marker', 'NULL', '--value-format', 'protobuf'], {input})
+    expect(produced.stderr).not.toMatch(/error/i)
+    expect(produced.exitCode).toBe(0)
+    await readBack(topic)
+  }, 90_000)
+
+  it('a .proto file that does not parse fails with exit 2 and the parser line, before any request', async () => {
+    const bad = join(mkdtempSync(join(tmpdir(), 'kafkit-proto-bad-')), 'bad.proto')
+    writeFileSync(bad, 'syntax = "proto3";\nmessage Broken {\n  string name = ;\n}\n')
+    const result = await runKafkit(['schemas', 'register', 'never-registered-value', '--file', bad, '-r', registry])
+    expect(result.exitCode).toBe(2)
+    expect(result.stderr).toMatch(/bad\.proto: not a valid \.proto file: .*line 3/)
+  })
+})

@@ -72,6 +72,16 @@ describe('authentication failures', () => {
     expect(line).toBe("error: unsupported SASL mechanism 'FOO': kafkit's client knows GSSAPI, PLAIN, SCRAM-SHA-256, SCRAM-SHA-512, OAUTHBEARER")
   })
 
+  it('an empty password (PLAIN) and no user name (SCRAM): said, not librdkafka\'s "Erroneous state"', async () => {
+    const empty = saslFlags('PLAIN').map((flag) => (flag.startsWith('sasl.password=') ? 'sasl.password=' : flag))
+    expect(await expectAuthFailure(['topics', 'list', ...empty])).toBe('error: SASL PLAIN needs sasl.password, and it is empty')
+    // Without the `-X sasl.username=...` pair.
+    const flags = saslFlags('SCRAM-SHA-512')
+    const at = flags.findIndex((flag) => flag.startsWith('sasl.username='))
+    flags.splice(at - 1, 2)
+    expect(await expectAuthFailure(['produce', 'never-written', ...flags], {input: 'x\n'})).toBe('error: SASL SCRAM-SHA-512 needs sasl.username, and it is not set')
+  })
+
   it('the unknown mechanism from a Java properties file', async () => {
     const file = join(certDir, 'foo.properties')
     writeFileSync(file, `bootstrap.servers=${listener('sasl')}\nsecurity.protocol=SASL_PLAINTEXT\nsasl.mechanism=FOO\n`)

@@ -16,6 +16,9 @@ describe('a refused flag value names the rule and the value', () => {
     [['produce', 't', '--partition', '-1'], '--partition must be at least 0, got -1'],
     [['consume', 't', '--on-error', 'bogus'], "invalid --on-error 'bogus'"],
     [['consume', 't', '--isolation-level', 'bogus'], "invalid --isolation-level 'bogus'"],
+    // (oclif's argv would give a, a, b here: the words are read as typed.)
+    [['pipe', 'a', 'b', 'a', '-g', 'g'], "the destination 'a' is also a source: the pipe would read its own output"],
+    [['pipe', 'orders', '--pattern', 'ord.*', '-g', 'g'], "the destination 'orders' is also a source: the pipe would read its own output"],
   ])('%j', async (args, message) => {
     const result = await runKafkit([...args, '-b', await closedAddress()])
     expect(result.exitCode).toBe(2)

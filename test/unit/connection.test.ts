@@ -164,6 +164,23 @@ describe('secured connections', () => {
     expect(error?.message).toContain("unsupported SASL mechanism 'FOO'")
   })
 
+  it('PLAIN or SCRAM with an empty or missing user name or password is an auth error saying which (not librdkafka\'s "Erroneous state")', () => {
+    const resolve = (properties: string[]) => () => resolveConnection({timeoutMs: 1, env: {KAFKIT_CONFIG: '/nonexistent'}, properties: ['security.protocol=SASL_PLAINTEXT', ...properties]})
+    expect(resolve(['sasl.mechanisms=PLAIN', 'sasl.username=alice', 'sasl.password='])).toThrowError('SASL PLAIN needs sasl.password, and it is empty')
+    expect(resolve(['sasl.mechanisms=SCRAM-SHA-256'])).toThrowError('SASL SCRAM-SHA-256 needs sasl.username and sasl.password, and they are not set')
+    expect(resolve(['sasl.mechanisms=PLAIN', 'sasl.username=alice', 'sasl.password=x'])).not.toThrow()
+    // GSSAPI (the default mechanism) and OAUTHBEARER take no password.
+    expect(resolve([])).not.toThrow()
+    expect(resolve(['sasl.mechanisms=OAUTHBEARER'])).not.toThrow()
+    let caught: unknown
+    try {
+      resolve(['sasl.mechanisms=PLAIN', 'sasl.username=alice'])()
+    } catch (error) {
+      caught = error
+    }
+    expect((caught as KafkitError | undefined)?.exitCode).toBe(4)
+  })
+
   it('a refused client certificate: missing, or expired by its own dates', () => {
     const missing = new ConnectionDiagnosis('b:1', 5000)
     missing.noteReason('Receive failed: error:0A000412:SSL routines::sslv3 alert bad certificate: SSL alert number 42')

@@ -14,10 +14,13 @@ describe('schema files', () => {
     expect(inferSchemaType('o.json', '{"type": "record", "name": "O", "fields": []}')).toBe('avro')
   })
 
-  it('a JSON syntax error names the line and column; protobuf text is left to the registry', () => {
+  it('a JSON syntax error names the line and column; a .proto text error names its line', () => {
     expect(() => checkSchemaText('o.avsc', 'avro', '{"type": "record",\n  "name": "X" "fields": []}')).toThrowError(/o\.avsc: not valid Avro schema JSON at line 2, column 15/)
     expect(() => checkSchemaText('o.avsc', 'avro', '   \n')).toThrowError(/empty/)
-    expect(() => checkSchemaText('u.proto', 'protobuf', 'message {')).not.toThrow()
+    expect(() => checkSchemaText('u.proto', 'protobuf', 'syntax = "proto3";\nmessage {')).toThrowError(/u\.proto: not a valid \.proto file: .*\(line 2\)/)
+    expect(() => checkSchemaText('u.proto', 'protobuf', 'syntax = "proto3";\nmessage M { string s = 1; }')).not.toThrow()
+    // A serialized descriptor (base64, as Python's serializer registers) is taken as it is.
+    expect(() => checkSchemaText('d.proto', 'protobuf', 'CgdvLnByb3RvIgMKAU0=')).not.toThrow()
   })
 
   it('reads --reference NAME=SUBJECT:VERSION and --version', () => {

@@ -82,6 +82,18 @@ function checkSaslMechanism(mechanism: string | undefined): void {
   })
 }
 
+/** PLAIN and SCRAM with a missing or empty user name or password: librdkafka says only "Erroneous state". */
+function checkSaslCredentials(properties: Record<string, string>): void {
+  const protocol = (properties['security.protocol'] ?? '').toUpperCase()
+  const mechanism = properties['sasl.mechanisms'] ?? properties['sasl.mechanism'] ?? 'GSSAPI'
+  if (!protocol.startsWith('SASL') || !(mechanism === 'PLAIN' || mechanism.startsWith('SCRAM-'))) return
+  const missing = ['sasl.username', 'sasl.password'].filter((key) => !properties[key])
+  if (missing.length === 0) return
+  throw new KafkitError('auth', `SASL ${mechanism} needs ${missing.join(' and ')}, and ${missing.length === 1 ? 'it is' : 'they are'} ${missing.some((key) => key in properties) ? 'empty' : 'not set'}`, {
+    hint: 'set them with -X sasl.username=... -X sasl.password=..., in the profile (sasl: username/password), or sasl.jaas.config in --command-config',
+  })
+}
+
 export function resolveConnection(input: ConnectionInput): Connection {
   const given = input.env ?? process.env
   const env = input.namedOnly ? {...given, KAFKA_BOOTSTRAP_SERVERS: undefined, KAFKIT_PROFILE: undefined} : given
@@ -133,6 +145,7 @@ export function resolveConnection(input: ConnectionInput): Connection {
 
   const properties: Record<string, string> = {...fileProperties, ...commandConfig, ...flagProperties, 'bootstrap.servers': bootstrapServers}
   checkSaslMechanism(properties['sasl.mechanisms'] ?? properties['sasl.mechanism'])
+  checkSaslCredentials(properties)
   return {
     bootstrapServers,
     bootstrapSource,

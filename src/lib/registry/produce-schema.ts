@@ -66,9 +66,6 @@ export async function chooseSchema(client: RegistryClient, choice: SchemaChoice)
     if (choice.format !== 'registry' && SCHEMA_TYPE_OF[choice.format] !== file.schemaType) {
       throw usageError(`${file.name} holds a ${file.schemaType} schema, but the format is ${choice.format}`)
     }
-    if (file.schemaType === 'protobuf' && !/^[A-Za-z0-9+/=\s]+$/.test(file.schema)) {
-      throw usageError(`${file.name}: kafkit cannot compile .proto text into the descriptor the registry's Protobuf serdes use`, 'register the schema with a Confluent Protobuf serializer, then use --value-schema-subject or --value-schema-id')
-    }
     const subject = choice.subject ?? subjectFor(choice)
     const info: LibrarySchemaInfo = {schemaType: REGISTRY_TYPE[file.schemaType], schema: file.schema, references: file.references}
     if (choice.autoRegister) return byId((await client.register(subject, file)).id)

@@ -4,6 +4,7 @@ import {Agent} from 'node:https'
 import type {RegistryConnection} from '../config/registry-connection.js'
 import {KafkitError} from '../errors.js'
 import {registryLibrary} from './library.js'
+import {isSerializedDescriptor, protoFileName, serializedDescriptor} from './proto-text.js'
 import type {SchemaReference, SchemaType} from './schema-file.js'
 
 // The one link to a Schema Registry, over @confluentinc/schemaregistry's client (loaded only by
@@ -55,6 +56,7 @@ function loadLibrary(): ClientModule & RestModule {
 export class RegistryClient {
   private readonly client: ClientType
   private readonly rest: RestServiceType
+  private serdesView?: ClientType
 
   constructor(readonly connection: RegistryConnection) {
     const {SchemaRegistryClient, RestService} = loadLibrary()
@@ -92,14 +94,43 @@ export class RegistryClient {
     )
   }
 
-  /** The library's own client, for its serdes (record-codecs.ts); call through `run` so failures are translated. */
+  /**
+   * The library's own client, for its serdes (record-codecs.ts); call through `run` so failures
+   * are translated. Its answers for `format=serialized` are always serialized Protobuf
+   * descriptors: a registry that keeps .proto text (Apicurio, or text Java's serializer
+   * registered) answers with the text, which proto-text.ts compiles.
+   */
   get library(): ClientType {
-    return this.client
+    return (this.serdesView ??= this.compilingProtoText(this.client))
+  }
+
+  private compilingProtoText(client: ClientType): ClientType {
+    const fetchReference = async (subject: string, version: number) => client.getSchemaMetadata(subject, version, true)
+    const serialized = async <T extends LibrarySchemaInfo>(info: T, name: string): Promise<T> =>
+      info.schemaType === 'PROTOBUF' && !isSerializedDescriptor(info.schema) ? {...info, schema: await serializedDescriptor(name, info, fetchReference)} : info
+    return new Proxy(client, {
+      get(target, property, receiver) {
+        if (property === 'getBySubjectAndId') {
+          return async (subject: string, id: number, format?: string) => {
+            const info = await target.getBySubjectAndId(subject, id, format)
+            return format === 'serialized' ? serialized(info, protoFileName(info.schema)) : info
+          }
+        }
+        if (property === 'getSchemaMetadata') {
+          // References: the library names the file by the reference's name, whatever this says.
+          return async (subject: string, version: number, deleted?: boolean, format?: string) => {
+            const info = await target.getSchemaMetadata(subject, version, deleted, format)
+            return format === 'serialized' ? serialized(info, protoFileName(info.schema)) : info
+          }
+        }
+        return Reflect.get(target, property, receiver) as unknown
+      },
+    })
   }
 
   /** The schema with this id as the library's serdes take it (Protobuf: as a serialized descriptor). */
   async schemaInfoById(id: number, format?: 'serialized'): Promise<LibrarySchemaInfo> {
-    return this.call(`schema id ${id}`, () => this.client.getBySubjectAndId('', id, format))
+    return this.call(`schema id ${id}`, () => this.library.getBySubjectAndId('', id, format))
   }
 
   /** The id a schema already has under a subject (lookup only: nothing is registered). */

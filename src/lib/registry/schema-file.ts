@@ -2,6 +2,7 @@ import {extname} from 'node:path'
 
 import {usageError} from '../errors.js'
 import {readTextInput} from '../input/text-file.js'
+import {checkProtoText, isSerializedDescriptor} from './proto-text.js'
 
 // A schema as a user gives it: the file's text, its type (from --type or the file), and the
 // references it names. Avro and JSON Schema are checked for JSON syntax here, so a typo fails
@@ -50,7 +51,8 @@ function position(text: string, offset: number): string {
 /** Fails with the parser's position when an Avro or JSON Schema text is not JSON. */
 export function checkSchemaText(file: string, type: SchemaType, text: string): void {
   if (text.trim() === '') throw usageError(`${file}: the schema file is empty`)
-  if (type === 'protobuf') return
+  // A serialized descriptor (base64) is taken as it is; .proto text is parsed for its line.
+  if (type === 'protobuf') return isSerializedDescriptor(text) ? undefined : checkProtoText(file, text)
   try {
     JSON.parse(text)
   } catch (error) {

@@ -3,7 +3,7 @@ import type {LibrdKafkaError, Message, Producer, TopicPartitionOffset} from '@co
 import {KafkitError} from '../../errors.js'
 import {parseOffsetSpec} from '../../offset-spec.js'
 import type {ConsumedRecord} from '../../records/consumed-record.js'
-import {decodeRecord, encodeRecord, type OutgoingRecord, type PipeRecord} from '../../records/pipe-codec.js'
+import {decodeRecord, encodeRecord, prepareDecoding, prepareEncoding, type OutgoingRecord, type PipeRecord} from '../../records/pipe-codec.js'
 import {errorName} from '../kafka-errors.js'
 import {partitionsToRead} from '../consume/partitions.js'
 import {key, planPartitions, type TopicPartition} from '../consume/positions.js'
@@ -411,10 +411,12 @@ class PipeRun {
       return
     }
     // Decode, transform the records that decoded, encode the results; failures follow --on-error.
+    await prepareDecoding(messages, request.input)
     const decoded = messages.map((m) => decodeRecord(m, request.input))
     const inputs: PipeRecord[] = []
     for (const d of decoded) if ('record' in d) inputs.push(d.record)
     const outcomes = request.transform ? await request.transform.apply(inputs) : inputs.map((r) => ({records: [r]}))
+    await prepareEncoding(outcomes.flatMap((o) => ('records' in o ? o.records : [])), request.output)
     let next = 0
     for (let i = 0; i < messages.length; i++) {
       const d = decoded[i]!
@@ -483,7 +485,8 @@ class PipeRun {
 }
 
 /** No transform and the same formats in and out: the bytes are copied as they are. */
-const sameFormats = ({input, output}: PipeRequest) => input.key.name === output.key.name && input.value.name === output.value.name
+/** The output writes what the input read: the same serializers (a Schema Registry format given an output schema is another one). */
+const sameFormats = ({input, output}: PipeRequest) => input.key === output.key && input.value === output.value
 
 /**
  * The client library sends a zero-length Buffer without memory of its own (Buffer.alloc(0), an
