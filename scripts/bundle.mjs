@@ -7,7 +7,7 @@
 // about as fast as Node allows. Native and rarely used modules stay outside and load on demand.
 import {readdirSync, readFileSync, rmSync, statSync} from 'node:fs'
 import {createRequire} from 'node:module'
-import {join, relative} from 'node:path'
+import {dirname, join, relative} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 import {build} from 'esbuild'
@@ -108,4 +108,39 @@ await build({
   logLevel: 'warning',
   legalComments: 'none',
 })
-process.stderr.write(`bundle: ${commands.length} commands -> dist/kafkit.cjs (+ dist/yaml.cjs)\n`)
+// The Schema Registry libraries (src/lib/registry/library.ts), loaded by the registry commands
+// only, as one file that bin/run.cjs keeps a V8 code cache for: from node_modules they are
+// hundreds of modules (axios, joi ...) costing ~0.15-0.25 s of every registry command's start.
+// Each part is required on first use (esbuild runs a module's code only when it is required).
+const registryParts = {
+  client: '@confluentinc/schemaregistry/dist/schemaregistry-client.js',
+  rest: '@confluentinc/schemaregistry/dist/rest-service.js',
+  serde: '@confluentinc/schemaregistry/dist/serde/serde.js',
+  avro: '@confluentinc/schemaregistry/dist/serde/avro.js',
+  protobuf: '@confluentinc/schemaregistry/dist/serde/protobuf.js',
+  json: '@confluentinc/schemaregistry/dist/serde/json.js',
+  avsc: 'avsc',
+  bufbuild: '@bufbuild/protobuf',
+}
+// avsc and @bufbuild/protobuf as the serdes resolve them: the very copies the serdes use.
+const serdesDir = dirname(createRequire(import.meta.url).resolve(registryParts.serde))
+await build({
+  stdin: {
+    contents: `module.exports = {${Object.entries(registryParts)
+      .map(([name, path]) => `get ${name}() { return require(${JSON.stringify(path)}) }`)
+      .join(', ')}}`,
+    resolveDir: serdesDir,
+    sourcefile: 'schemaregistry-index.js',
+    loader: 'js',
+  },
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  outfile: join(root, 'dist', 'schemaregistry.cjs'),
+  minify: true,
+  keepNames: true,
+  logLevel: 'warning',
+  legalComments: 'none',
+})
+process.stderr.write(`bundle: ${commands.length} commands -> dist/kafkit.cjs (+ dist/yaml.cjs, dist/schemaregistry.cjs)\n`)

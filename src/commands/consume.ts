@@ -127,7 +127,15 @@ Ctrl-C / SIGTERM stop fetching, commit what was printed and leave the group: exi
     const prepare =
       keyFormat?.prepare || valueFormat?.prepare
         ? async (records: ConsumedRecord[]) => {
-            const ids = (pick: (r: ConsumedRecord) => Buffer | null) => records.map((r) => wireSchemaId(pick(r))).filter((id) => id !== undefined)
+            // A batch's records mostly share one id: only changes are collected.
+            const ids = (pick: (r: ConsumedRecord) => Buffer | null) => {
+              const found: number[] = []
+              for (const r of records) {
+                const id = wireSchemaId(pick(r))
+                if (id !== undefined && id !== found[found.length - 1]) found.push(id)
+              }
+              return found
+            }
             await keyFormat?.prepare?.(ids((r) => bytesOf(r.key)))
             await valueFormat?.prepare?.(ids((r) => r.value))
           }

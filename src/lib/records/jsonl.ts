@@ -1,5 +1,6 @@
 import {KafkitError} from '../errors.js'
 import {decodeUtf8, SERIALIZERS, wireSchemaId, type Serializer} from './serializers.js'
+import {TextOutput} from './text-output.js'
 
 // kafkit's JSON Lines record format, written by `consume --output jsonl` and read by
 // `produce --input jsonl` (docs/formats.md defines it). One record per line:
@@ -154,11 +155,12 @@ export interface ConsumedMeta {
   timestampType?: TimestampType
 }
 
-// The last timestamp's JSON, and the last topic's: records of a batch mostly share them.
+// The last timestamp's JSON, and the last topic's line start: records of a batch mostly share them.
 let lastTimestamp = Number.NaN
-let lastTimestampJson = ''
+let lastTimestampJson = Buffer.alloc(0)
+let lastTimestampType = ''
 let lastTopic = ''
-let lastTopicJson = '""'
+let lastTopicJson = Buffer.from('{"topic":"","partition":')
 // Which field a mismatch is about, without a closure per record (formatting is synchronous).
 let mismatchReport: ((reason: string, field: 'key' | 'value') => void) | undefined
 let mismatchField: 'key' | 'value' = 'key'
@@ -168,39 +170,86 @@ const reportMismatch = (reason: string) => {
   mismatchReport?.(reason, mismatchField)
 }
 
+/** A key or value as its JSON payload, written into `out` (what JSON.stringify(toPayload(...)) gives). */
+function writePayload(bytes: Buffer | null, format: Serializer, out: TextOutput): void {
+  if (bytes === null) {
+    out.ascii('null')
+    return
+  }
+  if (format.writeText) {
+    // Registry formats write their decoded value straight into the output.
+    const start = out.length
+    try {
+      format.writeText(bytes, out, true)
+      return
+    } catch (error) {
+      out.length = start
+      reportMismatch((error as Error).message)
+      out.text(JSON.stringify({base64: bytes.toString('base64')}))
+      return
+    }
+  }
+  const payload = toPayload(bytes, format, reportMismatch)
+  if (typeof payload === 'string') out.string(payload)
+  else out.text(JSON.stringify(payload))
+}
+
 /**
- * One consumed record as a jsonl line (without the newline). Built as text, field by field, in
- * the order of the JsonlRecord type (what JSON.stringify of that object gives, at a fraction of
- * the cost per record).
+ * One consumed record as a jsonl line (without the newline), written into `out`. Built field by
+ * field, in the order of the JsonlRecord type (what JSON.stringify of that object gives, at a
+ * fraction of the cost per record).
  */
-export function formatJsonlRecord(meta: ConsumedMeta, record: RawRecord, formats: RecordFormats, onMismatch?: (reason: string, field: 'key' | 'value') => void): string {
+export function writeJsonlRecord(meta: ConsumedMeta, record: RawRecord, formats: RecordFormats, out: TextOutput, onMismatch?: (reason: string, field: 'key' | 'value') => void): void {
   mismatchReport = onMismatch
-  mismatchField = 'key'
-  mismatchSeen = false
-  const key = toPayload(record.key, formats.key, reportMismatch)
-  // A schema id only for what was decoded with it: bytes shown raw carry their own header.
-  const keySchemaId = formats.key.prepare && !mismatchSeen ? wireSchemaId(record.key) : undefined
-  mismatchField = 'value'
-  mismatchSeen = false
-  const value = toPayload(record.value, formats.value, reportMismatch)
-  const valueSchemaId = formats.value.prepare && !mismatchSeen ? wireSchemaId(record.value) : undefined
-  mismatchReport = undefined
+  // Written piece by piece: the pieces are ASCII (topic names are), the numbers digits.
   if (meta.topic !== lastTopic) {
     lastTopic = meta.topic
-    lastTopicJson = JSON.stringify(meta.topic)
+    lastTopicJson = Buffer.from(`{"topic":${JSON.stringify(meta.topic)},"partition":`, 'utf8')
   }
-  let line = `{"topic":${lastTopicJson},"partition":${meta.partition},"offset":${meta.offset}`
+  out.bytes(lastTopicJson)
+  out.number(meta.partition)
+  out.ascii(',"offset":')
+  out.number(meta.offset)
   const timestamp = meta.timestamp
   if (timestamp !== undefined && timestamp >= 0) {
-    if (timestamp !== lastTimestamp) {
+    const type = meta.timestampType ?? 'create'
+    if (timestamp !== lastTimestamp || type !== lastTimestampType) {
       lastTimestamp = timestamp
-      lastTimestampJson = `,"timestamp":${timestamp},"timestampIso":"${new Date(timestamp).toISOString()}"`
+      lastTimestampType = type
+      lastTimestampJson = Buffer.from(`,"timestamp":${timestamp},"timestampIso":"${new Date(timestamp).toISOString()}","timestampType":"${type}","key":`)
     }
-    line += `${lastTimestampJson},"timestampType":"${meta.timestampType ?? 'create'}"`
+    out.bytes(lastTimestampJson)
+  } else {
+    out.ascii(',"key":')
   }
-  line += `,"key":${JSON.stringify(key)},"value":${JSON.stringify(value)}`
-  if (keySchemaId !== undefined) line += `,"keySchemaId":${keySchemaId}`
-  if (valueSchemaId !== undefined) line += `,"valueSchemaId":${valueSchemaId}`
-  if (record.headers.length === 0) return `${line},"headers":[]}`
-  return `${line},"headers":${JSON.stringify(record.headers.map(([name, bytes]) => ({key: name, value: toPayload(bytes)})))}}`
+  mismatchField = 'key'
+  mismatchSeen = false
+  writePayload(record.key, formats.key, out)
+  // A schema id only for what was decoded with it: bytes shown raw carry their own header.
+  const keySchemaId = formats.key.prepare && !mismatchSeen ? wireSchemaId(record.key) : undefined
+  out.ascii(',"value":')
+  mismatchField = 'value'
+  mismatchSeen = false
+  writePayload(record.value, formats.value, out)
+  const valueSchemaId = formats.value.prepare && !mismatchSeen ? wireSchemaId(record.value) : undefined
+  mismatchReport = undefined
+  if (keySchemaId !== undefined) {
+    out.ascii(',"keySchemaId":')
+    out.number(keySchemaId)
+  }
+  if (valueSchemaId !== undefined) {
+    out.ascii(',"valueSchemaId":')
+    out.number(valueSchemaId)
+  }
+  if (record.headers.length === 0) out.ascii(',"headers":[]}')
+  else out.text(`,"headers":${JSON.stringify(record.headers.map(([name, bytes]) => ({key: name, value: toPayload(bytes)})))}}`)
+}
+
+const scratch = new TextOutput(64 * 1024)
+
+/** One consumed record as a jsonl line (without the newline): writeJsonlRecord's text. */
+export function formatJsonlRecord(meta: ConsumedMeta, record: RawRecord, formats: RecordFormats, onMismatch?: (reason: string, field: 'key' | 'value') => void): string {
+  scratch.reset()
+  writeJsonlRecord(meta, record, formats, scratch, onMismatch)
+  return scratch.buffer.toString('utf8', 0, scratch.length)
 }

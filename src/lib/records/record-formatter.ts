@@ -1,5 +1,6 @@
 import type {ConsumedRecord} from './consumed-record.js'
 import type {Serializer} from './serializers.js'
+import type {TextOutput} from './text-output.js'
 
 // What the consume loop needs from a formatter (the formatters themselves live in
 // src/lib/output/format/): text per record for the JS loop, an op-code program for the native one.
@@ -32,6 +33,16 @@ export interface RecordFormatter {
   readonly encoding: 'latin1' | 'utf8'
   /** The output for one record, or undefined to skip it. */
   format(record: ConsumedRecord): string | undefined
+  /**
+   * The same output written as UTF-8 straight into `out` (the framed loop's batch buffer), when
+   * the formatter can: false when the record is skipped (nothing written).
+   */
+  writeTo?(record: ConsumedRecord, out: TextOutput): boolean
+  /**
+   * For formats that print the value only: writes it from where it is in a batch (`start` -1: a
+   * null value), `record()` making the whole record when it is needed (a value that does not fit).
+   */
+  writeValueAt?(data: Buffer, start: number, end: number, out: TextOutput, record: () => ConsumedRecord): boolean
   /** The same format for the native consume loop, when it can express it (see native/src/kafkit_consume.c). */
   readonly nativeProgram?: NativeFormatProgram
   /** The format prints the timestamp type (%T{type}): records must carry it. */

@@ -1,4 +1,5 @@
 import {KafkitError} from '../errors.js'
+import type {TextOutput} from './text-output.js'
 
 // The serializer registry: one entry per --key-format / --value-format name. Each turns the
 // text a user typed into the bytes Kafka stores (encode), and stored bytes back into what
@@ -24,6 +25,14 @@ export interface Serializer {
   decode(bytes: Buffer): string | number | bigint | unknown
   /** Stored bytes -> one line of text (decode, then as text). */
   toText(bytes: Buffer): string
+  /**
+   * Schema Registry formats only: writes what toText gives, as UTF-8, into `out` (the consume
+   * output's buffer), without making a string; `asPayload`: as jsonl embeds the value instead
+   * (records/jsonl.ts toPayload: a top-level NaN, infinity or -0 as its text, in a string).
+   * The stored bytes are bytes[start..end] (default: all of them, read in place). Throws as
+   * decode does; `out` may then hold part of the text.
+   */
+  writeText?(bytes: Buffer, out: TextOutput, asPayload?: boolean, start?: number, end?: number): void
   /**
    * Schema Registry formats only (src/lib/registry/record-codecs.ts): fetches the schemas with
    * these ids (once each), so that decode and encodeJson, which are synchronous, can use them.

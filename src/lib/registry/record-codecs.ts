@@ -1,9 +1,10 @@
-import {createRequire} from 'node:module'
-
 import {KafkitError} from '../errors.js'
 import {SerializationError, wireSchemaId, type Serializer} from '../records/serializers.js'
+import {avroJsonWriter, avroToJson} from './avro-json-writer.js'
+import {registryLibrary} from './library.js'
 import {readableLogicalTypes} from './avro-logical-types.js'
 import type {LibrarySchemaInfo, RegistryClient} from './registry-client.js'
+import {TextOutput} from '../records/text-output.js'
 
 // The Schema Registry formats of --key-format / --value-format (avro, protobuf, json-schema, and
 // registry: whichever type the record's schema id names), as entries of the serializer registry
@@ -30,6 +31,8 @@ interface Codec {
   format: SchemaFormat
   /** The bytes after the wire header -> the value as JSON. */
   decode(body: Buffer, messageIndexes: number[] | undefined): unknown
+  /** Avro: writes the same as JSON text (what JSON.stringify(decode(...)) gives), faster; the body is record[start..]. */
+  writeJson?(record: Buffer, start: number, end: number, out: TextOutput, asPayload: boolean): void
   /** A JSON value -> the whole record bytes, wire header included. */
   encode(value: unknown): Buffer
 }
@@ -44,38 +47,17 @@ type BufbuildModule = typeof import('@bufbuild/protobuf')
 type AvroType = import('avsc').Type
 type AvscModule = typeof import('avsc')
 
-const load = createRequire(import.meta.url)
-const modules = new Map<string, unknown>()
+const LIBRARY_PARTS = {'serde.js': 'serde', 'avro.js': 'avro', 'protobuf.js': 'protobuf', 'json.js': 'json', avsc: 'avsc', '@bufbuild/protobuf': 'bufbuild'} as const
 
-function library<T>(path: string): T {
-  let loaded = modules.get(path)
-  if (loaded === undefined) {
-    try {
-      // avsc and @bufbuild/protobuf are the serdes' own dependencies: found from their folder.
-      loaded = path.endsWith('.js') ? load(`@confluentinc/schemaregistry/dist/serde/${path}`) : createRequire(load.resolve('@confluentinc/schemaregistry/dist/serde/serde.js'))(path)
-    } catch (error) {
-      throw new KafkitError('environment', `the Schema Registry serdes failed to load: ${(error as Error).message.split('\n')[0]}`, {hint: 'run: bash scripts/setup.sh', cause: error})
-    }
-    modules.set(path, loaded)
+function library<T>(path: keyof typeof LIBRARY_PARTS): T {
+  try {
+    return registryLibrary()[LIBRARY_PARTS[path]] as T
+  } catch (error) {
+    throw new KafkitError('environment', `the Schema Registry serdes failed to load: ${(error as Error).message.split('\n')[0]}`, {hint: 'run: bash scripts/setup.sh', cause: error})
   }
-  return loaded as T
 }
 
 // ---------- JSON <-> the libraries' values ----------
-
-/** Avro bytes and fixed values are shown as base64, as JSON has no bytes. */
-function avroToJson(value: unknown): unknown {
-  if (Buffer.isBuffer(value)) return value.toString('base64')
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) value[i] = avroToJson(value[i])
-    return value
-  }
-  if (value !== null && typeof value === 'object') {
-    const object = value as Record<string, unknown>
-    for (const key of Object.keys(object)) object[key] = avroToJson(object[key])
-  }
-  return value
-}
 
 /** A JSON value -> what avsc writes for `type`: base64 text becomes bytes where the schema says bytes or fixed. */
 function jsonToAvro(type: AvroType, value: unknown): unknown {
@@ -109,6 +91,9 @@ function jsonToAvro(type: AvroType, value: unknown): unknown {
       return value
   }
 }
+
+/** A number JSON has no text for (jsonl writes these top-level values as their text, in a string). */
+const isSpecialNumber = (value: unknown) => typeof value === 'number' && (!Number.isFinite(value) || Object.is(value, -0))
 
 const hasBytes = (schema: string) => /"(bytes|fixed)"/.test(schema)
 
@@ -174,9 +159,19 @@ class CodecFactory {
       const raw = (type as AvroType & {typeName: string}).typeName === 'bytes'
       // Records are written here, then copied out: one allocation per record.
       let scratch = Buffer.allocUnsafe(64 * 1024)
+      const write = avroJsonWriter(type)
       return {
         format,
         decode: (body) => (raw ? body.toString('base64') : bytesInside ? avroToJson(type.fromBuffer(body)) : type.fromBuffer(body)),
+        writeJson: (record, start, end, out, asPayload) => {
+          if (raw) return out.string(record.toString('base64', start, end))
+          // Read in place (no view of the body to make); anything but an exact read is read
+          // again the usual way, for its error.
+          const read = type.decode(record, start)
+          const value: unknown = read.offset === end ? read.value : type.fromBuffer(record.subarray(start, end))
+          if (asPayload && isSpecialNumber(value)) out.string(JSON.stringify(value))
+          else write(out, value)
+        },
         encode: (value) => {
           const avro = bytesInside ? jsonToAvro(type, value) : value
           if (raw) return Buffer.concat([header, avro as Buffer])
@@ -288,15 +283,35 @@ export async function registrySerializer(format: RegistryFormat, client: Registr
     }
   }
 
+  // The last id's codec: the records of a batch mostly share their schema.
+  let lastId = -1
+  let lastCodec: Codec | undefined
   const codecFor = (id: number): Codec => {
+    if (id === lastId) return lastCodec!
     const codec = codecs.get(id)
     if (codec === undefined) throw new SerializationError(`schema id ${id} was not fetched`)
     if (codec instanceof SerializationError) throw codec
     if (format !== 'registry' && codec.format !== format) throw new SerializationError(`schema id ${id} is ${codec.format}, not ${format} (--${options.isKey ? 'key' : 'value'}-format registry reads any)`)
+    lastId = id
+    lastCodec = codec
     return codec
   }
 
-  const decode = (bytes: Buffer): unknown => {
+  // One decoding for the value and for its JSON text: `out` given, the text is written there.
+  const decodeTo = (bytes: Buffer, out: TextOutput | undefined, asPayload = false, start = 0, end = bytes.length): unknown => {
+    // Avro text is written from the bytes where they are (in a consumed batch).
+    if (out !== undefined && end - start >= 5 && bytes[start] === 0) {
+      const id = bytes.readInt32BE(start + 1)
+      const codec = codecFor(id)
+      if (codec.writeJson) {
+        try {
+          return codec.writeJson(bytes, start + 5, end, out, asPayload)
+        } catch (error) {
+          throw new SerializationError(`schema id ${id}: the bytes do not decode as ${codec.format}: ${(error as Error).message.split('\n')[0]}`)
+        }
+      }
+    }
+    if (start !== 0 || end !== bytes.length) bytes = bytes.subarray(start, end)
     const id = wireSchemaId(bytes)
     if (id === undefined) {
       throw new SerializationError(bytes.length < 5 ? `not in the Schema Registry wire format (${bytes.length} bytes)` : `not in the Schema Registry wire format (magic byte 0x${bytes[0]!.toString(16).padStart(2, '0')}, expected 0x00)`)
@@ -314,10 +329,25 @@ export async function registrySerializer(format: RegistryFormat, client: Registr
       indexes = schemaId.messageIndexes
     }
     try {
-      return codec.decode(body, indexes)
+      if (out === undefined) return codec.decode(body, indexes)
+      const value = codec.decode(body, indexes)
+      if (asPayload && isSpecialNumber(value)) out.string(JSON.stringify(value))
+      else out.text(JSON.stringify(value))
+      return undefined
     } catch (error) {
       throw new SerializationError(`schema id ${id}: the bytes do not decode as ${codec.format}: ${(error as Error).message.split('\n')[0]}`)
     }
+  }
+  const decode = (bytes: Buffer): unknown => decodeTo(bytes, undefined)
+  const writeText = (bytes: Buffer, out: TextOutput, asPayload?: boolean, start?: number, end?: number) => {
+    decodeTo(bytes, out, asPayload, start, end)
+  }
+  // toText: the text written into a scratch buffer, then read back.
+  const scratch = new TextOutput(64 * 1024)
+  const toText = (bytes: Buffer) => {
+    scratch.reset()
+    decodeTo(bytes, scratch)
+    return scratch.buffer.toString('utf8', 0, scratch.length)
   }
 
   const encodeJson = (value: unknown, schemaId?: number): Buffer => {
@@ -330,7 +360,8 @@ export async function registrySerializer(format: RegistryFormat, client: Registr
     name: format,
     description: format === 'registry' ? 'Schema Registry: the type the schema id names' : `Schema Registry ${format}`,
     decode,
-    toText: (bytes) => JSON.stringify(decode(bytes)),
+    toText,
+    writeText,
     encode: (text) => {
       let value: unknown
       try {

@@ -1,9 +1,9 @@
 import {readFileSync} from 'node:fs'
 import {Agent} from 'node:https'
-import {createRequire} from 'node:module'
 
 import type {RegistryConnection} from '../config/registry-connection.js'
 import {KafkitError} from '../errors.js'
+import {registryLibrary} from './library.js'
 import {isSerializedDescriptor, protoFileName, serializedDescriptor} from './proto-text.js'
 import type {SchemaReference, SchemaType} from './schema-file.js'
 
@@ -43,8 +43,8 @@ const typeToRegistry = (type: SchemaType) => ({avro: 'AVRO', protobuf: 'PROTOBUF
  */
 function loadLibrary(): ClientModule & RestModule {
   try {
-    const load = createRequire(import.meta.url)
-    return {...(load('@confluentinc/schemaregistry/dist/schemaregistry-client.js') as ClientModule), ...(load('@confluentinc/schemaregistry/dist/rest-service.js') as RestModule)}
+    const library = registryLibrary()
+    return {...library.client, ...library.rest}
   } catch (error) {
     throw new KafkitError('environment', `the Schema Registry client library failed to load: ${(error as Error).message.split('\n')[0]}`, {
       hint: 'run: bash scripts/setup.sh',

@@ -118,6 +118,7 @@ export async function consumeNatively(
             for (let i = 0; i < written.length; i += 3) parts[written[i]!]!.written = written[i + 1]!
             consumer.written(written)
             consumer.recycle(batch.data)
+            if (framed) framed.recycle(data)
           })
         } catch (error) {
           stoppedBy = outputGone(error)

@@ -51,9 +51,10 @@ export interface ConsumeSink {
   prepare?(records: ConsumedRecord[]): Promise<void>
   /**
    * For a formatter without a native program: the native loop may read all the same, running
-   * `program` (the records framed) and handing each batch to `unframe`, which formats it in JS.
+   * `program` (the records framed) and handing each batch to `unframe`, which formats it in JS;
+   * once written, its output goes back to `recycle`.
    */
-  framed?: {program: NativeFormatProgram; unframe(data: Buffer): Promise<Buffer>}
+  framed?: {program: NativeFormatProgram; unframe(data: Buffer): Promise<Buffer>; recycle(output: Buffer): void}
   /** Writes one chunk; resolves when the bytes are written (only then are they committed). */
   write(chunk: Buffer): Promise<void>
 }

@@ -3,6 +3,7 @@ import type {FormatterOptions, RecordFormatter} from '../../records/record-forma
 import {compileRecordFormat} from './format-string.js'
 import {jsonlFormatter} from './jsonl.js'
 import {terminalFormatter, type TerminalStyle} from './terminal.js'
+import {valueLineFormatter} from './value-line.js'
 
 // Which formatter consume's output flags ask for: -f, --output jsonl, the Apache console
 // consumer's --print-* layout, the terminal view, or the value per line (kcat's piped default).
@@ -57,6 +58,8 @@ export function chooseRecordFormatter(choice: FormatChoice, options: FormatterOp
   if (choice.terminal && choice.output !== 'text') {
     return terminalFormatter(choice.terminal, {...options, showTopic: choice.showTopic})
   }
+  // The Schema Registry formats (decoded by JavaScript, a batch at a time) as UTF-8 text.
+  if (options.valueFormat?.prepare) return valueLineFormatter({...options, nullLiteral: choice.nullLiteral})
   return compileRecordFormat('%s\\n', {...options, nullLiteral: choice.nullLiteral})
 }
 

@@ -1,6 +1,6 @@
 import {CONSUME_OPS} from '../../native/contracts.js'
 import {bytesOf, headerPairs, type ConsumedRecord} from '../../records/consumed-record.js'
-import {formatJsonlRecord, type JsonlRecord, type RecordFormats} from '../../records/jsonl.js'
+import {formatJsonlRecord, writeJsonlRecord, type JsonlRecord, type RecordFormats} from '../../records/jsonl.js'
 import type {FormatterOptions, NativeFormatProgram, RecordFormatter} from '../../records/record-formatter.js'
 import {SERIALIZERS} from '../../records/serializers.js'
 import {NativeProgramBuilder} from './native-program.js'
@@ -13,12 +13,7 @@ function resolve(formats: Partial<RecordFormats>): RecordFormats {
 }
 
 function jsonlLine(record: ConsumedRecord, formats: RecordFormats, onMismatch?: (reason: string, field: 'key' | 'value') => void): string {
-  return formatJsonlRecord(
-    {topic: record.topic, partition: record.partition, offset: record.offset, timestamp: record.timestamp, timestampType: record.timestampType},
-    {key: bytesOf(record.key), value: record.value, headers: headerPairs(record.headers)},
-    formats,
-    onMismatch,
-  )
+  return formatJsonlRecord(record, {key: bytesOf(record.key), value: record.value, headers: headerPairs(record.headers)}, formats, onMismatch)
 }
 
 export function jsonlFormatter(formats: Partial<RecordFormats>, options: Pick<FormatterOptions, 'onMismatch'> = {}): RecordFormatter {
@@ -48,6 +43,18 @@ export function jsonlFormatter(formats: Partial<RecordFormats>, options: Pick<Fo
       skip = false
       const line = jsonlLine(record, resolved, onMismatch)
       return skip ? undefined : line + '\n'
+    },
+    writeTo(record, out) {
+      current = record
+      skip = false
+      const start = out.length
+      writeJsonlRecord(record, {key: bytesOf(record.key), value: record.value, headers: headerPairs(record.headers)}, resolved, out, onMismatch)
+      if (skip) {
+        out.length = start
+        return false
+      }
+      out.byte(0x0a)
+      return true
     },
   }
 }
