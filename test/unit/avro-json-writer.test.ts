@@ -98,7 +98,7 @@ describe('the Avro JSON writer, against JSON.stringify', () => {
     same(list, {value: 1, next: {value: 2, next: {value: 3, next: null}}})
   })
 
-  it('logical types: readable timestamps, dates and decimals; others as their underlying type', () => {
+  it('logical types: readable timestamps, local timestamps, dates, times and decimals; others (duration) as their underlying type', () => {
     const schema = {
       type: 'record',
       name: 'L',
@@ -111,10 +111,11 @@ describe('the Avro JSON writer, against JSON.stringify', () => {
         {name: 'id', type: {type: 'string', logicalType: 'uuid'}},
         {name: 'time', type: {type: 'int', logicalType: 'time-millis'}},
         {name: 'duration', type: {type: 'fixed', name: 'D', size: 12, logicalType: 'duration'}},
+        {name: 'local', type: {type: 'long', logicalType: 'local-timestamp-micros'}},
       ],
     }
-    same(schema, {at: '2024-05-01T12:30:00.123Z', micros: '2024-05-01T12:30:00.123456Z', day: '2024-05-01', price: '-12.30', fixedPrice: '0.005', id: '0b6a4a59-37a1-4d0c-9f9e-5d2f6c5bb3ad', time: 45_000_000, duration: Buffer.alloc(12, 1)})
-    same(schema, {at: 0, micros: null, day: 0, price: '0', fixedPrice: '-1', id: '', time: 0, duration: Buffer.alloc(12)})
+    same(schema, {at: '2024-05-01T12:30:00.123Z', micros: '2024-05-01T12:30:00.123456Z', day: '2024-05-01', price: '-12.30', fixedPrice: '0.005', id: '0b6a4a59-37a1-4d0c-9f9e-5d2f6c5bb3ad', time: 45_000_000, duration: Buffer.alloc(12, 1), local: '2024-05-01T12:30:00.123456'})
+    same(schema, {at: 0, micros: null, day: 0, price: '0', fixedPrice: '-1', id: '', time: 0, duration: Buffer.alloc(12), local: 0})
   })
 })
 

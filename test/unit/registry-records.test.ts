@@ -93,20 +93,34 @@ describe('Avro logical types as JSON', () => {
         {name: 'day', type: {type: 'int', logicalType: 'date'}},
         {name: 'price', type: {type: 'bytes', logicalType: 'decimal', precision: 9, scale: 2}},
         {name: 'fixedPrice', type: {type: 'fixed', name: 'F', size: 4, logicalType: 'decimal', precision: 9, scale: 3}},
+        {name: 'local', type: {type: 'long', logicalType: 'local-timestamp-millis'}},
+        {name: 'localMicros', type: {type: 'long', logicalType: 'local-timestamp-micros'}},
+        {name: 'clock', type: {type: 'int', logicalType: 'time-millis'}},
+        {name: 'clockMicros', type: {type: 'long', logicalType: 'time-micros'}},
       ],
     } as never,
     {logicalTypes: readableLogicalTypes(avsc)},
   )
 
   it('round trips readable values and reads the underlying forms on input', () => {
-    const value = {at: '2024-05-01T12:30:00.123Z', micros: '2024-05-01T12:30:00.123456Z', day: '2024-05-01', price: '-12.30', fixedPrice: '0.005'}
+    const times = {local: '2024-05-01T12:30:00.123', localMicros: '2024-05-01T12:30:00.123456', clock: '23:59:59.999', clockMicros: '00:00:01.000002'}
+    const value = {at: '2024-05-01T12:30:00.123Z', micros: '2024-05-01T12:30:00.123456Z', day: '2024-05-01', price: '-12.30', fixedPrice: '0.005', ...times}
     expect({...type.fromBuffer(type.toBuffer(value))}).toEqual(value)
-    const underlying = {at: 0, micros: 1, day: 1, price: '7', fixedPrice: -1}
-    expect({...type.fromBuffer(type.toBuffer(underlying))}).toEqual({at: '1970-01-01T00:00:00.000Z', micros: '1970-01-01T00:00:00.000001Z', day: '1970-01-02', price: '7.00', fixedPrice: '-1.000'})
+    const underlying = {at: 0, micros: 1, day: 1, price: '7', fixedPrice: -1, local: 1, localMicros: 1, clock: 3_723_004, clockMicros: 1}
+    expect({...type.fromBuffer(type.toBuffer(underlying))}).toEqual({
+      at: '1970-01-01T00:00:00.000Z', micros: '1970-01-01T00:00:00.000001Z', day: '1970-01-02', price: '7.00', fixedPrice: '-1.000',
+      local: '1970-01-01T00:00:00.001', localMicros: '1970-01-01T00:00:00.000001', clock: '01:02:03.004', clockMicros: '00:00:00.000001',
+    })
+    // Shorter times of day are read too: HH:MM and HH:MM:SS.
+    expect({...type.fromBuffer(type.toBuffer({...value, clock: '07:05', clockMicros: '07:05:09'}))}).toMatchObject({clock: '07:05:00.000', clockMicros: '07:05:09.000000'})
   })
 
   it('refuses what does not fit: a bad timestamp, more decimals than the scale', () => {
-    expect(type.isValid({at: 'yesterday', micros: 0, day: 0, price: '1', fixedPrice: '1'})).toBe(false)
-    expect(type.isValid({at: 0, micros: 0, day: 0, price: '1.234', fixedPrice: '1'})).toBe(false)
+    const fine = {at: 0, micros: 0, day: 0, price: '1', fixedPrice: '1', local: 0, localMicros: 0, clock: 0, clockMicros: 0}
+    expect(type.isValid(fine)).toBe(true)
+    expect(type.isValid({...fine, at: 'yesterday'})).toBe(false)
+    expect(type.isValid({...fine, price: '1.234'})).toBe(false)
+    expect(type.isValid({...fine, clock: '24:00'})).toBe(false)
+    expect(type.isValid({...fine, clockMicros: 'noon'})).toBe(false)
   })
 })

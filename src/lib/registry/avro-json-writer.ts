@@ -44,7 +44,9 @@ const base64 = (o: TextOutput, v: Buffer) => {
 }
 
 /** The logical types kafkit reads as text (the classes of avro-logical-types.ts). */
-const TEXT_LOGICAL_TYPES = new Set(['logical:timestamp-millis', 'logical:timestamp-micros', 'logical:date', 'logical:decimal'])
+const TEXT_LOGICAL_TYPES = new Set(
+  ['timestamp-millis', 'timestamp-micros', 'local-timestamp-millis', 'local-timestamp-micros', 'time-millis', 'time-micros', 'date', 'decimal'].map((name) => `logical:${name}`),
+)
 
 export type AvroJsonWriter = (out: TextOutput, value: unknown) => void
 

@@ -1,8 +1,8 @@
 // Avro logical types as readable JSON, both ways (decode and encode), as avsc LogicalType
 // classes handed to the Avro serdes: timestamp-millis and timestamp-micros as ISO 8601 UTC text,
-// date as YYYY-MM-DD, decimal as a decimal number in a string (exact). On input the underlying
-// form (a number of milliseconds, days ...) is accepted too. Other logical types (uuid, time-*)
-// stay their underlying type.
+// local-timestamp-millis / -micros as the same without the Z, date as YYYY-MM-DD, time-millis and
+// time-micros as HH:MM:SS.fff(fff), decimal as a decimal number in a string (exact). On input the
+// underlying form (a number of milliseconds, days ...) is accepted too. uuid is a string already.
 
 type AvscModule = typeof import('avsc')
 type LogicalTypeClass = AvscModule['types']['LogicalType']
@@ -23,6 +23,25 @@ function parseTimestamp(value: unknown, perMs: number): unknown {
   if (Number.isNaN(whole)) return undefined
   const fraction = (match[2] ?? '').padEnd(6, '0').slice(0, 6)
   return whole * perMs + Math.floor((Number(fraction) * perMs) / 1000)
+}
+
+/** A time of day from its count of units (1000 per second: millis; 1,000,000: micros): HH:MM:SS.fff(fff). */
+function timeOfDay(value: number, perSecond: number): string {
+  const digits = perSecond === 1000 ? 3 : 6
+  const seconds = Math.floor(value / perSecond)
+  const fraction = String(value - seconds * perSecond).padStart(digits, '0')
+  const two = (n: number) => String(n).padStart(2, '0')
+  return `${two(Math.floor(seconds / 3600))}:${two(Math.floor(seconds / 60) % 60)}:${two(seconds % 60)}.${fraction}`
+}
+
+/** HH:MM[:SS[.fraction]] -> a count of units (a number passes as it is); undefined when it is not a time of day. */
+function parseTimeOfDay(value: unknown, perSecond: number): unknown {
+  if (typeof value !== 'string') return value
+  const match = /^(\d\d):(\d\d)(?::(\d\d)(?:\.(\d{1,9}))?)?$/.exec(value)
+  if (!match || Number(match[1]) > 23 || Number(match[2]) > 59 || Number(match[3] ?? 0) > 59) return undefined
+  const digits = perSecond === 1000 ? 3 : 6
+  const fraction = Number((match[4] ?? '').padEnd(digits, '0').slice(0, digits))
+  return ((Number(match[1]) * 60 + Number(match[2])) * 60 + Number(match[3] ?? 0)) * perSecond + fraction
 }
 
 /** Two's complement big-endian bytes <-> bigint. */
@@ -64,6 +83,44 @@ export function readableLogicalTypes(avsc: AvscModule): Record<string, LogicalTy
     }
     _toValue(value: unknown) {
       return parseTimestamp(value, 1000)
+    }
+    _resolve(type: {typeName: string}) {
+      return type.typeName === 'long' ? (value: number) => this._fromValue(value) : undefined
+    }
+  }
+  class LocalTimestampMillis extends TimestampMillis {
+    _fromValue(value: number) {
+      return super._fromValue(value).slice(0, -1)
+    }
+    _toValue(value: unknown) {
+      return parseTimestamp(typeof value === 'string' && !/(Z|[+-]\d\d:\d\d)$/.test(value) ? `${value}Z` : value, 1)
+    }
+  }
+  class LocalTimestampMicros extends TimestampMicros {
+    _fromValue(value: number) {
+      return super._fromValue(value).slice(0, -1)
+    }
+    _toValue(value: unknown) {
+      return parseTimestamp(typeof value === 'string' && !/(Z|[+-]\d\d:\d\d)$/.test(value) ? `${value}Z` : value, 1000)
+    }
+  }
+  class TimeMillis extends Base {
+    _fromValue(value: number) {
+      return timeOfDay(value, 1000)
+    }
+    _toValue(value: unknown) {
+      return parseTimeOfDay(value, 1000)
+    }
+    _resolve(type: {typeName: string}) {
+      return type.typeName === 'int' ? (value: number) => this._fromValue(value) : undefined
+    }
+  }
+  class TimeMicros extends Base {
+    _fromValue(value: number) {
+      return timeOfDay(value, 1_000_000)
+    }
+    _toValue(value: unknown) {
+      return parseTimeOfDay(value, 1_000_000)
     }
     _resolve(type: {typeName: string}) {
       return type.typeName === 'long' ? (value: number) => this._fromValue(value) : undefined
@@ -113,5 +170,14 @@ export function readableLogicalTypes(avsc: AvscModule): Record<string, LogicalTy
       return type.typeName === 'bytes' || type.typeName === 'fixed' ? (value: Buffer) => this._fromValue(value) : undefined
     }
   }
-  return {'timestamp-millis': TimestampMillis, 'timestamp-micros': TimestampMicros, date: DateType, decimal: Decimal} as unknown as Record<string, LogicalTypeClass>
+  return {
+    'timestamp-millis': TimestampMillis,
+    'timestamp-micros': TimestampMicros,
+    'local-timestamp-millis': LocalTimestampMillis,
+    'local-timestamp-micros': LocalTimestampMicros,
+    'time-millis': TimeMillis,
+    'time-micros': TimeMicros,
+    date: DateType,
+    decimal: Decimal,
+  } as unknown as Record<string, LogicalTypeClass>
 }
