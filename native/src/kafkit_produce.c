@@ -197,6 +197,25 @@ static void wait_for_room(producer_t *p) {
         p->queue_full_ms += now_ms() - started;
 }
 
+/* After a refusal for a full queue: waits for room, unless max_wait has passed since the first refusal (false). */
+static bool room_within(producer_t *p, double *deadline, double max_wait) {
+        if (*deadline < 0) *deadline = now_ms() + max_wait;
+        else if (now_ms() >= *deadline) return false;
+        wait_for_room(p);
+        return true;
+}
+
+/* One record to librdkafka (copied; timestamp 0: now). On success the headers are librdkafka's. */
+static rd_kafka_resp_err_t send_record(producer_t *p, rd_kafka_topic_t *rkt, int32_t partition, const void *key, size_t key_len,
+                                       const void *val, size_t val_len, int64_t timestamp, void *opaque, rd_kafka_headers_t *hdrs) {
+        return hdrs ? rd_kafka_producev(p->rk, RD_KAFKA_V_RKT(rkt), RD_KAFKA_V_PARTITION(partition), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                                        RD_KAFKA_V_KEY(key, key_len), RD_KAFKA_V_VALUE((void *)val, val_len), RD_KAFKA_V_TIMESTAMP(timestamp),
+                                        RD_KAFKA_V_OPAQUE(opaque), RD_KAFKA_V_HEADERS(hdrs), RD_KAFKA_V_END)
+                    : rd_kafka_producev(p->rk, RD_KAFKA_V_RKT(rkt), RD_KAFKA_V_PARTITION(partition), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                                        RD_KAFKA_V_KEY(key, key_len), RD_KAFKA_V_VALUE((void *)val, val_len), RD_KAFKA_V_TIMESTAMP(timestamp),
+                                        RD_KAFKA_V_OPAQUE(opaque), RD_KAFKA_V_END);
+}
+
 /* ---------- librdkafka callbacks ---------- */
 
 static char *copy_bytes(const void *p, size_t len) {
@@ -566,9 +585,7 @@ static int submit_batch(producer_t *p, int32_t partition, line_batch_t *b, doubl
                 if (sticky) sticky_taken(p, m, i);
                 done += i;
                 if (i == n) continue;
-                if (*deadline < 0) *deadline = now_ms() + max_wait;
-                else if (now_ms() >= *deadline) break;
-                wait_for_room(p);
+                if (!room_within(p, deadline, max_wait)) break;
         }
         return done;
 }
@@ -664,22 +681,12 @@ static napi_value js_produce(napi_env env, napi_callback_info info) {
                         rd_kafka_headers_t *hdrs = NULL;
                         if (hcount > 0 && !(hdrs = headers_from_desc(env, "produce", hdesc, hstart, hcount, hdata, hdata_len))) return NULL;
                         rd_kafka_resp_err_t err =
-                            hdrs ? rd_kafka_producev(p->rk, RD_KAFKA_V_RKT(rkt), RD_KAFKA_V_PARTITION(d[4]),
-                                                     RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_KEY(key, kl < 0 ? 0 : (size_t)kl),
-                                                     RD_KAFKA_V_VALUE((void *)val, vl < 0 ? 0 : (size_t)vl),
-                                                     RD_KAFKA_V_TIMESTAMP(timestamp), RD_KAFKA_V_OPAQUE(opaque), RD_KAFKA_V_HEADERS(hdrs),
-                                                     RD_KAFKA_V_END)
-                                 : rd_kafka_producev(p->rk, RD_KAFKA_V_RKT(rkt), RD_KAFKA_V_PARTITION(d[4]),
-                                                     RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_KEY(key, kl < 0 ? 0 : (size_t)kl),
-                                                     RD_KAFKA_V_VALUE((void *)val, vl < 0 ? 0 : (size_t)vl),
-                                                     RD_KAFKA_V_TIMESTAMP(timestamp), RD_KAFKA_V_OPAQUE(opaque), RD_KAFKA_V_END);
+                            send_record(p, rkt, d[4], key, kl < 0 ? 0 : (size_t)kl, val, vl < 0 ? 0 : (size_t)vl, timestamp, opaque, hdrs);
                         if (!err) break;
                         if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
                                 if (hdrs) rd_kafka_headers_destroy(hdrs);
                                 /* Wait for deliveries to make room, but not longer than max_wait. */
-                                if (deadline < 0) deadline = now_ms() + max_wait;
-                                else if (now_ms() >= deadline) goto done;
-                                wait_for_room(p);
+                                if (!room_within(p, &deadline, max_wait)) goto done;
                                 continue;
                         }
                         add_failure(p, id, d[4], err, key, kl, val, vl, hdrs);
@@ -832,19 +839,10 @@ static napi_value js_produce_lines(napi_env env, napi_callback_info info) {
                 for (;;) {
                         rd_kafka_headers_t *hdrs = NULL;
                         if (hcount > 0 && !(hdrs = headers_from_desc(env, "produceLines", hdesc, 0, hcount, hdata, hdata_len))) return NULL;
-                        err = hdrs ? rd_kafka_producev(p->rk, RD_KAFKA_V_RKT(p->rkt), RD_KAFKA_V_PARTITION(partition),
-                                                       RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_KEY(key, key_len),
-                                                       RD_KAFKA_V_VALUE((void *)val, val_len), RD_KAFKA_V_OPAQUE((void *)(intptr_t)id),
-                                                       RD_KAFKA_V_HEADERS(hdrs), RD_KAFKA_V_END)
-                                   : rd_kafka_producev(p->rk, RD_KAFKA_V_RKT(p->rkt), RD_KAFKA_V_PARTITION(partition),
-                                                       RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_KEY(key, key_len),
-                                                       RD_KAFKA_V_VALUE((void *)val, val_len), RD_KAFKA_V_OPAQUE((void *)(intptr_t)id),
-                                                       RD_KAFKA_V_END);
+                        err = send_record(p, p->rkt, partition, key, key_len, val, val_len, 0, (void *)(intptr_t)id, hdrs);
                         if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
                                 if (hdrs) rd_kafka_headers_destroy(hdrs);
-                                if (deadline < 0) deadline = now_ms() + max_wait;
-                                else if (now_ms() >= deadline) break;
-                                wait_for_room(p);
+                                if (!room_within(p, &deadline, max_wait)) break;
                                 continue;
                         }
                         if (err) {
@@ -942,19 +940,10 @@ static napi_value js_produce_frames(napi_env env, napi_callback_info info) {
                                         r += nl + (hl > 0 ? hl : 0);
                                 }
                         }
-                        err = hdrs ? rd_kafka_producev(p->rk, RD_KAFKA_V_RKT(p->rkt), RD_KAFKA_V_PARTITION(target),
-                                                       RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_KEY(key, kl < 0 ? 0 : (size_t)kl),
-                                                       RD_KAFKA_V_VALUE((void *)val, vl < 0 ? 0 : (size_t)vl), RD_KAFKA_V_TIMESTAMP(timestamp),
-                                                       RD_KAFKA_V_HEADERS(hdrs), RD_KAFKA_V_END)
-                                   : rd_kafka_producev(p->rk, RD_KAFKA_V_RKT(p->rkt), RD_KAFKA_V_PARTITION(target),
-                                                       RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_KEY(key, kl < 0 ? 0 : (size_t)kl),
-                                                       RD_KAFKA_V_VALUE((void *)val, vl < 0 ? 0 : (size_t)vl), RD_KAFKA_V_TIMESTAMP(timestamp),
-                                                       RD_KAFKA_V_END);
+                        err = send_record(p, p->rkt, target, key, kl < 0 ? 0 : (size_t)kl, val, vl < 0 ? 0 : (size_t)vl, timestamp, NULL, hdrs);
                         if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
                                 if (hdrs) rd_kafka_headers_destroy(hdrs);
-                                if (deadline < 0) deadline = now_ms() + max_wait;
-                                else if (now_ms() >= deadline) break;
-                                wait_for_room(p);
+                                if (!room_within(p, &deadline, max_wait)) break;
                                 continue;
                         }
                         if (err) {
