@@ -123,10 +123,9 @@ Several processes with the same -g share the source partitions (Kafka's group pr
   async run(): Promise<PipeSummary> {
     const rawArgv = deadLetterTopicAsFlag(this.argv)
     this.argv = rawArgv
-    const {flags, raw} = await this.parse(Pipe)
-    // The positional words as typed: oclif's argv moves a later repeat of the first one forward
-    // (`a b a` comes back as a, a, b), and here the last word is the destination.
-    const topics = raw.flatMap((token) => (token.type === 'arg' ? [token.input] : []))
+    const {argv, flags} = await this.parse(Pipe)
+    // The last word is the destination (argv is in the order typed: BaseCommand.parse).
+    const topics = argv as string[]
     if (topics.length < (flags.pattern === undefined ? 2 : 1)) {
       throw usageError('name the source topic(s) and the destination', 'kafkit pipe SOURCE... DESTINATION -g GROUP')
     }

@@ -1,4 +1,4 @@
-import {Command, Flags} from '@oclif/core'
+import {Command, Flags, type Interfaces} from '@oclif/core'
 
 import {debugFromEnvironment} from './config/switches.js'
 import {toKafkitError} from './error-translation.js'
@@ -30,6 +30,20 @@ export abstract class BaseCommand extends Command {
   async init(): Promise<void> {
     await super.init()
     this.out.jsonWarnings = this.jsonEnabled()
+  }
+
+  /**
+   * oclif's parse, with `argv` the positional words in the order typed: oclif moves a later
+   * repeat of the first argument's word forward (`a b a` comes back as a, a, b), which reorders
+   * topic lists and made `pipe a b a` take the wrong word for its destination.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- oclif's own constraint ({[name: string]: any}), which it does not export
+  protected async parse<F extends Record<string, any>, B extends Record<string, any>, A extends Record<string, any>>(
+    options?: Interfaces.Input<F, B, A>,
+    argv?: string[],
+  ): Promise<Interfaces.ParserOutput<F, B, A>> {
+    const parsed = await super.parse(options, argv)
+    return {...parsed, argv: parsed.raw.flatMap((token) => (token.type === 'arg' ? [token.input] : []))}
   }
 
   protected get debugEnabled(): boolean {
