@@ -121,6 +121,7 @@ const registryParts = {
   json: '@confluentinc/schemaregistry/dist/serde/json.js',
   avsc: 'avsc',
   bufbuild: '@bufbuild/protobuf',
+  bufbuildWkt: '@bufbuild/protobuf/wkt',
 }
 // avsc and @bufbuild/protobuf as the serdes resolve them: the very copies the serdes use.
 const serdesDir = dirname(createRequire(import.meta.url).resolve(registryParts.serde))

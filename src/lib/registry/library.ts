@@ -17,6 +17,8 @@ export interface RegistryLibrary {
   readonly json: typeof import('@confluentinc/schemaregistry/dist/serde/json.js')
   readonly avsc: typeof import('avsc')
   readonly bufbuild: typeof import('@bufbuild/protobuf')
+  /** Its descriptor messages (FileDescriptorProto ...): proto-text.ts writes compiled .proto text with them. */
+  readonly bufbuildWkt: typeof import('@bufbuild/protobuf/wkt')
 }
 
 let library: RegistryLibrary | undefined
@@ -50,6 +52,9 @@ function fromPackages(): RegistryLibrary {
     },
     get bufbuild() {
       return serdes()('@bufbuild/protobuf')
+    },
+    get bufbuildWkt() {
+      return serdes()('@bufbuild/protobuf/wkt')
     },
   }
 }

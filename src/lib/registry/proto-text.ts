@@ -2,6 +2,7 @@ import {createHash} from 'node:crypto'
 import {createRequire} from 'node:module'
 
 import {KafkitError, usageError} from '../errors.js'
+import {registryLibrary} from './library.js'
 
 // .proto text as the Protobuf serdes need it. The serdes (@bufbuild/protobuf inside
 // @confluentinc/schemaregistry) read a schema only as a serialized FileDescriptorProto, which
@@ -19,8 +20,6 @@ type PbEnum = import('protobufjs').Enum
 type PbField = import('protobufjs').Field
 type PbMapField = import('protobufjs').MapField
 type PbRoot = import('protobufjs').Root
-type BufbuildModule = typeof import('@bufbuild/protobuf')
-type WktModule = typeof import('@bufbuild/protobuf/wkt')
 
 /** A schema as the registry gives it, with what its references name. */
 export interface ProtoSchemaText {
@@ -40,12 +39,6 @@ function loadProtobufjs(): Protobufjs {
   } catch (error) {
     throw new KafkitError('environment', `the .proto parser (protobufjs) failed to load: ${(error as Error).message.split('\n')[0]}`, {hint: 'run: bash scripts/setup.sh', cause: error})
   }
-}
-
-/** The serdes' copy of @bufbuild/protobuf (found from their folder), so the descriptor types match theirs. */
-function bufbuild(): {protobuf: BufbuildModule; wkt: WktModule} {
-  const serdes = createRequire(load.resolve('@confluentinc/schemaregistry/dist/serde/serde.js'))
-  return {protobuf: serdes('@bufbuild/protobuf') as BufbuildModule, wkt: serdes('@bufbuild/protobuf/wkt') as WktModule}
 }
 
 /** True for a serialized descriptor in base64 (what the serdes want), false for .proto text. */
@@ -107,7 +100,8 @@ export async function serializedDescriptor(name: string, main: ProtoSchemaText, 
   }
   const own = parse(name, main.schema, undefined)
   const descriptor = fileDescriptor(name, own, combined)
-  const {protobuf, wkt} = bufbuild()
+  // The serdes' own copy of @bufbuild/protobuf (packed with them), which reads these bytes.
+  const {bufbuild: protobuf, bufbuildWkt: wkt} = registryLibrary()
   return Buffer.from(protobuf.toBinary(wkt.FileDescriptorProtoSchema, protobuf.create(wkt.FileDescriptorProtoSchema, descriptor as never))).toString('base64')
 }
 
