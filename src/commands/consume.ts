@@ -21,7 +21,7 @@ import type {JsonlRecord} from '../lib/records/jsonl.js'
 import {recordFilter} from '../lib/records/record-filter.js'
 import type {MismatchAction} from '../lib/records/record-formatter.js'
 import {bytesOf, type ConsumedRecord} from '../lib/records/consumed-record.js'
-import {FORMAT_NAMES, serializerFor, wireSchemaId, type Serializer} from '../lib/records/serializers.js'
+import {FORMAT_NAMES, schemaIdsOf, serializerFor, wireSchemaId, type Serializer} from '../lib/records/serializers.js'
 import {trapInterrupts} from '../lib/signals.js'
 import {parseTimestamp} from '../lib/time.js'
 
@@ -127,17 +127,8 @@ Ctrl-C / SIGTERM stop fetching, commit what was printed and leave the group: exi
     const prepare =
       keyFormat?.prepare || valueFormat?.prepare
         ? async (records: ConsumedRecord[]) => {
-            // A batch's records mostly share one id: only changes are collected.
-            const ids = (pick: (r: ConsumedRecord) => Buffer | null) => {
-              const found: number[] = []
-              for (const r of records) {
-                const id = wireSchemaId(pick(r))
-                if (id !== undefined && id !== found[found.length - 1]) found.push(id)
-              }
-              return found
-            }
-            await keyFormat?.prepare?.(ids((r) => bytesOf(r.key)))
-            await valueFormat?.prepare?.(ids((r) => r.value))
+            await keyFormat?.prepare?.(schemaIdsOf(records, (r) => wireSchemaId(bytesOf(r.key))))
+            await valueFormat?.prepare?.(schemaIdsOf(records, (r) => wireSchemaId(r.value)))
           }
         : undefined
     const filter = recordFilter(flags.grep, flags.filter)

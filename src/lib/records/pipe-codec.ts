@@ -1,6 +1,6 @@
 import {PIPE_FRAME_FIXED} from '../native/contracts.js'
 import {fromPayload, isBase64Payload, toPayload, type JsonlRecord, type Payload, type RecordFormats} from './jsonl.js'
-import {SERIALIZERS, wireSchemaId, type Serializer} from './serializers.js'
+import {schemaIdsOf, SERIALIZERS, wireSchemaId, type Serializer} from './serializers.js'
 
 // `kafkit pipe`'s conversions: the native consume extension's binary record frames
 // (native/src/kafkit_frame.h) -> source records; a source record -> the record a transform sees
@@ -124,11 +124,7 @@ export async function prepareEncoding(records: readonly PipeRecord[], formats: R
 
 async function prepareIds<T>(format: Serializer, items: readonly T[], idOf: (item: T) => unknown): Promise<void> {
   if (!format.prepare) return
-  const ids: number[] = []
-  for (const item of items) {
-    const id = idOf(item)
-    if (Number.isInteger(id) && (id as number) >= 0) ids.push(id as number)
-  }
+  const ids = schemaIdsOf(items, idOf)
   if (ids.length > 0) await format.prepare(ids)
 }
 

@@ -46,6 +46,19 @@ export interface Serializer {
 }
 
 /**
+ * The schema ids that items name, for a Schema Registry format's `prepare`: non-negative
+ * integers only, and since a batch's records mostly share one id, only changes are kept.
+ */
+export function schemaIdsOf<T>(items: readonly T[], idOf: (item: T) => unknown): number[] {
+  const found: number[] = []
+  for (const item of items) {
+    const id = idOf(item)
+    if (Number.isInteger(id) && (id as number) >= 0 && id !== found[found.length - 1]) found.push(id as number)
+  }
+  return found
+}
+
+/**
  * The schema id of bytes in the Schema Registry wire format (magic byte 0, then the id as 4 bytes
  * big-endian), or undefined when they are not in it.
  */
