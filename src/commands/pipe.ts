@@ -10,10 +10,9 @@ import {parseOffsetSpec} from '../lib/offset-spec.js'
 import {formatPipeProgress, formatPipeSummary} from '../lib/output/pipe-report.js'
 import {FORMAT_NAMES, serializerFor, type Serializer} from '../lib/records/serializers.js'
 import {connectRegistry, registryFlags} from '../lib/registry-command.js'
-import {chooseSchema, SCHEMA_TYPE_OF} from '../lib/registry/produce-schema.js'
+import {writingSerializer} from '../lib/registry/produce-schema.js'
 import {isRegistryFormat, REGISTRY_FORMATS, registrySerializer} from '../lib/registry/record-codecs.js'
 import type {RegistryClient} from '../lib/registry/registry-client.js'
-import {readSchemaInput} from '../lib/registry/schema-file.js'
 import {trapInterrupts} from '../lib/signals.js'
 import {execTransform} from '../lib/transform/exec-transform.js'
 import {expressionSteps, expressionTransform} from '../lib/transform/expressions.js'
@@ -102,20 +101,17 @@ Several processes with the same -g share the source partitions (Kafka's group pr
     if (schemaFlags.length === 0) return given === undefined ? read : this.inputFormat({...flags, [`${field}-format`]: given}, field)
     if (!isRegistryFormat(name)) return serializerFor(name, `--output-${field}-format`)
     this.registry ??= await connectRegistry(flags, this.secrets, (line) => this.debugLog(line))
-    const isKey = field === 'key'
-    const file = flags[`output-${field}-schema-file`]
-    const schema = await chooseSchema(this.registry, {
+    const {serializer} = await writingSerializer(this.registry, {
       topic: destination,
-      isKey,
+      isKey: field === 'key',
       format: name,
       id: flags[`output-${field}-schema-id`],
       subject: flags[`output-${field}-schema-subject`],
       version: 'latest',
-      file: file === undefined ? undefined : readSchemaInput({file, type: name === 'registry' ? undefined : SCHEMA_TYPE_OF[name]}),
+      filePath: flags[`output-${field}-schema-file`],
       strategy: 'topic',
       autoRegister: true,
     })
-    const serializer = await registrySerializer(name, this.registry, {isKey, defaultSchema: schema})
     // Every record with the chosen schema: the id a record carries (its input's) is not used.
     return {...serializer, prepare: undefined, encodeJson: (value: unknown) => serializer.encodeJson!(value)}
   }

@@ -17,10 +17,10 @@ import {stdoutDrained} from '../lib/output/stream-drained.js'
 import {deadLetterLines} from '../lib/records/dead-letter.js'
 import {FORMAT_NAMES, serializerFor, type Serializer} from '../lib/records/serializers.js'
 import {connectRegistry, registryFlags} from '../lib/registry-command.js'
-import {chooseSchema, SCHEMA_TYPE_OF, SUBJECT_STRATEGIES, type SubjectStrategy} from '../lib/registry/produce-schema.js'
-import {isRegistryFormat, REGISTRY_FORMATS, registrySerializer} from '../lib/registry/record-codecs.js'
+import {SUBJECT_STRATEGIES, writingSerializer, type SubjectStrategy} from '../lib/registry/produce-schema.js'
+import {isRegistryFormat, REGISTRY_FORMATS} from '../lib/registry/record-codecs.js'
 import type {RegistryClient} from '../lib/registry/registry-client.js'
-import {parseSchemaVersion, readSchemaInput} from '../lib/registry/schema-file.js'
+import {parseSchemaVersion} from '../lib/registry/schema-file.js'
 import {trapInterrupts} from '../lib/signals.js'
 
 export default class Produce extends KafkaCommand {
@@ -106,24 +106,25 @@ See docs/produce.md; the jsonl record format is defined in docs/formats.md.`
     const name = flags[`${field}-format`]
     if (!isRegistryFormat(name)) return serializerFor(name, `--${field}-format`)
     this.registry ??= await connectRegistry(flags, this.secrets, (line) => this.debugLog(line))
-    const file = flags[`${field}-schema-file`]
-    const isKey = field === 'key'
-    const schema = await chooseSchema(this.registry, {
-      topic,
-      isKey,
-      format: name,
-      id: flags[`${field}-schema-id`],
-      subject: flags[`${field}-schema-subject`],
-      version: parseSchemaVersion(flags[`${field}-schema-version`], `--${field}-schema-version`),
-      // The format says what the file holds (a JSON Schema without $schema would pass for Avro).
-      file: file === undefined ? undefined : readSchemaInput({file, type: name === 'registry' ? undefined : SCHEMA_TYPE_OF[name]}),
-      strategy: flags['subject-strategy'] as SubjectStrategy,
-      autoRegister: flags['auto-register'],
-      // jsonl records may name their schema ids (as consume writes them).
-      optional: flags.input === 'jsonl' && flags[`${field}-schema-subject`] === undefined,
-    })
-    if (schema) this.debugLog(`${field}s: schema id ${schema.id}`)
-    return registrySerializer(name, this.registry, {isKey, defaultSchema: schema, protoMessage: flags[`${field}-proto-message`]})
+    const {serializer, schemaId} = await writingSerializer(
+      this.registry,
+      {
+        topic,
+        isKey: field === 'key',
+        format: name,
+        id: flags[`${field}-schema-id`],
+        subject: flags[`${field}-schema-subject`],
+        version: parseSchemaVersion(flags[`${field}-schema-version`], `--${field}-schema-version`),
+        filePath: flags[`${field}-schema-file`],
+        strategy: flags['subject-strategy'] as SubjectStrategy,
+        autoRegister: flags['auto-register'],
+        // jsonl records may name their schema ids (as consume writes them).
+        optional: flags.input === 'jsonl' && flags[`${field}-schema-subject`] === undefined,
+      },
+      flags[`${field}-proto-message`],
+    )
+    if (schemaId !== undefined) this.debugLog(`${field}s: schema id ${schemaId}`)
+    return serializer
   }
 
   async run(): Promise<ProduceSummary> {

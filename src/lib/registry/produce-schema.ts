@@ -1,7 +1,8 @@
 import {KafkitError, usageError} from '../errors.js'
+import type {Serializer} from '../records/serializers.js'
+import {registrySerializer, type SchemaFormat} from './record-codecs.js'
 import type {LibrarySchemaInfo, RegistryClient} from './registry-client.js'
-import type {SchemaFormat} from './record-codecs.js'
-import type {SchemaInput, SchemaType} from './schema-file.js'
+import {readSchemaInput, type SchemaInput, type SchemaType} from './schema-file.js'
 
 // Which schema `kafkit produce` writes a key or value with (docs/schema-registry.md): an id, a
 // subject's version, or a schema file (registered under the subject unless --no-auto-register),
@@ -86,4 +87,21 @@ export async function chooseSchema(client: RegistryClient, choice: SchemaChoice)
     if (choice.optional && error instanceof KafkitError && error.kind === 'not_found') return undefined
     throw error
   }
+}
+
+/**
+ * A serializer that writes with the chosen schema, for produce's formats and pipe's output
+ * formats: a schema file (`filePath`, read as the format's schema type) is registered or looked
+ * up first. Also gives the schema's id (none when optional and nothing is registered).
+ */
+export async function writingSerializer(
+  client: RegistryClient,
+  choice: Omit<SchemaChoice, 'file'> & {filePath?: string},
+  protoMessage?: string,
+): Promise<{serializer: Serializer; schemaId?: number}> {
+  const {filePath, ...rest} = choice
+  // The format says what the file holds (a JSON Schema without $schema would pass for Avro).
+  const file = filePath === undefined ? undefined : readSchemaInput({file: filePath, type: choice.format === 'registry' ? undefined : SCHEMA_TYPE_OF[choice.format]})
+  const schema = await chooseSchema(client, {...rest, file})
+  return {serializer: await registrySerializer(choice.format, client, {isKey: choice.isKey, defaultSchema: schema, protoMessage}), schemaId: schema?.id}
 }
