@@ -34,6 +34,9 @@ function timeOfDay(value: number, perSecond: number): string {
   return `${two(Math.floor(seconds / 3600))}:${two(Math.floor(seconds / 60) % 60)}:${two(seconds % 60)}.${fraction}`
 }
 
+/** A local timestamp's text read as UTC (the instant's digits are what is stored); other values as they are. */
+const asUtc = (value: unknown): unknown => (typeof value === 'string' && !/(Z|[+-]\d\d:\d\d)$/.test(value) ? `${value}Z` : value)
+
 /** HH:MM[:SS[.fraction]] -> a count of units (a number passes as it is); undefined when it is not a time of day. */
 function parseTimeOfDay(value: unknown, perSecond: number): unknown {
   if (typeof value !== 'string') return value
@@ -93,7 +96,7 @@ export function readableLogicalTypes(avsc: AvscModule): Record<string, LogicalTy
       return super._fromValue(value).slice(0, -1)
     }
     _toValue(value: unknown) {
-      return parseTimestamp(typeof value === 'string' && !/(Z|[+-]\d\d:\d\d)$/.test(value) ? `${value}Z` : value, 1)
+      return super._toValue(asUtc(value))
     }
   }
   class LocalTimestampMicros extends TimestampMicros {
@@ -101,7 +104,7 @@ export function readableLogicalTypes(avsc: AvscModule): Record<string, LogicalTy
       return super._fromValue(value).slice(0, -1)
     }
     _toValue(value: unknown) {
-      return parseTimestamp(typeof value === 'string' && !/(Z|[+-]\d\d:\d\d)$/.test(value) ? `${value}Z` : value, 1000)
+      return super._toValue(asUtc(value))
     }
   }
   class TimeMillis extends Base {
