@@ -4,7 +4,7 @@ import {keyOf, valueOf, type OutgoingRecord, type SourceRecord} from '../../reco
 // (key, value, headers and timestamp, byte for byte), plus headers that say why and where from.
 // Written in the pipe's transaction, so a dead letter too appears exactly once.
 
-export const DEAD_LETTER_HEADERS = {
+const DEAD_LETTER_HEADERS = {
   error: 'kafkit.error',
   topic: 'kafkit.source.topic',
   partition: 'kafkit.source.partition',

@@ -449,7 +449,6 @@ class PipeRun {
   }
 }
 
-/** No transform and the same formats in and out: the bytes are copied as they are. */
 /** The output writes what the input read: the same serializers (a Schema Registry format given an output schema is another one). */
 const sameFormats = ({input, output}: PipeRequest) => input.key === output.key && input.value === output.value
 
