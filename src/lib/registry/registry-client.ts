@@ -106,21 +106,21 @@ export class RegistryClient {
 
   private compilingProtoText(client: ClientType): ClientType {
     const fetchReference = async (subject: string, version: number) => client.getSchemaMetadata(subject, version, true)
-    const serialized = async <T extends LibrarySchemaInfo>(info: T, name: string): Promise<T> =>
-      info.schemaType === 'PROTOBUF' && !isSerializedDescriptor(info.schema) ? {...info, schema: await serializedDescriptor(name, info, fetchReference)} : info
+    // References: the library names a reference's file by the reference's name, whatever this one says.
+    const serialized = async <T extends LibrarySchemaInfo>(info: T): Promise<T> =>
+      info.schemaType === 'PROTOBUF' && !isSerializedDescriptor(info.schema) ? {...info, schema: await serializedDescriptor(protoFileName(info.schema), info, fetchReference)} : info
     return new Proxy(client, {
       get(target, property, receiver) {
         if (property === 'getBySubjectAndId') {
           return async (subject: string, id: number, format?: string) => {
             const info = await target.getBySubjectAndId(subject, id, format)
-            return format === 'serialized' ? serialized(info, protoFileName(info.schema)) : info
+            return format === 'serialized' ? serialized(info) : info
           }
         }
         if (property === 'getSchemaMetadata') {
-          // References: the library names the file by the reference's name, whatever this says.
           return async (subject: string, version: number, deleted?: boolean, format?: string) => {
             const info = await target.getSchemaMetadata(subject, version, deleted, format)
-            return format === 'serialized' ? serialized(info, protoFileName(info.schema)) : info
+            return format === 'serialized' ? serialized(info) : info
           }
         }
         return Reflect.get(target, property, receiver) as unknown
