@@ -83,9 +83,8 @@ function checkSaslMechanism(mechanism: string | undefined): void {
 }
 
 /** PLAIN and SCRAM with a missing or empty user name or password: librdkafka says only "Erroneous state". */
-function checkSaslCredentials(properties: Record<string, string>): void {
+function checkSaslCredentials(properties: Record<string, string>, mechanism: string): void {
   const protocol = (properties['security.protocol'] ?? '').toUpperCase()
-  const mechanism = properties['sasl.mechanisms'] ?? properties['sasl.mechanism'] ?? 'GSSAPI'
   if (!protocol.startsWith('SASL') || !(mechanism === 'PLAIN' || mechanism.startsWith('SCRAM-'))) return
   const missing = ['sasl.username', 'sasl.password'].filter((key) => !properties[key])
   if (missing.length === 0) return
@@ -144,8 +143,10 @@ export function resolveConnection(input: ConnectionInput): Connection {
   const bootstrapServers = validateBootstrap(rawBootstrap)
 
   const properties: Record<string, string> = {...fileProperties, ...commandConfig, ...flagProperties, 'bootstrap.servers': bootstrapServers}
-  checkSaslMechanism(properties['sasl.mechanisms'] ?? properties['sasl.mechanism'])
-  checkSaslCredentials(properties)
+  const mechanism = properties['sasl.mechanisms'] ?? properties['sasl.mechanism']
+  checkSaslMechanism(mechanism)
+  // GSSAPI is librdkafka's default mechanism.
+  checkSaslCredentials(properties, mechanism ?? 'GSSAPI')
   return {
     bootstrapServers,
     bootstrapSource,
