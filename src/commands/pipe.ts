@@ -98,7 +98,14 @@ Several processes with the same -g share the source partitions (Kafka's group pr
     const given = flags[`output-${field}-format`]
     const name = given ?? flags[`${field}-format`] ?? 'str'
     if (schemaFlags.length > 0 && !isRegistryFormat(name)) throw usageError(`--${schemaFlags[0]} needs --output-${field}-format (or --${field}-format) avro, protobuf or json-schema`)
-    if (schemaFlags.length === 0) return given === undefined ? read : this.inputFormat({...flags, [`${field}-format`]: given}, field)
+    if (schemaFlags.length === 0) {
+      if (given === undefined) return read
+      // Records read in a plain format carry no schema id to write with.
+      if (isRegistryFormat(given) && !read.prepare) {
+        throw usageError(`--output-${field}-format ${given} needs a schema`, `name it with --output-${field}-schema-file, --output-${field}-schema-subject or --output-${field}-schema-id`)
+      }
+      return this.inputFormat({...flags, [`${field}-format`]: given}, field)
+    }
     if (!isRegistryFormat(name)) return serializerFor(name, `--output-${field}-format`)
     this.registry ??= await connectRegistry(flags, this.secrets, (line) => this.debugLog(line))
     const {serializer} = await writingSerializer(this.registry, {

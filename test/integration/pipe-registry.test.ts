@@ -88,9 +88,12 @@ describe('kafkit pipe with Schema Registry formats', () => {
     expect(dead[0]!.headers.find((h) => h.key === 'kafkit.error')?.value).toMatch(/the value does not fit --value-format avro: not in the Schema Registry wire format/)
   })
 
-  it('an output schema flag without a registry format is refused with exit 2', async () => {
+  it('an output schema flag without a registry format, or a registry output format without a schema for plain input, is refused with exit 2', async () => {
     const result = await kafkit(['pipe', 'a', 'b', '-g', 'g', '--output-value-schema-id', '1'])
     expect(result.exitCode).toBe(2)
     expect(result.stderr).toMatch(/^error: --output-value-schema-id needs --output-value-format \(or --value-format\) avro, protobuf or json-schema/)
+    const unnamed = await kafkit(['pipe', 'a', 'b', '-g', 'g', '--value-format', 'json', '--output-value-format', 'avro'])
+    expect(unnamed.exitCode).toBe(2)
+    expect(unnamed.stderr).toBe('error: --output-value-format avro needs a schema\nhint: name it with --output-value-schema-file, --output-value-schema-subject or --output-value-schema-id\n')
   })
 })
